@@ -1,0 +1,172 @@
+/**
+ * The plain data the engine works with. Every value here is immutable by convention
+ * (the engine never mutates what it is given) and JSON-serialisable, so any store can keep it.
+ * Times are epoch milliseconds; adapters format them with luxon.
+ */
+
+export const CONDITION_OPERATORS = [
+	'equals',
+	'notEquals',
+	'contains',
+	'notContains',
+	'greaterThan',
+	'greaterThanOrEqual',
+	'lessThan',
+	'lessThanOrEqual',
+	'in',
+	'notIn',
+	'exists',
+	'notExists',
+] as const;
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+/** A declarative test on one event property. `property` may be a dotted path ("order.total"). */
+export interface Condition {
+	readonly property: string;
+	readonly operator: ConditionOperator;
+	/** Unused by exists/notExists; an array for in/notIn. */
+	readonly value?: unknown;
+}
+
+export interface Rule {
+	readonly id: string;
+	/** One of EVENT_TYPES or any custom type name. */
+	readonly eventType: string;
+	/** All must hold (AND). An empty list matches every event of the type. */
+	readonly conditions: readonly Condition[];
+	/** Added to the score; negative subtracts. */
+	readonly points: number;
+	readonly description?: string;
+}
+
+export type ProfileStatus = 'draft' | 'published';
+
+export interface ScoreProfile {
+	readonly id: string;
+	readonly name: string;
+	readonly description: string;
+	/** 'published' while `published` scores events; unpublishing keeps scores but stops scoring. */
+	readonly status: ProfileStatus;
+	/** The rules being edited. Editing never changes what scores until the next publish. */
+	readonly draftRules: readonly Rule[];
+	/** The rules that score events, frozen at the last publish; undefined if never published. */
+	readonly publishedRules?: readonly Rule[];
+	/** Incremented by every publish; 0 before the first. */
+	readonly version: number;
+	readonly publishedAt?: number;
+	readonly createdAt: number;
+	readonly updatedAt: number;
+}
+
+/** An event as it enters the engine, after validation (see event.ts). */
+export interface ScoreEvent {
+	/** Optional idempotency key: the same id for the same profile counts once. */
+	readonly id?: string;
+	readonly contactId: string;
+	readonly type: string;
+	readonly properties: Readonly<Record<string, unknown>>;
+	readonly occurredAt: number;
+}
+
+/** What evaluation of one event against the published rules produced. */
+export interface Evaluation {
+	readonly delta: number;
+	readonly matchedRuleIds: readonly string[];
+}
+
+/** An evaluated event, ready for a store to apply atomically. */
+export interface ScoredEvent {
+	readonly eventId?: string;
+	readonly contactId: string;
+	readonly eventType: string;
+	readonly delta: number;
+	readonly matchedRuleIds: readonly string[];
+	readonly occurredAt: number;
+}
+
+export interface EventResult {
+	readonly contactId: string;
+	readonly eventId?: string;
+	/** True when the event id was seen before for this profile: nothing changed. */
+	readonly duplicate: boolean;
+	readonly previousScore: number;
+	readonly score: number;
+	readonly delta: number;
+	readonly matchedRuleIds: readonly string[];
+	/** Sequence number of the change-log entry, when the score changed. */
+	readonly changeSeq?: number;
+}
+
+export type AdjustOperation = 'add' | 'subtract' | 'set';
+
+export type ChangeCause =
+	| { readonly kind: 'event'; readonly eventType: string; readonly ruleIds: readonly string[]; readonly eventId?: string }
+	| { readonly kind: 'modify'; readonly operation: AdjustOperation; readonly points: number; readonly reason?: string }
+	| { readonly kind: 'decay'; readonly mode: DecayPolicy['mode'] }
+	| { readonly kind: 'reset'; readonly reason?: string };
+
+/** One entry of the change log: a contact's history and the triggers' feed. */
+export interface ScoreChange {
+	/** Strictly increasing within a store (per profile at least); cursors compare on it. */
+	readonly seq: number;
+	readonly profileId: string;
+	readonly contactId: string;
+	readonly previousScore: number;
+	readonly score: number;
+	readonly delta: number;
+	readonly cause: ChangeCause;
+	readonly at: number;
+}
+
+export interface ContactScore {
+	readonly profileId: string;
+	readonly contactId: string;
+	readonly score: number;
+	/** Last event (or activity-counting adjustment); null if the contact only ever decayed. */
+	readonly lastActivityAt: number | null;
+	readonly updatedAt: number;
+}
+
+export interface Adjustment {
+	readonly contactId: string;
+	readonly operation: AdjustOperation;
+	readonly points: number;
+	readonly reason?: string;
+	readonly at: number;
+	/** Whether this counts as contact activity for decay (default true). */
+	readonly countsAsActivity?: boolean;
+}
+
+export type DecayPolicy =
+	| {
+			readonly mode: 'subtract';
+			readonly inactiveDays: number;
+			readonly points: number;
+			readonly floor: number;
+	  }
+	| {
+			readonly mode: 'multiply';
+			readonly inactiveDays: number;
+			readonly factor: number;
+			readonly floor: number;
+	  };
+
+export interface DecayResult {
+	/** Contacts whose last activity is older than the policy's inactivity window. */
+	readonly contactsInactive: number;
+	/** Of those, contacts whose score actually changed (the rest were at or below the floor). */
+	readonly contactsDecayed: number;
+	/** Sum of all deltas applied (negative or zero). */
+	readonly totalDelta: number;
+	/** Change-log range written by this decay run, to read the individual changes if wanted. */
+	readonly firstChangeSeq?: number;
+	readonly lastChangeSeq?: number;
+}
+
+export interface ContactQuery {
+	readonly order: 'desc' | 'asc';
+	readonly minScore?: number;
+	readonly maxScore?: number;
+	readonly limit: number;
+	readonly offset?: number;
+}
