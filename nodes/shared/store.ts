@@ -1,0 +1,86 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import type { ScoreStore } from '../../src/store';
+import { DocumentStore } from '../../src/stores/document-store';
+import { SqliteStore } from '../../src/stores/sqlite-store';
+
+export type StoreKind = 'sqlite' | 'workflowStaticData';
+
+export interface StoreSettings {
+	readonly kind: StoreKind;
+	/** SQLite only: absolute, or relative to the n8n folder; empty for the default file. */
+	readonly databasePath?: string;
+}
+
+export const DEFAULT_DATABASE_FILE = 'engagement-score.sqlite';
+
+/** The `.n8n` folder n8n itself uses (N8N_USER_FOLDER or the home directory, plus `.n8n`). */
+export function n8nFolder(): string {
+	return join(process.env.N8N_USER_FOLDER ?? homedir(), '.n8n');
+}
+
+export function resolveDatabasePath(databasePath?: string): string {
+	if (!databasePath) return join(n8nFolder(), DEFAULT_DATABASE_FILE);
+	return isAbsolute(databasePath) ? databasePath : join(n8nFolder(), databasePath);
+}
+
+/**
+ * Opens the store the node is configured for. SQLite connections are cached per file by
+ * SqliteStore, so opening is cheap; static data lives in the workflow being executed.
+ */
+export function openStore(settings: StoreSettings, workflowStaticData?: IDataObject): ScoreStore {
+	if (settings.kind === 'workflowStaticData') {
+		if (!workflowStaticData) throw new Error('Workflow static data is not available here');
+		return new DocumentStore(workflowStaticData);
+	}
+	return SqliteStore.open(resolveDatabasePath(settings.databasePath));
+}
+
+export function storeProperties(options: { allowStaticData: boolean }): INodeProperties[] {
+	const storeOptions = [
+		{
+			name: 'Embedded SQLite (Instance-Wide)',
+			value: 'sqlite',
+			description:
+				'One SQLite file in the n8n folder, shared by every workflow of this n8n instance. Works in manual test runs.',
+		},
+	];
+	if (options.allowStaticData) {
+		storeOptions.push({
+			name: 'Workflow Static Data',
+			value: 'workflowStaticData',
+			description:
+				'Kept inside this workflow only. Saved by production (active) executions only, not by manual test runs. Use where no file can be written.',
+		});
+	}
+	return [
+		{
+			displayName: 'Store',
+			name: 'store',
+			type: 'options',
+			noDataExpression: true,
+			options: storeOptions,
+			default: 'sqlite',
+			description: 'Where profiles, scores and score history are kept',
+		},
+		{
+			displayName: 'Database File',
+			name: 'databasePath',
+			type: 'string',
+			default: '',
+			placeholder: DEFAULT_DATABASE_FILE,
+			description:
+				'Path of the SQLite file, absolute or relative to the n8n folder. Leave empty for the default file shared by all nodes of this instance.',
+			displayOptions: { show: { store: ['sqlite'] } },
+		},
+	];
+}
+
+export function storeSettings(kind: unknown, databasePath: unknown): StoreSettings {
+	return {
+		kind: kind === 'workflowStaticData' ? 'workflowStaticData' : 'sqlite',
+		databasePath: typeof databasePath === 'string' ? databasePath.trim() : undefined,
+	};
+}
