@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: runs every bench/*.bench.js against the built package (dist/) in turn and
  * prints one line per measurement. Each bench module exports `async function run(report)`, where
- * report(name, value, unit, target?) prints and records a figure.
+ * report(name, value, unit, target?) prints and records a figure; target is { min } for
+ * throughputs and { max } for latencies.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -16,7 +17,9 @@ async function main() {
 		.sort();
 	const results = [];
 	const report = (name, value, unit, target) => {
-		const verdict = target === undefined ? '' : value >= target ? `  (target >= ${target}: met)` : `  (target >= ${target}: NOT met)`;
+		let verdict = '';
+		if (target?.min !== undefined) verdict = `  (target >= ${formatNumber(target.min)}: ${value >= target.min ? 'met' : 'NOT met'})`;
+		if (target?.max !== undefined) verdict = `  (target <= ${formatNumber(target.max)}: ${value <= target.max ? 'met' : 'NOT met'})`;
 		console.log(`${name}: ${formatNumber(value)} ${unit}${verdict}`);
 		results.push({ name, value, unit, target });
 	};
