@@ -1,0 +1,188 @@
+/**
+ * Runs REAL workflows through n8n-core's execution engine (WorkflowExecute + a real Workflow from
+ * n8n-workflow + n8n's own node execution contexts), the way n8n runs them, minus the server.
+ * Plain JavaScript so that both jest tests (TypeScript node classes) and `bench/` (compiled
+ * classes from dist/) can use it; types are in run-workflow.d.ts.
+ *
+ * Usage:
+ *   const { runWorkflow, START_NODE_NAME } = require('../harness/run-workflow');
+ *   const result = await runWorkflow({
+ *     nodeTypes: { 'n8n-nodes-engagement-score.engagementScore': new EngagementScore() },
+ *     nodes: [{ name: 'Score', type: 'n8n-nodes-engagement-score.engagementScore', typeVersion: 1,
+ *               parameters: { ... }, continueOnFail: false }],
+ *     items: [{ json: { contactId: 'c1' } }],   // what the start node emits
+ *     // optional:
+ *     connections,        // n8n connections; default: Start -> nodes[0] -> nodes[1] -> ...
+ *     staticData,         // the workflow's static data object; nodes mutate it in place
+ *     mode: 'manual',     // WorkflowExecuteMode ('trigger', 'webhook' = production runs)
+ *   });
+ *   result.output('Score')   // items of the node's first main output (last run), [] if none
+ *   result.outputs           // { [nodeName]: INodeExecutionData[][] } all outputs of the last run
+ *   result.error             // the execution's error (n8n's ExecutionBaseError) or undefined
+ *   result.run               // the full IRun
+ *
+ * The start node ("Start", type `harness.start`) is added automatically: a manual-trigger-like
+ * node without inputs that emits `items`. Several runWorkflow calls may run concurrently, each
+ * is its own execution, as in one n8n process.
+ *
+ * n8n-core reads its instance settings (encryption key, folders) from N8N_USER_FOLDER on first
+ * use; unless set already, it is pointed at a fresh temp folder before n8n-core is loaded.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+if (!process.env.N8N_USER_FOLDER) {
+	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-harness-'));
+}
+process.env.N8N_ENCRYPTION_KEY ??= 'engagement-score-test-harness';
+
+const { NodeConnectionTypes, VersionedNodeType, Workflow, createRunExecutionData } = require('n8n-workflow');
+const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+
+const START_NODE_NAME = 'Start';
+const START_NODE_TYPE = 'harness.start';
+
+/** Stands in for the Manual Trigger: emits the items the execution was started with. */
+class HarnessStart {
+	description = {
+		displayName: 'Harness Start',
+		name: START_NODE_TYPE,
+		group: ['trigger'],
+		version: 1,
+		description: 'Emits the items given to runWorkflow',
+		defaults: { name: START_NODE_NAME },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async execute() {
+		return [this.getInputData()];
+	}
+}
+
+/** n8n's INodeTypes over a plain map; versioned node types resolve to the requested version. */
+function nodeTypeRegistry(types) {
+	const all = { [START_NODE_TYPE]: new HarnessStart(), ...types };
+	const byName = (type) => {
+		const nodeType = all[type];
+		if (!nodeType) throw new Error(`harness: unknown node type "${type}"`);
+		return nodeType;
+	};
+	return {
+		getByName: byName,
+		getByNameAndVersion(type, version) {
+			const nodeType = byName(type);
+			return nodeType instanceof VersionedNodeType ? nodeType.getNodeType(version) : nodeType;
+		},
+		getKnownTypes: () => ({}),
+	};
+}
+
+function linearConnections(nodeNames) {
+	const connections = {};
+	for (let index = 1; index < nodeNames.length; index++) {
+		connections[nodeNames[index - 1]] = {
+			main: [[{ node: nodeNames[index], type: NodeConnectionTypes.Main, index: 0 }]],
+		};
+	}
+	return connections;
+}
+
+const BASE_URL = 'http://localhost:5678';
+
+function additionalDataFor(hooks, executionId, workflowId) {
+	const notAvailable = (what) => () => {
+		throw new Error(`harness: ${what} is not available in the test harness`);
+	};
+	return {
+		hooks,
+		executionId,
+		workflowId,
+		currentNodeExecutionIndex: 0,
+		currentNodeParameters: undefined,
+		variables: {},
+		restApiUrl: `${BASE_URL}/rest`,
+		instanceBaseUrl: `${BASE_URL}/`,
+		webhookBaseUrl: `${BASE_URL}/webhook`,
+		webhookWaitingBaseUrl: `${BASE_URL}/webhook-waiting`,
+		webhookTestBaseUrl: `${BASE_URL}/webhook-test`,
+		formBaseUrl: `${BASE_URL}/form`,
+		formWaitingBaseUrl: `${BASE_URL}/form-waiting`,
+		formTestBaseUrl: `${BASE_URL}/form-test`,
+		mcpBaseUrl: `${BASE_URL}/mcp`,
+		mcpTestBaseUrl: `${BASE_URL}/mcp-test`,
+		logAiEvent() {},
+		credentialsHelper: new Proxy({}, { get: (_, key) => notAvailable(`credentialsHelper.${String(key)}`) }),
+		executeWorkflow: notAvailable('executeWorkflow'),
+		getRunExecutionData: notAvailable('getRunExecutionData'),
+		getRuntimeCredential: notAvailable('getRuntimeCredential'),
+		startRunnerTask: notAvailable('startRunnerTask'),
+	};
+}
+
+let executionCounter = 0;
+
+async function runWorkflow({ nodeTypes, nodes, items = [{ json: {} }], connections, staticData, mode = 'manual', workflowId = 'harness-workflow' }) {
+	const startNode = {
+		id: 'harness-start',
+		name: START_NODE_NAME,
+		type: START_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const workflowNodes = [
+		startNode,
+		...nodes.map((node, index) => ({
+			id: node.id ?? `node-${index}`,
+			position: node.position ?? [(index + 1) * 200, 0],
+			parameters: {},
+			...node,
+		})),
+	];
+	const workflowConnections = connections ?? linearConnections(workflowNodes.map((node) => node.name));
+	const workflow = new Workflow({
+		id: workflowId,
+		name: 'Harness workflow',
+		nodes: workflowNodes,
+		connections: workflowConnections,
+		nodeTypes: nodeTypeRegistry(nodeTypes),
+		active: mode !== 'manual',
+		staticData: staticData ?? {},
+		settings: { executionOrder: 'v1' },
+	});
+
+	const executionId = String(++executionCounter);
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
+		id: workflowId,
+		name: 'Harness workflow',
+		nodes: workflowNodes,
+		connections: workflowConnections,
+		active: mode !== 'manual',
+		settings: {},
+	});
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: startNode, data: { main: [items] }, source: null }],
+		},
+	});
+	const execution = new WorkflowExecute(additionalDataFor(hooks, executionId, workflowId), mode, runExecutionData);
+	const run = await execution.processRunExecutionData(workflow);
+
+	const outputs = {};
+	for (const [nodeName, taskRuns] of Object.entries(run.data.resultData.runData)) {
+		const lastRun = taskRuns[taskRuns.length - 1];
+		outputs[nodeName] = lastRun?.data?.main ?? [];
+	}
+	return {
+		run,
+		error: run.data.resultData.error,
+		outputs,
+		staticData: workflow.staticData,
+		output: (nodeName) => outputs[nodeName]?.[0] ?? [],
+	};
+}
+
+module.exports = { runWorkflow, START_NODE_NAME, START_NODE_TYPE };
