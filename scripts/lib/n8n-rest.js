@@ -1,0 +1,97 @@
+/**
+ * The few calls of n8n's editor REST API (`/rest`) that the tooling needs: create the owner
+ * account, log in, and create and publish workflows, exactly as the editor does when a user
+ * imports a workflow file and presses Publish. The session cookie is kept per client.
+ */
+const { randomUUID } = require('node:crypto');
+
+class N8nRestClient {
+	constructor(baseUrl) {
+		this.baseUrl = baseUrl;
+		this.cookie = '';
+		// n8n binds a session to the browser id it was issued for.
+		this.browserId = randomUUID();
+	}
+
+	async request(method, path, body) {
+		const response = await fetch(`${this.baseUrl}/rest${path}`, {
+			method,
+			headers: {
+				'content-type': 'application/json',
+				'browser-id': this.browserId,
+				...(this.cookie ? { cookie: this.cookie } : {}),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = response.headers.getSetCookie().find((line) => line.startsWith('n8n-auth='));
+		if (setCookie) this.cookie = setCookie.split(';')[0];
+		const text = await response.text();
+		let json;
+		try {
+			json = text ? JSON.parse(text) : undefined;
+		} catch {
+			json = undefined;
+		}
+		if (!response.ok) {
+			const error = new Error(`n8n ${method} /rest${path} answered ${response.status}: ${json?.message ?? text.slice(0, 300)}`);
+			error.status = response.status;
+			throw error;
+		}
+		return json && typeof json === 'object' && 'data' in json ? json.data : json;
+	}
+
+	/** True when the instance still waits for its owner account. */
+	async needsOwnerSetup() {
+		const settings = await this.request('GET', '/settings');
+		return settings?.userManagement?.showSetupOnFirstLoad === true;
+	}
+
+	/** Creates the owner account on a fresh instance and logs in as it; logs in if it exists. */
+	async ensureOwner(owner) {
+		if (await this.needsOwnerSetup()) {
+			await this.request('POST', '/owner/setup', owner);
+		} else {
+			await this.login(owner.email, owner.password);
+		}
+	}
+
+	async login(email, password) {
+		await this.request('POST', '/login', { emailOrLdapLoginId: email, password });
+	}
+
+	async workflowExists(id) {
+		const result = await this.request('GET', `/workflows/${encodeURIComponent(id)}/exists`);
+		return result?.exists === true;
+	}
+
+	/** Creates a workflow from an exported workflow file's content (keeping its id). */
+	async createWorkflow(workflow) {
+		const { id, name, nodes, connections, settings, pinData, meta } = workflow;
+		return await this.request('POST', '/workflows', { id, name, nodes, connections, settings, pinData, meta });
+	}
+
+	/** Publishes the workflow's current version, as the editor's Publish button does. */
+	async publishWorkflow(id, versionId) {
+		return await this.request('POST', `/workflows/${encodeURIComponent(id)}/activate`, { versionId });
+	}
+
+	/**
+	 * n8n 2.x applies a publication asynchronously (an outbox worker activates the triggers);
+	 * resolves once every trigger of the version is live, throws with n8n's reason if one failed.
+	 */
+	async waitUntilPublished(id, versionId, timeoutMs = 60_000) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const status = await this.request('GET', `/workflows/${encodeURIComponent(id)}/publication-status`);
+			if (status.status === 'published' && (!versionId || status.liveVersionId === versionId)) return status;
+			if (status.status === 'failed' || status.status === 'partial') {
+				const reasons = status.triggers.filter((trigger) => trigger.status === 'failed').map((trigger) => trigger.errorMessage);
+				throw new Error(`Publishing workflow ${id} failed: ${reasons.join('; ')}`);
+			}
+			if (Date.now() > deadline) throw new Error(`Workflow ${id} was not published within ${timeoutMs} ms (status ${status.status})`);
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+	}
+}
+
+module.exports = { N8nRestClient };
