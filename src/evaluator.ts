@@ -1,0 +1,79 @@
+import { compileCondition, type PropertyPredicate } from './condition';
+import { normalizeScore } from './score-math';
+import type { Evaluation, Rule, ScoreEvent } from './types';
+
+export interface Evaluator {
+	/** Sums the points of every rule matching the event. The result is shared and frozen: do not mutate it. */
+	evaluate(event: Pick<ScoreEvent, 'type' | 'properties'>): Evaluation;
+}
+
+interface CompiledRule {
+	readonly id: string;
+	readonly points: number;
+	readonly predicates: readonly PropertyPredicate[];
+}
+
+/**
+ * The rules of one event type. Which of them match is a bit mask, and the Evaluation for each
+ * mask is built once and reused, so evaluating allocates nothing after warm-up.
+ */
+class TypeRules {
+	private readonly evaluations = new Map<number, Evaluation>();
+
+	constructor(private readonly rules: readonly CompiledRule[]) {}
+
+	evaluate(properties: Readonly<Record<string, unknown>>): Evaluation {
+		if (this.rules.length > MAX_MASKED_RULES) return this.evaluateUncached(properties);
+		let mask = 0;
+		for (let index = 0; index < this.rules.length; index++) {
+			if (matches(this.rules[index], properties)) mask |= 1 << index;
+		}
+		return this.evaluations.get(mask) ?? this.remember(mask);
+	}
+
+	private remember(mask: number): Evaluation {
+		const evaluation = evaluationOf(this.rules.filter((_, index) => (mask & (1 << index)) !== 0));
+		this.evaluations.set(mask, evaluation);
+		return evaluation;
+	}
+
+	private evaluateUncached(properties: Readonly<Record<string, unknown>>): Evaluation {
+		return evaluationOf(this.rules.filter((rule) => matches(rule, properties)));
+	}
+}
+
+const MAX_MASKED_RULES = 30;
+
+const NO_MATCH: Evaluation = Object.freeze({ delta: 0, matchedRuleIds: Object.freeze([]) as readonly string[] });
+
+function matches(rule: CompiledRule, properties: Readonly<Record<string, unknown>>): boolean {
+	for (let index = 0; index < rule.predicates.length; index++) {
+		if (!rule.predicates[index](properties)) return false;
+	}
+	return true;
+}
+
+function evaluationOf(matched: readonly CompiledRule[]): Evaluation {
+	if (matched.length === 0) return NO_MATCH;
+	let delta = 0;
+	for (const rule of matched) delta = normalizeScore(delta + rule.points);
+	return Object.freeze({ delta, matchedRuleIds: Object.freeze(matched.map((rule) => rule.id)) });
+}
+
+/** Compiles validated rules (see parseRules) into an evaluator, rules indexed by event type. */
+export function compileRules(rules: readonly Rule[]): Evaluator {
+	const byType = new Map<string, CompiledRule[]>();
+	for (const rule of rules) {
+		const compiled = { id: rule.id, points: rule.points, predicates: rule.conditions.map(compileCondition) };
+		const list = byType.get(rule.eventType);
+		if (list) list.push(compiled);
+		else byType.set(rule.eventType, [compiled]);
+	}
+	const index = new Map<string, TypeRules>([...byType].map(([type, list]) => [type, new TypeRules(list)]));
+	return {
+		evaluate(event) {
+			const typeRules = index.get(event.type);
+			return typeRules === undefined ? NO_MATCH : typeRules.evaluate(event.properties);
+		},
+	};
+}

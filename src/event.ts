@@ -1,0 +1,239 @@
+import { DateTime } from 'luxon';
+
+import { InvalidInputError } from './errors';
+import { isPlainObject, ownValue } from './plain-object';
+import type { ScoreEvent } from './types';
+
+export interface EventPropertyDefinition {
+	readonly name: string;
+	readonly description: string;
+	/** Typical values, offered as suggestions; other values are accepted. */
+	readonly examples?: readonly string[];
+}
+
+export interface EventTypeDefinition {
+	/** Stable id used in rules and events. */
+	readonly id: string;
+	/** As HighLevel names the action type. */
+	readonly name: string;
+	readonly description: string;
+	readonly properties: readonly EventPropertyDefinition[];
+}
+
+const amount: EventPropertyDefinition = { name: 'amount', description: 'Amount paid, as a number' };
+const currency: EventPropertyDefinition = {
+	name: 'currency',
+	description: 'ISO currency code',
+	examples: ['USD', 'EUR', 'GBP'],
+};
+const form: EventPropertyDefinition = { name: 'form', description: 'Name or id of the form' };
+const calendar: EventPropertyDefinition = { name: 'calendar', description: 'Name or id of the calendar' };
+
+/** HighLevel's twelve rule action types, with the properties each event of that type carries. */
+export const EVENT_TYPES: readonly EventTypeDefinition[] = [
+	{
+		id: 'email_event',
+		name: 'Email Events',
+		description: 'The contact interacted with an email',
+		properties: [
+			{
+				name: 'event',
+				description: 'What happened to the email',
+				examples: ['opened', 'clicked', 'delivered', 'bounced', 'unsubscribed', 'complained', 'replied', 'failed'],
+			},
+			{ name: 'campaign', description: 'Name or id of the email or campaign' },
+			{ name: 'link', description: 'URL clicked, for clicks' },
+		],
+	},
+	{
+		id: 'contact_changed',
+		name: 'Contact Changed',
+		description: "A field of the contact's record changed",
+		properties: [
+			{ name: 'field', description: 'Name of the changed field', examples: ['lifecycleStage', 'email', 'phone'] },
+			{ name: 'from', description: 'Value before the change' },
+			{ name: 'to', description: 'Value after the change' },
+		],
+	},
+	{
+		id: 'contact_tag',
+		name: 'Contact Tag',
+		description: 'A tag was added to or removed from the contact',
+		properties: [
+			{ name: 'action', description: 'Whether the tag was added or removed', examples: ['added', 'removed'] },
+			{ name: 'tag', description: 'The tag' },
+		],
+	},
+	{
+		id: 'payment_received',
+		name: 'Payment Received',
+		description: 'A payment from the contact was received',
+		properties: [amount, currency],
+	},
+	{
+		id: 'contact_replied',
+		name: 'Contact Replied',
+		description: 'The contact replied to a message',
+		properties: [{ name: 'channel', description: 'Where the reply came from', examples: ['email', 'sms', 'chat', 'whatsapp'] }],
+	},
+	{
+		id: 'form_submitted',
+		name: 'Form Submitted',
+		description: 'The contact submitted a form',
+		properties: [form],
+	},
+	{
+		id: 'order_form_submission',
+		name: 'Order Form Submission',
+		description: 'The contact submitted an order form',
+		properties: [form, amount],
+	},
+	{
+		id: 'order_placed',
+		name: 'Order Placed',
+		description: 'The contact placed an order',
+		properties: [amount, currency, { name: 'product', description: 'Name or id of the product ordered' }],
+	},
+	{
+		id: 'survey_submitted',
+		name: 'Survey Submitted',
+		description: 'The contact submitted a survey',
+		properties: [{ name: 'survey', description: 'Name or id of the survey' }],
+	},
+	{
+		id: 'trigger_link_clicked',
+		name: 'Trigger Link Clicked',
+		description: 'The contact clicked a trigger link',
+		properties: [{ name: 'link', description: 'Name or URL of the trigger link' }],
+	},
+	{
+		id: 'appointment_booked',
+		name: 'Appointment Booked',
+		description: 'The contact booked an appointment',
+		properties: [calendar],
+	},
+	{
+		id: 'appointment_status_changed',
+		name: 'Appointment Status Changed',
+		description: "The status of the contact's appointment changed",
+		properties: [
+			{
+				name: 'status',
+				description: 'The new status',
+				examples: ['confirmed', 'showed', 'noshow', 'cancelled', 'rescheduled'],
+			},
+			calendar,
+		],
+	},
+];
+
+const typeIdsByLowerCaseName = new Map<string, string>();
+for (const type of EVENT_TYPES) {
+	typeIdsByLowerCaseName.set(type.id, type.id);
+	typeIdsByLowerCaseName.set(type.name.toLowerCase(), type.id);
+}
+
+const CUSTOM_TYPE = /^[a-z0-9_.:-]+$/;
+
+export function isBuiltInEventType(type: string): boolean {
+	return EVENT_TYPES.some((definition) => definition.id === type);
+}
+
+/**
+ * The canonical id of an event type. Type names are case-insensitive (stored lower case), so
+ * "Form_Submitted" in a rule matches "form_submitted" in an event; HighLevel's display names
+ * ("Form Submitted") are accepted for the built-in types.
+ */
+export function toEventType(raw: unknown, field: string): string {
+	if (typeof raw !== 'string' || raw.trim() === '') {
+		throw new InvalidInputError('The event type is required (a non-empty text)', field);
+	}
+	const lowerCase = raw.trim().toLowerCase();
+	const builtIn = typeIdsByLowerCaseName.get(lowerCase);
+	if (builtIn !== undefined) return builtIn;
+	if (!CUSTOM_TYPE.test(lowerCase)) {
+		throw new InvalidInputError(
+			`Event type "${raw}" is neither a built-in type nor a valid custom type name (letters, digits, _ . : -)`,
+			field,
+		);
+	}
+	return lowerCase;
+}
+
+/** Contact ids are text; numbers (as CRMs often send) become their decimal text. */
+export function toContactId(raw: unknown, field = 'contactId'): string {
+	const text = toIdText(raw);
+	if (text === undefined) throw new InvalidInputError('The contact id is required (a text or a number)', field);
+	return text;
+}
+
+function toIdText(raw: unknown): string | undefined {
+	if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+	if (typeof raw === 'string' && raw.trim() !== '') return raw.trim();
+	return undefined;
+}
+
+function toEventId(raw: unknown): string | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	const text = toIdText(raw);
+	if (text === undefined) throw new InvalidInputError('The event id must be a text or a number', 'id');
+	return text;
+}
+
+const NO_PROPERTIES: Readonly<Record<string, unknown>> = Object.freeze({});
+
+function toProperties(raw: unknown): Readonly<Record<string, unknown>> {
+	if (raw === undefined || raw === null || raw === '') return NO_PROPERTIES;
+	if (isPlainObject(raw)) return raw;
+	if (typeof raw === 'string') {
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(raw);
+		} catch {
+			throw new InvalidInputError('The event properties are not valid JSON', 'properties');
+		}
+		if (isPlainObject(parsed)) return parsed;
+	}
+	throw new InvalidInputError('The event properties must be an object of names and values', 'properties');
+}
+
+/** Accepts what workflows carry for a time: ISO text (or RFC 2822 / HTTP / SQL text), epoch ms, Date, luxon DateTime. */
+export function toEpochMillis(raw: unknown, field: string): number {
+	let parsed: DateTime | undefined;
+	if (DateTime.isDateTime(raw)) parsed = raw;
+	else if (raw instanceof Date) parsed = DateTime.fromJSDate(raw);
+	else if (typeof raw === 'number') parsed = DateTime.fromMillis(raw);
+	else if (typeof raw === 'string') parsed = parseDateText(raw.trim());
+	if (parsed === undefined || !parsed.isValid) {
+		throw new InvalidInputError(`"${String(raw)}" is not a date and time (use ISO 8601 or epoch milliseconds)`, field);
+	}
+	return parsed.toMillis();
+}
+
+function parseDateText(text: string): DateTime {
+	if (/^-?\d+$/.test(text)) return DateTime.fromMillis(Number(text));
+	const options = { setZone: true };
+	let parsed = DateTime.fromISO(text, options);
+	if (!parsed.isValid) parsed = DateTime.fromRFC2822(text, options);
+	if (!parsed.isValid) parsed = DateTime.fromHTTP(text, options);
+	if (!parsed.isValid) parsed = DateTime.fromSQL(text, options);
+	return parsed;
+}
+
+/**
+ * Validates and normalises one incoming event. `now` is the occurrence time when the event has none.
+ * @throws InvalidInputError with field contactId, type, properties, occurredAt or id
+ */
+export function toScoreEvent(raw: unknown, now: number = Date.now()): ScoreEvent {
+	if (!isPlainObject(raw)) throw new InvalidInputError('An event must be an object', 'event');
+	const contactId = toContactId(ownValue(raw, 'contactId'));
+	const type = toEventType(ownValue(raw, 'type'), 'type');
+	const properties = toProperties(ownValue(raw, 'properties'));
+	const rawOccurredAt = ownValue(raw, 'occurredAt');
+	const occurredAt =
+		rawOccurredAt === undefined || rawOccurredAt === null || rawOccurredAt === ''
+			? now
+			: toEpochMillis(rawOccurredAt, 'occurredAt');
+	const id = toEventId(ownValue(raw, 'id'));
+	return id === undefined ? { contactId, type, properties, occurredAt } : { id, contactId, type, properties, occurredAt };
+}
