@@ -1,0 +1,75 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+import { StoreUnavailableError } from '../errors';
+
+/**
+ * Schema migrations, applied in order; the file's PRAGMA user_version counts those applied.
+ * Never edit a published step: append a new one.
+ */
+const MIGRATIONS: readonly string[] = [
+	`
+	CREATE TABLE profiles (
+		id TEXT PRIMARY KEY,
+		status TEXT NOT NULL,
+		version INTEGER NOT NULL,
+		document TEXT NOT NULL
+	);
+	CREATE TABLE contacts (
+		profile_id TEXT NOT NULL,
+		contact_id TEXT NOT NULL,
+		score REAL NOT NULL,
+		last_activity_at INTEGER,
+		first_seen_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL,
+		PRIMARY KEY (profile_id, contact_id)
+	) WITHOUT ROWID;
+	-- Two rankings because ties sort by contact id ascending in both directions, which one
+	-- index read backwards cannot give without sorting every tied contact.
+	CREATE INDEX contacts_by_score_asc ON contacts (profile_id, score ASC, contact_id ASC);
+	CREATE INDEX contacts_by_score_desc ON contacts (profile_id, score DESC, contact_id ASC);
+	CREATE INDEX contacts_by_activity ON contacts (profile_id, coalesce(last_activity_at, first_seen_at));
+	CREATE TABLE changes (
+		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		profile_id TEXT NOT NULL,
+		contact_id TEXT NOT NULL,
+		previous_score REAL NOT NULL,
+		score REAL NOT NULL,
+		delta REAL NOT NULL,
+		cause TEXT NOT NULL,
+		at INTEGER NOT NULL
+	);
+	CREATE INDEX changes_by_profile ON changes (profile_id, seq);
+	CREATE INDEX changes_by_contact ON changes (profile_id, contact_id, seq);
+	CREATE TABLE seen_events (
+		profile_id TEXT NOT NULL,
+		event_id TEXT NOT NULL,
+		PRIMARY KEY (profile_id, event_id)
+	) WITHOUT ROWID;
+	CREATE TABLE cursors (
+		consumer_id TEXT PRIMARY KEY,
+		seq INTEGER NOT NULL
+	) WITHOUT ROWID;
+	`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the file to SCHEMA_VERSION; safe to run from several processes at once. */
+export function migrate(db: DatabaseSync): void {
+	db.exec('BEGIN IMMEDIATE');
+	try {
+		const { user_version: current } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+		if (current > SCHEMA_VERSION) {
+			throw new StoreUnavailableError(
+				`The SQLite file was written by a newer version of n8n-nodes-engagement-score (schema ${current}, this version knows ${SCHEMA_VERSION}). Update the package.`,
+				'databasePath',
+			);
+		}
+		for (let step = current; step < SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step]);
+		if (current !== SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+		db.exec('COMMIT');
+	} catch (error) {
+		if (db.isTransaction) db.exec('ROLLBACK');
+		throw error;
+	}
+}

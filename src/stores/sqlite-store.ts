@@ -1,0 +1,546 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+
+import { changeNotifier } from '../change-notifier';
+import {
+	EngagementScoreError,
+	InvalidInputError,
+	ProfileAlreadyExistsError,
+	ProfileNotFoundError,
+	ProfileNotPublishedError,
+	StoreUnavailableError,
+} from '../errors';
+import { adjustedScore, decayScore, normalizeScore } from '../score-math';
+import type { ScoreStore } from '../store';
+import type {
+	Adjustment,
+	ChangeCause,
+	ContactQuery,
+	ContactScore,
+	DecayPolicy,
+	DecayResult,
+	EventResult,
+	ScoreChange,
+	ScoredEvent,
+	ScoreProfile,
+} from '../types';
+import { openDatabase } from './sqlite-driver';
+import { migrate } from './sqlite-schema';
+import {
+	byNameThenId,
+	checkAdjustment,
+	checkDecay,
+	checkId,
+	checkScoredEvents,
+	eventCause,
+	laterOf,
+	modifyCause,
+	resetCause,
+} from './store-input';
+
+/** How long a writer waits for another process's transaction on the same file before giving up. */
+const BUSY_TIMEOUT_MS = 30_000;
+
+interface ContactRow {
+	score: number;
+	last_activity_at: number | null;
+	first_seen_at: number;
+	updated_at: number;
+}
+
+interface ChangeRow {
+	seq: number;
+	profile_id: string;
+	contact_id: string;
+	previous_score: number;
+	score: number;
+	delta: number;
+	cause: string;
+	at: number;
+}
+
+interface NewChange {
+	readonly profileId: string;
+	readonly contactId: string;
+	readonly previousScore: number;
+	readonly score: number;
+	readonly cause: ChangeCause;
+	readonly at: number;
+}
+
+/**
+ * The embedded default store: one SQLite file shared by every workflow of the n8n instance
+ * (and by other processes opening the same file).
+ *
+ * Every write runs as one `BEGIN IMMEDIATE` transaction inside a single synchronous block, so
+ * concurrent executions of one process cannot interleave inside it (no await in between) and
+ * other processes are serialised by SQLite's write lock. A failing write rolls back whole and
+ * surfaces as StoreUnavailableError: nothing of that call was written.
+ */
+export class SqliteStore implements ScoreStore {
+	private static readonly openStores = new Map<string, SqliteStore>();
+
+	readonly key: string;
+	private references = 1;
+	private readonly statements: Statements;
+	private readonly contactQueries = new Map<string, StatementSync>();
+
+	/**
+	 * The store for a file, shared per absolute path within the process: nodes call this on every
+	 * execution, so after the first call it costs a map lookup. Each `close()` releases one `open()`;
+	 * the connection closes with the last one.
+	 */
+	static open(filePath: string): SqliteStore {
+		const absolutePath = resolve(filePath);
+		const existing = SqliteStore.openStores.get(absolutePath);
+		if (existing) {
+			existing.references++;
+			return existing;
+		}
+		const store = new SqliteStore(absolutePath, connect(absolutePath));
+		SqliteStore.openStores.set(absolutePath, store);
+		return store;
+	}
+
+	private constructor(
+		readonly filePath: string,
+		private readonly db: DatabaseSync,
+	) {
+		this.key = `sqlite:${filePath}`;
+		this.statements = prepareStatements(db);
+	}
+
+	async getProfile(profileId: string): Promise<ScoreProfile | undefined> {
+		return this.use(() => this.readProfile(profileId));
+	}
+
+	async listProfiles(): Promise<ScoreProfile[]> {
+		return this.use(() =>
+			(this.statements.listProfiles.all() as Array<{ document: string }>)
+				.map((row) => JSON.parse(row.document) as ScoreProfile)
+				.sort(byNameThenId),
+		);
+	}
+
+	async insertProfile(profile: ScoreProfile): Promise<void> {
+		return this.use(() => {
+			checkId(profile.id, 'id');
+			this.transaction(() => {
+				const { changes } = this.statements.insertProfile.run(
+					profile.id,
+					profile.status,
+					profile.version,
+					JSON.stringify(profile),
+				);
+				if (changes === 0) throw new ProfileAlreadyExistsError(profile.id);
+			});
+		});
+	}
+
+	async updateProfile(profileId: string, change: (current: ScoreProfile) => ScoreProfile): Promise<ScoreProfile> {
+		return this.use(() =>
+			this.transaction(() => {
+				const current = this.readProfile(profileId);
+				if (!current) throw new ProfileNotFoundError(profileId);
+				const updated = callerCode(() => change(current));
+				if (updated.id !== profileId) {
+					throw new InvalidInputError(`A profile's id cannot change (from "${profileId}" to "${updated.id}")`, 'id');
+				}
+				this.statements.updateProfile.run(updated.status, updated.version, JSON.stringify(updated), profileId);
+				return updated;
+			}),
+		);
+	}
+
+	async deleteProfile(profileId: string): Promise<boolean> {
+		return this.use(() =>
+			this.transaction(() => {
+				const { changes } = this.statements.deleteProfile.run(profileId);
+				this.statements.deleteProfileContacts.run(profileId);
+				this.statements.deleteProfileChanges.run(profileId);
+				this.statements.deleteProfileSeenEvents.run(profileId);
+				return changes > 0;
+			}),
+		);
+	}
+
+	async applyEvents(profileId: string, publishedVersion: number, events: readonly ScoredEvent[]): Promise<EventResult[]> {
+		return this.use(() => {
+			checkScoredEvents(events);
+			let logged = false;
+			const results = this.transaction(() => {
+				this.requirePublishedAt(profileId, publishedVersion);
+				return events.map((event) => {
+					const result = this.applyEvent(profileId, event);
+					logged ||= result.changeSeq !== undefined;
+					return result;
+				});
+			});
+			if (logged) changeNotifier.notify(this.key, profileId);
+			return results;
+		});
+	}
+
+	async adjustScore(
+		profileId: string,
+		adjustment: Adjustment,
+	): Promise<{ previousScore: number; score: number; change?: ScoreChange }> {
+		return this.use(() => {
+			checkAdjustment(adjustment);
+			const outcome = this.transaction(() => {
+				this.requireProfile(profileId);
+				const { contactId, at } = adjustment;
+				const row = this.readContact(profileId, contactId);
+				const previousScore = row?.score ?? 0;
+				const score = adjustedScore(previousScore, adjustment.operation, adjustment.points);
+				const countsAsActivity = adjustment.countsAsActivity ?? true;
+				const lastActivityAt = row?.last_activity_at ?? null;
+				this.writeContact(profileId, contactId, score, countsAsActivity ? laterOf(lastActivityAt, at) : lastActivityAt, row, at);
+				const change =
+					score === previousScore
+						? undefined
+						: this.logChange({ profileId, contactId, previousScore, score, cause: modifyCause(adjustment), at });
+				return { previousScore, score, ...(change ? { change } : {}) };
+			});
+			if (outcome.change) changeNotifier.notify(this.key, profileId);
+			return outcome;
+		});
+	}
+
+	async resetContact(profileId: string, contactId: string, at: number, reason?: string): Promise<ScoreChange | undefined> {
+		return this.use(() => {
+			const change = this.transaction(() => {
+				this.requireProfile(profileId);
+				const row = this.readContact(profileId, contactId);
+				if (!row) return undefined;
+				this.writeContact(profileId, contactId, 0, row.last_activity_at, row, at);
+				return this.logChange({ profileId, contactId, previousScore: row.score, score: 0, cause: resetCause(reason), at });
+			});
+			if (change) changeNotifier.notify(this.key, profileId);
+			return change;
+		});
+	}
+
+	async deleteContact(profileId: string, contactId: string): Promise<boolean> {
+		return this.use(() =>
+			this.transaction(() => {
+				const { changes } = this.statements.deleteContact.run(profileId, contactId);
+				this.statements.deleteContactChanges.run(profileId, contactId);
+				return changes > 0;
+			}),
+		);
+	}
+
+	async applyDecay(profileId: string, policy: DecayPolicy, inactiveBefore: number, at: number): Promise<DecayResult> {
+		return this.use(() => {
+			checkDecay(policy, inactiveBefore, at);
+			const result = this.transaction((): DecayResult => {
+				this.requireProfile(profileId);
+				const inactive = this.statements.inactiveContacts.all(profileId, inactiveBefore) as unknown as Array<
+					[string, number]
+				>;
+				const cause: ChangeCause = { kind: 'decay', mode: policy.mode };
+				let contactsDecayed = 0;
+				let totalDelta = 0;
+				let firstChangeSeq: number | undefined;
+				let lastChangeSeq: number | undefined;
+				for (const [contactId, previousScore] of inactive) {
+					const score = decayScore(previousScore, policy);
+					if (score === previousScore) continue;
+					this.statements.setScore.run(score, at, profileId, contactId);
+					const change = this.logChange({ profileId, contactId, previousScore, score, cause, at });
+					contactsDecayed++;
+					totalDelta = normalizeScore(totalDelta + change.delta);
+					firstChangeSeq ??= change.seq;
+					lastChangeSeq = change.seq;
+				}
+				return {
+					contactsInactive: inactive.length,
+					contactsDecayed,
+					totalDelta,
+					...(firstChangeSeq === undefined ? {} : { firstChangeSeq, lastChangeSeq }),
+				};
+			});
+			if (result.contactsDecayed > 0) changeNotifier.notify(this.key, profileId);
+			return result;
+		});
+	}
+
+	async getContact(profileId: string, contactId: string): Promise<ContactScore | undefined> {
+		return this.use(() => {
+			const row = this.readContact(profileId, contactId);
+			return row && toContactScore(profileId, contactId, row);
+		});
+	}
+
+	async listContacts(profileId: string, query: ContactQuery): Promise<ContactScore[]> {
+		return this.use(() => {
+			const parameters: SQLInputValue[] = [profileId];
+			const filters: string[] = [];
+			if (query.minScore !== undefined) {
+				filters.push('AND score >= ?');
+				parameters.push(query.minScore);
+			}
+			if (query.maxScore !== undefined) {
+				filters.push('AND score <= ?');
+				parameters.push(query.maxScore);
+			}
+			parameters.push(Math.max(0, Math.floor(query.limit)), Math.max(0, Math.floor(query.offset ?? 0)));
+			const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+			const sql =
+				`SELECT contact_id, score, last_activity_at, first_seen_at, updated_at FROM contacts ` +
+				`WHERE profile_id = ? ${filters.join(' ')} ORDER BY score ${direction}, contact_id ASC LIMIT ? OFFSET ?`;
+			const rows = this.contactQuery(sql).all(...parameters) as unknown as Array<ContactRow & { contact_id: string }>;
+			return rows.map((row) => toContactScore(profileId, row.contact_id, row));
+		});
+	}
+
+	async getHistory(profileId: string, contactId: string, limit: number): Promise<ScoreChange[]> {
+		return this.use(() =>
+			(this.statements.history.all(profileId, contactId, Math.max(0, Math.floor(limit))) as unknown as ChangeRow[]).map(
+				toScoreChange,
+			),
+		);
+	}
+
+	async readChanges(profileId: string, afterSeq: number, limit: number): Promise<ScoreChange[]> {
+		return this.use(() =>
+			(this.statements.readChanges.all(profileId, afterSeq, Math.max(0, Math.floor(limit))) as unknown as ChangeRow[]).map(
+				toScoreChange,
+			),
+		);
+	}
+
+	async latestChangeSeq(profileId: string): Promise<number> {
+		return this.use(() => (this.statements.latestChangeSeq.get(profileId) as { seq: number | null }).seq ?? 0);
+	}
+
+	async getCursor(consumerId: string): Promise<number | undefined> {
+		return this.use(() => (this.statements.getCursor.get(consumerId) as { seq: number } | undefined)?.seq);
+	}
+
+	async saveCursor(consumerId: string, seq: number): Promise<void> {
+		return this.use(() => {
+			this.statements.saveCursor.run(consumerId, seq);
+		});
+	}
+
+	async close(): Promise<void> {
+		if (this.references === 0) return;
+		this.references--;
+		if (this.references > 0) return;
+		if (SqliteStore.openStores.get(this.filePath) === this) SqliteStore.openStores.delete(this.filePath);
+		this.db.close();
+	}
+
+	private applyEvent(profileId: string, event: ScoredEvent): EventResult {
+		const { contactId, eventId } = event;
+		const row = this.readContact(profileId, contactId);
+		const previousScore = row?.score ?? 0;
+		if (eventId !== undefined && this.statements.markEventSeen.run(profileId, eventId).changes === 0) {
+			return { contactId, eventId, duplicate: true, previousScore, score: previousScore, delta: 0, matchedRuleIds: [] };
+		}
+		const score = adjustedScore(previousScore, 'add', event.delta);
+		const at = event.occurredAt;
+		this.writeContact(profileId, contactId, score, laterOf(row?.last_activity_at ?? null, at), row, at);
+		const change =
+			score === previousScore
+				? undefined
+				: this.logChange({ profileId, contactId, previousScore, score, cause: eventCause(event), at });
+		return {
+			contactId,
+			...(eventId === undefined ? {} : { eventId }),
+			duplicate: false,
+			previousScore,
+			score,
+			delta: normalizeScore(score - previousScore),
+			matchedRuleIds: [...event.matchedRuleIds],
+			...(change ? { changeSeq: change.seq } : {}),
+		};
+	}
+
+	private writeContact(
+		profileId: string,
+		contactId: string,
+		score: number,
+		lastActivityAt: number | null,
+		existing: ContactRow | undefined,
+		at: number,
+	): void {
+		const firstSeenAt = existing ? Math.min(existing.first_seen_at, at) : at;
+		this.statements.upsertContact.run(profileId, contactId, score, lastActivityAt, firstSeenAt, at);
+	}
+
+	private logChange(change: NewChange): ScoreChange {
+		const delta = normalizeScore(change.score - change.previousScore);
+		const { lastInsertRowid } = this.statements.insertChange.run(
+			change.profileId,
+			change.contactId,
+			change.previousScore,
+			change.score,
+			delta,
+			JSON.stringify(change.cause),
+			change.at,
+		);
+		return { seq: Number(lastInsertRowid), ...change, delta };
+	}
+
+	private readProfile(profileId: string): ScoreProfile | undefined {
+		const row = this.statements.getProfile.get(profileId) as { document: string } | undefined;
+		return row && (JSON.parse(row.document) as ScoreProfile);
+	}
+
+	private requireProfile(profileId: string): void {
+		if (!this.statements.profileState.get(profileId)) throw new ProfileNotFoundError(profileId);
+	}
+
+	private requirePublishedAt(profileId: string, publishedVersion: number): void {
+		const state = this.statements.profileState.get(profileId) as { status: string; version: number } | undefined;
+		if (!state) throw new ProfileNotFoundError(profileId);
+		if (state.status !== 'published' || state.version !== publishedVersion) throw new ProfileNotPublishedError(profileId);
+	}
+
+	private readContact(profileId: string, contactId: string): ContactRow | undefined {
+		return this.statements.getContact.get(profileId, contactId) as ContactRow | undefined;
+	}
+
+	private contactQuery(sql: string): StatementSync {
+		let statement = this.contactQueries.get(sql);
+		if (!statement) {
+			statement = this.db.prepare(sql);
+			this.contactQueries.set(sql, statement);
+		}
+		return statement;
+	}
+
+	/** Runs `work` (synchronous: no other code can run inside) as one write transaction. */
+	private transaction<T>(work: () => T): T {
+		this.statements.begin.run();
+		try {
+			const result = work();
+			this.statements.commit.run();
+			return result;
+		} catch (error) {
+			if (this.db.isTransaction) this.statements.rollback.run();
+			throw error;
+		}
+	}
+
+	/** Engine errors pass through; anything SQLite throws becomes StoreUnavailableError (nothing written). */
+	private async use<T>(work: () => T): Promise<T> {
+		if (this.references === 0 || !this.db.isOpen) {
+			throw new StoreUnavailableError(`The SQLite store ${this.filePath} is closed`, 'store');
+		}
+		try {
+			return work();
+		} catch (error) {
+			if (error instanceof CallerCodeError) throw error.original;
+			if (error instanceof EngagementScoreError) throw error;
+			const reason = error instanceof Error ? error.message : String(error);
+			const failure = new StoreUnavailableError(`The SQLite store ${this.filePath} failed: ${reason}`, 'store');
+			(failure as Error).cause = error;
+			throw failure;
+		}
+	}
+}
+
+/** Carries an error thrown by the caller's own callback through `use`, which must not disguise it. */
+class CallerCodeError {
+	constructor(readonly original: unknown) {}
+}
+
+function callerCode<T>(work: () => T): T {
+	try {
+		return work();
+	} catch (error) {
+		throw new CallerCodeError(error);
+	}
+}
+
+function connect(absolutePath: string): DatabaseSync {
+	try {
+		mkdirSync(dirname(absolutePath), { recursive: true });
+		const db = openDatabase(absolutePath, BUSY_TIMEOUT_MS);
+		try {
+			migrate(db);
+		} catch (error) {
+			db.close();
+			throw error;
+		}
+		return db;
+	} catch (error) {
+		if (error instanceof EngagementScoreError) throw error;
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new StoreUnavailableError(`Cannot open the SQLite store ${absolutePath}: ${reason}`, 'databasePath');
+	}
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function prepareStatements(db: DatabaseSync) {
+	const contactColumns = 'score, last_activity_at, first_seen_at, updated_at';
+	const changeColumns = 'seq, profile_id, contact_id, previous_score, score, delta, cause, at';
+	const statements = {
+		begin: db.prepare('BEGIN IMMEDIATE'),
+		commit: db.prepare('COMMIT'),
+		rollback: db.prepare('ROLLBACK'),
+		getProfile: db.prepare('SELECT document FROM profiles WHERE id = ?'),
+		profileState: db.prepare('SELECT status, version FROM profiles WHERE id = ?'),
+		listProfiles: db.prepare('SELECT document FROM profiles'),
+		insertProfile: db.prepare(
+			'INSERT INTO profiles (id, status, version, document) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+		),
+		updateProfile: db.prepare('UPDATE profiles SET status = ?, version = ?, document = ? WHERE id = ?'),
+		deleteProfile: db.prepare('DELETE FROM profiles WHERE id = ?'),
+		deleteProfileContacts: db.prepare('DELETE FROM contacts WHERE profile_id = ?'),
+		deleteProfileChanges: db.prepare('DELETE FROM changes WHERE profile_id = ?'),
+		deleteProfileSeenEvents: db.prepare('DELETE FROM seen_events WHERE profile_id = ?'),
+		getContact: db.prepare(`SELECT ${contactColumns} FROM contacts WHERE profile_id = ? AND contact_id = ?`),
+		upsertContact: db.prepare(
+			`INSERT INTO contacts (profile_id, contact_id, ${contactColumns}) VALUES (?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (profile_id, contact_id) DO UPDATE SET score = excluded.score,
+			 last_activity_at = excluded.last_activity_at, first_seen_at = excluded.first_seen_at, updated_at = excluded.updated_at`,
+		),
+		setScore: db.prepare('UPDATE contacts SET score = ?, updated_at = ? WHERE profile_id = ? AND contact_id = ?'),
+		deleteContact: db.prepare('DELETE FROM contacts WHERE profile_id = ? AND contact_id = ?'),
+		deleteContactChanges: db.prepare('DELETE FROM changes WHERE profile_id = ? AND contact_id = ?'),
+		inactiveContacts: db.prepare(
+			'SELECT contact_id, score FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ?',
+		),
+		markEventSeen: db.prepare(
+			'INSERT INTO seen_events (profile_id, event_id) VALUES (?, ?) ON CONFLICT (profile_id, event_id) DO NOTHING',
+		),
+		insertChange: db.prepare(
+			'INSERT INTO changes (profile_id, contact_id, previous_score, score, delta, cause, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+		),
+		history: db.prepare(
+			`SELECT ${changeColumns} FROM changes WHERE profile_id = ? AND contact_id = ? ORDER BY seq DESC LIMIT ?`,
+		),
+		readChanges: db.prepare(`SELECT ${changeColumns} FROM changes WHERE profile_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+		latestChangeSeq: db.prepare('SELECT max(seq) AS seq FROM changes WHERE profile_id = ?'),
+		getCursor: db.prepare('SELECT seq FROM cursors WHERE consumer_id = ?'),
+		saveCursor: db.prepare(
+			'INSERT INTO cursors (consumer_id, seq) VALUES (?, ?) ON CONFLICT (consumer_id) DO UPDATE SET seq = excluded.seq',
+		),
+	};
+	statements.inactiveContacts.setReturnArrays(true);
+	return statements;
+}
+
+function toContactScore(profileId: string, contactId: string, row: ContactRow): ContactScore {
+	return { profileId, contactId, score: row.score, lastActivityAt: row.last_activity_at, updatedAt: row.updated_at };
+}
+
+function toScoreChange(row: ChangeRow): ScoreChange {
+	return {
+		seq: row.seq,
+		profileId: row.profile_id,
+		contactId: row.contact_id,
+		previousScore: row.previous_score,
+		score: row.score,
+		delta: row.delta,
+		cause: JSON.parse(row.cause) as ChangeCause,
+		at: row.at,
+	};
+}
