@@ -31,6 +31,18 @@ export function fieldError(
 	return error;
 }
 
+/**
+ * The same error naming the node's parameter where the engine names its own input field
+ * (e.g. the engine's `id` is the node's `newProfileId`). Other errors pass through.
+ */
+export function withParameterNames(error: unknown, parameterByField: Readonly<Record<string, string>>): unknown {
+	if (!(error instanceof EngagementScoreError) || error.field === undefined) return error;
+	if (!Object.prototype.hasOwnProperty.call(parameterByField, error.field)) return error;
+	const renamed = new EngagementScoreError(error.message, parameterByField[error.field]);
+	renamed.name = error.name;
+	return renamed;
+}
+
 /** The output item n8n's "Continue (using error output)" / continueOnFail expects for a failed item. */
 export function failedItem(error: NodeOperationError, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };

@@ -38,6 +38,7 @@ export interface RunWorkflowOptions {
 
 export interface WorkflowRun {
 	run: IRun;
+	/** As n8n records it: a plain copy of the thrown error (own name, message, context, node). */
 	error: ExecutionBaseError | undefined;
 	/** Every node's outputs of its last run. */
 	outputs: Record<string, INodeExecutionData[][]>;

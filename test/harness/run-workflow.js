@@ -18,7 +18,8 @@
  *   });
  *   result.output('Score')   // items of the node's first main output (last run), [] if none
  *   result.outputs           // { [nodeName]: INodeExecutionData[][] } all outputs of the last run
- *   result.error             // the execution's error (n8n's ExecutionBaseError) or undefined
+ *   result.error             // the execution's error as n8n records it (a plain copy of the node's
+ *                            // error: name 'NodeOperationError', message, context.itemIndex, node), or undefined
  *   result.run               // the full IRun
  *
  * The start node ("Start", type `harness.start`) is added automatically: a manual-trigger-like
@@ -36,6 +37,8 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-harness-'));
 }
 process.env.N8N_ENCRYPTION_KEY ??= 'engagement-score-test-harness';
+// n8n logs every node error with its stack; tests assert on the errors instead.
+process.env.N8N_LOG_LEVEL ??= 'silent';
 
 const { NodeConnectionTypes, VersionedNodeType, Workflow, createRunExecutionData } = require('n8n-workflow');
 const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');

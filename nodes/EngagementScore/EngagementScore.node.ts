@@ -1,0 +1,25 @@
+import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
+import { VersionedNodeType } from 'n8n-workflow';
+
+import { EngagementScoreV1 } from './v1/EngagementScoreV1.node';
+
+export class EngagementScore extends VersionedNodeType {
+	constructor() {
+		const baseDescription: INodeTypeBaseDescription = {
+			displayName: 'Engagement Score',
+			name: 'engagementScore',
+			icon: { light: 'file:engagementScore.svg', dark: 'file:engagementScore.dark.svg' },
+			group: ['transform'],
+			subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+			description:
+				'Score contacts by their engagement with rule-based score profiles (HighLevel style): score events, manage profiles and contacts, decay inactive contacts',
+			defaultVersion: 1,
+		};
+
+		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
+			1: new EngagementScoreV1(baseDescription),
+		};
+
+		super(nodeVersions, baseDescription);
+	}
+}

@@ -1,0 +1,195 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { EVENT_TYPES } from '../../../../src/event';
+import { CONDITION_OPERATORS, type ConditionOperator } from '../../../../src/types';
+
+export const CUSTOM_EVENT_TYPE = 'custom';
+
+/** HighLevel's twelve action types, then "Custom" for any other type name. */
+export const eventTypeOptions: INodePropertyOptions[] = [
+	...EVENT_TYPES.map((type) => ({ name: type.name, value: type.id, description: type.description })),
+	{ name: 'Custom', value: CUSTOM_EVENT_TYPE, description: 'Any other event type, named below' },
+];
+
+const operatorLabels: Record<ConditionOperator, string> = {
+	equals: 'Equals',
+	notEquals: 'Not Equals',
+	contains: 'Contains',
+	notContains: 'Does Not Contain',
+	greaterThan: 'Greater Than',
+	greaterThanOrEqual: 'Greater Than or Equal',
+	lessThan: 'Less Than',
+	lessThanOrEqual: 'Less Than or Equal',
+	in: 'In List',
+	notIn: 'Not In List',
+	exists: 'Exists',
+	notExists: 'Does Not Exist',
+};
+
+export const conditionOperatorOptions: INodePropertyOptions[] = CONDITION_OPERATORS.map((operator) => ({
+	name: operatorLabels[operator],
+	value: operator,
+}));
+
+export function contactIdProperty(resourceOperations: Record<string, string[]>): INodeProperties {
+	return {
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.contactId }}',
+		description: 'The ID of the contact, as your CRM knows it',
+		displayOptions: { show: resourceOperations },
+	};
+}
+
+export function returnAllAndLimit(show: Record<string, string[]>, defaultLimit = 50): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: defaultLimit,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}
+
+/** The rule editor shared by Profile > Create and Profile > Update Draft. */
+export function rulesProperties(show: Record<string, string[]>, allowKeep: boolean): INodeProperties[] {
+	const sources: INodePropertyOptions[] = [
+		{ name: 'Define Below', value: 'fields', description: 'Edit the rules one by one in this node' },
+		{ name: 'JSON', value: 'json', description: 'Give the rules as a JSON array' },
+	];
+	if (allowKeep) {
+		sources.unshift({ name: 'Keep Current Rules', value: 'keep', description: 'Leave the draft rules as they are' });
+	}
+	return [
+		{
+			displayName: 'Rules',
+			name: 'rulesSource',
+			type: 'options',
+			noDataExpression: true,
+			options: sources,
+			default: allowKeep ? 'keep' : 'fields',
+			description: 'How to give the rules. They replace the draft rules; publish to make them score.',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Rules',
+			name: 'rules',
+			type: 'fixedCollection',
+			placeholder: 'Add Rule',
+			default: {},
+			typeOptions: { multipleValues: true, sortable: true },
+			description: 'Every rule whose event type and conditions match an event adds its points',
+			displayOptions: { show: { ...show, rulesSource: ['fields'] } },
+			options: [
+				{
+					displayName: 'Rule',
+					name: 'rule',
+					values: [
+						{
+							displayName: 'Event Type',
+							name: 'eventType',
+							type: 'options',
+							options: eventTypeOptions,
+							default: 'email_event',
+						},
+						{
+							displayName: 'Custom Event Type',
+							name: 'customEventType',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. webinar_attended',
+							description: 'Letters, digits and _ . : - ; case does not matter',
+							displayOptions: { show: { eventType: [CUSTOM_EVENT_TYPE] } },
+						},
+						{
+							displayName: 'Points',
+							name: 'points',
+							type: 'number',
+							default: 1,
+							description: 'Points added when the rule matches; negative to subtract',
+						},
+						{
+							displayName: 'Conditions',
+							name: 'conditions',
+							type: 'fixedCollection',
+							placeholder: 'Add Condition',
+							default: {},
+							typeOptions: { multipleValues: true },
+							description: 'All must hold for the rule to match; none means every event of the type',
+							options: [
+								{
+									displayName: 'Condition',
+									name: 'condition',
+									values: [
+										{
+											displayName: 'Property',
+											name: 'property',
+											type: 'string',
+											default: '',
+											placeholder: 'e.g. event, tag, amount, order.total',
+											description: 'Name (or dotted path) of the event property to test',
+										},
+										{
+											displayName: 'Operator',
+											name: 'operator',
+											type: 'options',
+											options: conditionOperatorOptions,
+											default: 'equals',
+										},
+										{
+											displayName: 'Value',
+											name: 'value',
+											type: 'string',
+											default: '',
+											description: 'For In List / Not In List: values separated by commas',
+											displayOptions: { hide: { operator: ['exists', 'notExists'] } },
+										},
+									],
+								},
+							],
+						},
+						{
+							displayName: 'Description',
+							name: 'description',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. Opened an email',
+						},
+						{
+							displayName: 'Rule ID',
+							name: 'id',
+							type: 'string',
+							default: '',
+							description:
+								'Optional stable ID, shown in score history and matched rules. Empty: "rule-<position>".',
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Rules (JSON)',
+			name: 'rulesJson',
+			type: 'json',
+			default: '[\n  {\n    "eventType": "email_event",\n    "conditions": [{ "property": "event", "operator": "equals", "value": "opened" }],\n    "points": 5,\n    "description": "Opened an email"\n  }\n]',
+			description:
+				'A JSON array of rules: { "id"?, "eventType", "conditions"?: [{ "property", "operator", "value" }], "points", "description"? }',
+			displayOptions: { show: { ...show, rulesSource: ['json'] } },
+		},
+	];
+}

@@ -1,0 +1,14 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { EngagementEngine } from '../../../../../src/engine';
+import { toContactId } from '../../../../../src/event';
+import { mapItems } from '../../../../shared/errors';
+import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
+
+export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
+	return await mapItems(this, async (itemIndex) => {
+		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
+		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
+		return { profileId, contactId, deleted: await engine.deleteContact(profileId, contactId) };
+	});
+}

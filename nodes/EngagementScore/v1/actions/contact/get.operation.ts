@@ -1,0 +1,20 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { EngagementEngine } from '../../../../../src/engine';
+import { toContactId } from '../../../../../src/event';
+import { mapItems } from '../../../../shared/errors';
+import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
+import { contactJson } from '../../helpers/output';
+
+/** A contact never scored has 0 points; `found` tells it apart from one scored down to 0. */
+export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
+	return await mapItems(this, async (itemIndex) => {
+		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
+		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
+		const contact = await engine.getContact(profileId, contactId);
+		if (!contact) {
+			return { profileId, contactId, found: false, score: 0, lastActivityAt: null, updatedAt: null };
+		}
+		return { ...contactJson(contact), found: true };
+	});
+}

@@ -1,0 +1,79 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { EngagementEngine } from '../../../../../src/engine';
+import { mapItems } from '../../../../shared/errors';
+import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
+
+const show = { resource: ['decay'], operation: ['apply'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		options: [
+			{ name: 'Subtract Points', value: 'subtract', description: 'Inactive contacts lose a number of points' },
+			{ name: 'Multiply by Factor', value: 'multiply', description: 'Scores of inactive contacts are multiplied by a factor below 1' },
+		],
+		default: 'subtract',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Inactive for (Days)',
+		name: 'inactiveDays',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 30,
+		description: 'Contacts whose last activity is older than this many days decay',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Points',
+		name: 'points',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 5,
+		description: 'Points each inactive contact loses',
+		displayOptions: { show: { ...show, mode: ['subtract'] } },
+	},
+	{
+		displayName: 'Factor',
+		name: 'factor',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+		default: 0.9,
+		description: 'Each inactive score is multiplied by this and rounded down, e.g. 0.9 turns 50 into 45',
+		displayOptions: { show: { ...show, mode: ['multiply'] } },
+	},
+	{
+		displayName: 'Floor',
+		name: 'floor',
+		type: 'number',
+		default: 0,
+		description: 'Decay never takes a score below this; scores already at or below it stay',
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
+	return await mapItems(this, async (itemIndex) => {
+		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
+		const mode = this.getNodeParameter('mode', itemIndex);
+		const common = {
+			inactiveDays: this.getNodeParameter('inactiveDays', itemIndex),
+			floor: this.getNodeParameter('floor', itemIndex, 0),
+		};
+		const policy =
+			mode === 'multiply'
+				? { mode, factor: this.getNodeParameter('factor', itemIndex), ...common }
+				: { mode, points: this.getNodeParameter('points', itemIndex), ...common };
+		const result = await engine.applyDecay(profileId, policy, { timezone: this.getTimezone() });
+		return {
+			profileId,
+			mode: policy.mode as string,
+			contactsInactive: result.contactsInactive,
+			contactsDecayed: result.contactsDecayed,
+			totalDelta: result.totalDelta,
+		};
+	});
+}

@@ -1,0 +1,290 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { EngagementEngine } from '../../../../../src/engine';
+import { EngagementScoreError, ProfileNotPublishedError } from '../../../../../src/errors';
+import { toScoreEvent } from '../../../../../src/event';
+import type { EventResult, Rule, ScoreEvent } from '../../../../../src/types';
+import { handleItemFailure, withParameterNames } from '../../../../shared/errors';
+import { PROFILE_PARAMETER, profileIdFrom, profileLocatorProperty } from '../../../../shared/profile';
+import { isoTime, ruleJson } from '../../helpers/output';
+import { CUSTOM_EVENT_TYPE, eventTypeOptions } from '../common.descriptions';
+
+const show = { resource: ['event'], operation: ['score'] };
+const defineBelow = { ...show, mapping: ['defineBelow'] };
+
+export const description: INodeProperties[] = [
+	profileLocatorProperty({
+		description: 'The published score profile whose rules score the events',
+		displayOptions: { show },
+	}),
+	{
+		displayName: 'Event Data',
+		name: 'mapping',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Define Below',
+				value: 'defineBelow',
+				description: "Map the contact, event type and properties from each item's fields",
+			},
+			{
+				name: 'Use Item As Event',
+				value: 'autoMap',
+				description:
+					'Each item already is an event: { contactId, type, properties?, occurredAt?, id? }. Fastest for large batches.',
+			},
+		],
+		default: 'defineBelow',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.contactId }}',
+		description: 'The contact the event is about',
+		displayOptions: { show: defineBelow },
+	},
+	{
+		displayName: 'Event Type',
+		name: 'eventType',
+		type: 'options',
+		options: eventTypeOptions,
+		default: 'email_event',
+		description: 'What happened. Rules of this type score the event.',
+		displayOptions: { show: defineBelow },
+	},
+	{
+		displayName: 'Custom Event Type',
+		name: 'customEventType',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. webinar_attended',
+		description: 'Name of the custom event type: letters, digits and _ . : - ; case does not matter',
+		displayOptions: { show: { ...defineBelow, eventType: [CUSTOM_EVENT_TYPE] } },
+	},
+	{
+		displayName: 'Properties',
+		name: 'propertiesSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Define Below', value: 'fields', description: 'Name and value pairs' },
+			{ name: 'JSON', value: 'json', description: 'A JSON object, e.g. {{ $json.data }}' },
+		],
+		default: 'fields',
+		description: "How to give the event's properties, which rule conditions test",
+		displayOptions: { show: defineBelow },
+	},
+	{
+		displayName: 'Properties',
+		name: 'properties',
+		type: 'fixedCollection',
+		placeholder: 'Add Property',
+		default: {},
+		typeOptions: { multipleValues: true },
+		displayOptions: { show: { ...defineBelow, propertiesSource: ['fields'] } },
+		options: [
+			{
+				displayName: 'Property',
+				name: 'property',
+				values: [
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. event',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. opened',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Properties (JSON)',
+		name: 'propertiesJson',
+		type: 'json',
+		default: '{}',
+		displayOptions: { show: { ...defineBelow, propertiesSource: ['json'] } },
+	},
+	{
+		displayName: 'Occurred At',
+		name: 'occurredAt',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.timestamp }}',
+		description:
+			'When the event happened: ISO 8601 or epoch milliseconds. Empty means now. It counts as the contact\'s last activity for decay.',
+		displayOptions: { show: defineBelow },
+	},
+	{
+		displayName: 'Event ID',
+		name: 'eventId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.id }}',
+		description:
+			'Optional ID of the event at its source. An ID already scored for this profile is ignored, so retried webhooks count once.',
+		displayOptions: { show: defineBelow },
+	},
+];
+
+interface PendingEvent {
+	readonly itemIndex: number;
+	readonly event: ScoreEvent;
+}
+
+/**
+ * Scores every item of the execution with one engine call per profile, for throughput. All items
+ * are read and validated, and every profile checked, before anything is written, so a run that
+ * stops on an error writes nothing; with continueOnFail the failing items carry their error.
+ */
+export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
+	const itemCount = this.getInputData().length;
+	const output: INodeExecutionData[] = new Array(itemCount);
+	const now = Date.now();
+	const readEvent = eventReader(this);
+	const fieldNames = this.getNodeParameter('mapping', 0) === 'autoMap' ? ITEM_FIELDS : PARAMETER_FIELDS;
+	const readProfileId = profileIdReader(this);
+
+	const eventsByProfile = new Map<string, PendingEvent[]>();
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			const profileId = readProfileId(itemIndex);
+			const event = toScoreEvent(readEvent(itemIndex), now);
+			const pending = eventsByProfile.get(profileId) ?? [];
+			pending.push({ itemIndex, event });
+			eventsByProfile.set(profileId, pending);
+		} catch (error) {
+			output[itemIndex] = handleItemFailure(this, withParameterNames(error, fieldNames), itemIndex);
+		}
+	}
+
+	const rulesByProfile = new Map<string, ReadonlyMap<string, Rule>>();
+	for (const [profileId, pending] of eventsByProfile) {
+		try {
+			rulesByProfile.set(profileId, await publishedRules(engine, profileId));
+		} catch (error) {
+			for (const { itemIndex } of pending) output[itemIndex] = handleItemFailure(this, error, itemIndex);
+			eventsByProfile.delete(profileId);
+		}
+	}
+
+	for (const [profileId, pending] of eventsByProfile) {
+		let results: Array<EventResult | EngagementScoreError>;
+		try {
+			results = await engine.scoreEvents(
+				profileId,
+				pending.map(({ event }) => event),
+			);
+		} catch (error) {
+			for (const { itemIndex } of pending) output[itemIndex] = handleItemFailure(this, error, itemIndex);
+			continue;
+		}
+		const rules = rulesByProfile.get(profileId) ?? new Map<string, Rule>();
+		results.forEach((result, position) => {
+			const { itemIndex, event } = pending[position];
+			output[itemIndex] =
+				result instanceof Error
+					? handleItemFailure(this, result, itemIndex)
+					: { json: resultJson(profileId, event, result, rules), pairedItem: { item: itemIndex } };
+		});
+	}
+	return output;
+}
+
+/** The engine names an event's fields; Define Below mode shows two of them under other names. */
+const ITEM_FIELDS: Readonly<Record<string, string>> = {};
+const PARAMETER_FIELDS: Readonly<Record<string, string>> = { type: 'eventType', id: 'eventId' };
+
+async function publishedRules(engine: EngagementEngine, profileId: string): Promise<ReadonlyMap<string, Rule>> {
+	const profile = await engine.getProfile(profileId);
+	if (profile.status !== 'published' || !profile.publishedRules) throw new ProfileNotPublishedError(profileId);
+	return new Map(profile.publishedRules.map((rule) => [rule.id, rule]));
+}
+
+function resultJson(
+	profileId: string,
+	event: ScoreEvent,
+	result: EventResult,
+	rules: ReadonlyMap<string, Rule>,
+): IDataObject {
+	return {
+		profileId,
+		contactId: result.contactId,
+		eventType: event.type,
+		eventId: event.id ?? null,
+		occurredAt: isoTime(event.occurredAt),
+		duplicate: result.duplicate,
+		previousScore: result.previousScore,
+		score: result.score,
+		delta: result.delta,
+		matchedRuleIds: [...result.matchedRuleIds],
+		matchedRules: result.matchedRuleIds.flatMap((ruleId) => {
+			const rule = rules.get(ruleId);
+			return rule ? [ruleJson(rule)] : [];
+		}),
+	};
+}
+
+/**
+ * Reads the profile id of an item. A profile chosen without an expression is the same for every
+ * item, so it is read once: evaluating a parameter per item dominates large batches.
+ */
+function profileIdReader(context: IExecuteFunctions): (itemIndex: number) => string {
+	if (isExpression(context.getNode().parameters[PROFILE_PARAMETER])) {
+		return (itemIndex) => profileIdFrom(context.getNodeParameter(PROFILE_PARAMETER, itemIndex));
+	}
+	const constant = profileIdFrom(context.getNodeParameter(PROFILE_PARAMETER, 0));
+	return () => constant;
+}
+
+function isExpression(parameter: unknown): boolean {
+	if (typeof parameter === 'string') return parameter.startsWith('=');
+	if (typeof parameter === 'object' && parameter !== null && 'value' in parameter) {
+		return isExpression((parameter as { value: unknown }).value);
+	}
+	return false;
+}
+
+/** The raw event of an item, as toScoreEvent validates it. */
+function eventReader(context: IExecuteFunctions): (itemIndex: number) => unknown {
+	const items = context.getInputData();
+	if (context.getNodeParameter('mapping', 0) === 'autoMap') return (itemIndex) => items[itemIndex].json;
+	return (itemIndex) => {
+		const selectedType = context.getNodeParameter('eventType', itemIndex);
+		return {
+			contactId: context.getNodeParameter('contactId', itemIndex),
+			type: selectedType === CUSTOM_EVENT_TYPE ? context.getNodeParameter('customEventType', itemIndex) : selectedType,
+			properties: readProperties(context, itemIndex),
+			occurredAt: context.getNodeParameter('occurredAt', itemIndex, ''),
+			id: context.getNodeParameter('eventId', itemIndex, ''),
+		};
+	};
+}
+
+function readProperties(context: IExecuteFunctions, itemIndex: number): unknown {
+	if (context.getNodeParameter('propertiesSource', itemIndex) === 'json') {
+		return context.getNodeParameter('propertiesJson', itemIndex, '{}');
+	}
+	const collection = context.getNodeParameter('properties', itemIndex, {}) as IDataObject;
+	const pairs = Array.isArray(collection.property) ? (collection.property as IDataObject[]) : [];
+	const properties: Record<string, unknown> = {};
+	for (const { name, value } of pairs) {
+		if (typeof name === 'string' && name.trim() !== '') {
+			Object.defineProperty(properties, name.trim(), { value, enumerable: true, writable: true, configurable: true });
+		}
+	}
+	return properties;
+}

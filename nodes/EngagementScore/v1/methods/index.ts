@@ -1,0 +1,4 @@
+import { getProfileOptions, searchProfiles } from '../../../shared/profile';
+
+export const listSearch = { searchProfiles };
+export const loadOptions = { getProfileOptions };

@@ -1,0 +1,229 @@
+
+import {
+	createProfile,
+	profileLocator,
+	runEngagementScore,
+	sqliteStoreIn,
+	staticDataStore,
+	tempFolder,
+	type TestStore,
+} from '../harness/engagement-score-nodes';
+
+const folder = tempFolder();
+afterAll(() => folder.cleanup());
+
+const stores: Array<[string, () => TestStore]> = [
+	['SQLite file', () => sqliteStoreIn(folder.path, `profiles-${Math.random().toString(36).slice(2)}.sqlite`)],
+	['workflow static data', staticDataStore],
+];
+
+describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
+	let store: TestStore;
+	beforeEach(() => {
+		store = makeStore();
+	});
+
+	const getProfile = async (profileId: string) =>
+		await runEngagementScore(store, { resource: 'profile', operation: 'get', profileId: profileLocator(profileId) });
+
+	test('Create with rules from the editor keeps them as a draft until published', async () => {
+		const run = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'create',
+			name: 'Lead Score',
+			description: 'Marketing engagement',
+			rulesSource: 'fields',
+			rules: {
+				rule: [
+					{
+						eventType: 'email_event',
+						points: 5,
+						description: 'Opened an email',
+						conditions: { condition: [{ property: 'event', operator: 'equals', value: 'opened' }] },
+					},
+					{ eventType: 'custom', customEventType: 'Webinar_Attended', points: 20, id: 'webinar' },
+					{
+						eventType: 'contact_tag',
+						points: -10,
+						conditions: { condition: [{ property: 'tag', operator: 'exists', value: 'ignored' }] },
+					},
+				],
+			},
+		});
+
+		expect(run.error).toBeUndefined();
+		expect(run.items[0].pairedItem).toEqual({ item: 0 });
+		const profile = run.json[0];
+		expect(profile).toMatchObject({
+			id: 'lead-score',
+			name: 'Lead Score',
+			description: 'Marketing engagement',
+			status: 'draft',
+			version: 0,
+			publishedRules: null,
+			publishedAt: null,
+		});
+		expect(profile.draftRules).toEqual([
+			{
+				id: 'rule-1',
+				eventType: 'email_event',
+				conditions: [{ property: 'event', operator: 'equals', value: 'opened' }],
+				points: 5,
+				description: 'Opened an email',
+			},
+			{ id: 'webinar', eventType: 'webinar_attended', conditions: [], points: 20 },
+			{ id: 'rule-3', eventType: 'contact_tag', conditions: [{ property: 'tag', operator: 'exists' }], points: -10 },
+		]);
+		expect(profile.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+	});
+
+	test('Update Draft, Publish, Unpublish and Get follow the draft/published life cycle', async () => {
+		await createProfile(store, {
+			id: 'p1',
+			rules: [{ eventType: 'form_submitted', points: 3 }],
+			publish: true,
+		});
+
+		const updated = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'updateDraft',
+			profileId: profileLocator('p1'),
+			updateFields: { name: 'Renamed' },
+			rulesSource: 'json',
+			rulesJson: '[{ "id": "big", "eventType": "form_submitted", "points": 30 }]',
+		});
+		expect(updated.error).toBeUndefined();
+		expect(updated.json[0]).toMatchObject({
+			name: 'Renamed',
+			status: 'published',
+			version: 1,
+			draftRules: [{ id: 'big', points: 30 }],
+			publishedRules: [{ id: 'rule-1', points: 3 }],
+		});
+
+		const keepRules = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'updateDraft',
+			profileId: profileLocator('p1'),
+			updateFields: { description: 'Only the description changes' },
+			rulesSource: 'keep',
+		});
+		expect(keepRules.json[0]).toMatchObject({
+			description: 'Only the description changes',
+			draftRules: [{ id: 'big', points: 30 }],
+		});
+
+		const published = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'publish',
+			profileId: profileLocator('p1'),
+		});
+		expect(published.json[0]).toMatchObject({ status: 'published', version: 2, publishedRules: [{ id: 'big' }] });
+		expect(published.json[0].publishedAt).toEqual(expect.any(String));
+
+		const unpublished = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'unpublish',
+			profileId: profileLocator('p1'),
+		});
+		expect(unpublished.json[0]).toMatchObject({ status: 'draft', version: 2 });
+
+		expect((await getProfile('p1')).json[0]).toMatchObject({ id: 'p1', name: 'Renamed', status: 'draft' });
+	});
+
+	test('Get Many lists the profiles side by side, filtered by status and limited', async () => {
+		await createProfile(store, { id: 'a', rules: [], publish: true });
+		await createProfile(store, { id: 'b', rules: [], publish: false });
+		await createProfile(store, { id: 'c', rules: [], publish: true });
+
+		const all = await runEngagementScore(store, { resource: 'profile', operation: 'getMany', returnAll: true });
+		expect(all.json.map((profile) => profile.id).sort()).toEqual(['a', 'b', 'c']);
+		expect(all.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+
+		const published = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { status: 'published' },
+		});
+		expect(published.json.map((profile) => profile.id).sort()).toEqual(['a', 'c']);
+
+		const limited = await runEngagementScore(store, { resource: 'profile', operation: 'getMany', limit: 2 });
+		expect(limited.json).toHaveLength(2);
+	});
+
+	test('Delete removes the profile; Get then fails naming the item and the profile field', async () => {
+		await createProfile(store, { id: 'gone', rules: [] });
+		const deleted = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'delete',
+			profileId: profileLocator('gone'),
+		});
+		expect(deleted.json).toEqual([{ profileId: 'gone', deleted: true }]);
+
+		const get = await getProfile('gone');
+		expect(get.error?.name).toBe('NodeOperationError');
+		expect(get.error?.message).toBe('Item 0: profileId: Score profile "gone" does not exist');
+		expect(get.error?.context.itemIndex).toBe(0);
+	});
+
+	test('malformed rule JSON fails naming the item and the field, and nothing is written', async () => {
+		const run = await runEngagementScore(
+			store,
+			{
+				resource: 'profile',
+				operation: 'create',
+				name: '={{ $json.name }}',
+				rulesSource: 'json',
+				rulesJson: '={{ $json.rules }}',
+			},
+			[
+				{ json: { name: 'Good', rules: '[]' } },
+				{ json: { name: 'Broken', rules: '[{ "eventType": "form_submitted", "points": 5 ' } },
+			],
+		);
+		expect(run.error?.name).toBe('NodeOperationError');
+		expect(run.error?.message).toMatch(/^Item 1: rules: The rules are not valid JSON/);
+		expect(run.error?.context.itemIndex).toBe(1);
+		expect((await getProfile('broken')).error?.message).toBe(
+			'Item 0: profileId: Score profile "broken" does not exist',
+		);
+	});
+
+	test('an unknown condition operator fails naming the rule field; with continueOnFail the other items go on', async () => {
+		const run = await runEngagementScore(
+			store,
+			{
+				resource: 'profile',
+				operation: 'create',
+				name: '={{ $json.name }}',
+				rulesSource: 'json',
+				rulesJson: '={{ JSON.stringify($json.rules) }}',
+			},
+			[
+				{
+					json: {
+						name: 'Bad Operator',
+						rules: [
+							{ eventType: 'email_event', points: 1 },
+							{ eventType: 'email_event', points: 1, conditions: [{ property: 'event', operator: 'startsWith', value: 'o' }] },
+						],
+					},
+				},
+				{ json: { name: 'Fine', rules: [{ eventType: 'email_event', points: 1 }] } },
+			],
+			{ continueOnFail: true },
+		);
+		expect(run.error).toBeUndefined();
+		expect(run.items).toHaveLength(2);
+		expect(run.items[0]).toEqual({
+			json: {
+				error: expect.stringMatching(/^Item 0: rules\[1\]\.conditions\[0\]\.operator: Unknown condition operator "startsWith"/),
+				field: 'rules[1].conditions[0].operator',
+			},
+			pairedItem: { item: 0 },
+		});
+		expect(run.json[1]).toMatchObject({ id: 'fine', status: 'draft' });
+		expect((await getProfile('bad-operator')).error).toBeDefined();
+	});
+});
