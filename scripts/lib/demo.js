@@ -1,0 +1,62 @@
+/**
+ * The demo workflows of examples/ in a running n8n: created through the editor's REST API (as an
+ * import by hand would), published, and the demo score profile set up by its workflow.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { examplesDir } = require('./paths');
+
+/** The URL the notification step of examples/2-notify-hot-leads.json posts to as shipped. */
+const SHIPPED_NOTIFY_URL = 'http://127.0.0.1:5680/engagement-notifications';
+const DEMO_PROFILE_ID = 'lead-score';
+const SETUP_WORKFLOW_ID = 'EngScoreProfile1';
+
+const webhookPaths = {
+	scoreEvent: 'engagement-score/event',
+	topContacts: 'engagement-score/top-contacts',
+	adjust: 'engagement-score/adjust',
+	setupProfile: 'engagement-score/setup-demo-profile',
+};
+
+/** The example workflows, with the notification step pointed at notifyUrl. */
+function loadExampleWorkflows({ notifyUrl = SHIPPED_NOTIFY_URL } = {}) {
+	return fs
+		.readdirSync(examplesDir)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => {
+			const workflow = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8'));
+			for (const node of workflow.nodes) {
+				if (node.parameters?.url === SHIPPED_NOTIFY_URL) node.parameters.url = notifyUrl;
+			}
+			return { file, workflow };
+		});
+}
+
+/**
+ * Creates and publishes every example workflow the instance does not have yet (existing ones are
+ * left alone: the user may have edited them), then sets up the demo profile if its workflow was
+ * new. Returns the ids of the workflows created.
+ */
+async function installDemoWorkflows(client, baseUrl, { notifyUrl, log = () => {} } = {}) {
+	const created = [];
+	for (const { file, workflow } of loadExampleWorkflows({ notifyUrl })) {
+		if (await client.workflowExists(workflow.id)) continue;
+		const saved = await client.createWorkflow(workflow);
+		await client.publishWorkflow(saved.id, saved.versionId);
+		await client.waitUntilPublished(saved.id, saved.versionId);
+		log(`  published ${file}: "${workflow.name}"`);
+		created.push(saved.id);
+	}
+	if (created.includes(SETUP_WORKFLOW_ID)) {
+		const response = await fetch(`${baseUrl}/webhook/${webhookPaths.setupProfile}`, { method: 'POST' });
+		const body = await response.json();
+		if (!response.ok || body.id !== DEMO_PROFILE_ID) {
+			throw new Error(`Setting up the demo profile failed (${response.status}): ${JSON.stringify(body)}`);
+		}
+		log(`  created and published the score profile "${body.name}" (${DEMO_PROFILE_ID}) with ${body.publishedRules?.length ?? body.rules?.length ?? '?'} rules`);
+	}
+	return created;
+}
+
+module.exports = { loadExampleWorkflows, installDemoWorkflows, webhookPaths, DEMO_PROFILE_ID, SHIPPED_NOTIFY_URL };

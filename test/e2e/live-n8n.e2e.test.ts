@@ -1,0 +1,197 @@
+/**
+ * The package inside a real n8n 2.41.1, driven only over HTTP from outside: the demo workflows of
+ * examples/ receive events on their webhooks, the trigger workflow's HTTP Request step posts to a
+ * sink this test runs on loopback, and the top-contacts webhook reads scores back.
+ */
+import { KINDS, THRESHOLD, eventBody, planContact, random, randomKinds, type ContactPlan } from './demo-events';
+import { bootDemo, isAlive, sleep, type LiveDemo, type Notification } from './live-n8n';
+
+const PROFILE_ID = 'lead-score';
+/** How long to keep watching the sink to be sure no extra notification comes. */
+const QUIET_PERIOD_MS = 4000;
+
+let demo: LiveDemo;
+let passed = false;
+
+beforeAll(async () => {
+	demo = await bootDemo({ log: (line) => process.stdout.write(`${line}\n`) });
+});
+
+afterAll(async () => {
+	if (!demo) return;
+	await demo.close();
+	if (passed) demo.removeUserFolder();
+	else process.stdout.write(`e2e user folder kept for inspection: ${demo.userFolder}\n`);
+});
+
+async function scoresByContact(): Promise<Map<string, number>> {
+	const { status, body } = await demo.topContacts(1000);
+	expect(status).toBe(200);
+	expect(body.profileId).toBe(PROFILE_ID);
+	return new Map((body.contacts as Array<{ contactId: string; score: number }>).map((c) => [c.contactId, c.score]));
+}
+
+function notificationsFor(contactId: string, received: Notification[] = demo.sink.received): Notification[] {
+	return received.filter((notification) => notification.body.contactId === contactId);
+}
+
+/** Sends each contact's events in order (one request at a time per contact, contacts in parallel). */
+async function sendPlans(plans: readonly ContactPlan[]): Promise<void> {
+	await Promise.all(
+		plans.map(async (plan) => {
+			for (const event of plan.events) {
+				const { status, body } = await demo.scoreEvent(eventBody(event));
+				expect({ contactId: plan.contactId, event: event.kind.name, status, score: body.score, delta: body.delta }).toEqual({
+					contactId: plan.contactId,
+					event: event.kind.name,
+					status: 200,
+					score: event.scoreAfter,
+					delta: event.kind.points,
+				});
+			}
+		}),
+	);
+}
+
+const expectedScores = new Map<string, number>();
+
+describe('the package in a live n8n', () => {
+	const next = random(20261122);
+	const streamPlans: ContactPlan[] = [
+		// Contact ids that are special words in JavaScript are ordinary ids.
+		...['__proto__', 'constructor', 'toString'].map((id) => planContact(id, randomKinds(next, 10))),
+		...Array.from({ length: 13 }, (_, index) => planContact(`contact-${index + 1}`, randomKinds(next, 12))),
+		// Enters ">= 50" three times: 30 -> 55, falls to 35, 55 again, falls to 40, then exactly 50.
+		planContact('re-entering', [KINDS.vipAdded, KINDS.clicked, KINDS.order, KINDS.vipRemoved, KINDS.booked, KINDS.bounced, KINDS.survey]),
+	];
+
+	it('scores a stream of events through the webhook workflow and reads every score back', async () => {
+		expect(streamPlans.find((plan) => plan.contactId === 're-entering')?.crossings).toBe(3);
+		expect(streamPlans.filter((plan) => plan.crossings > 0).length).toBeGreaterThan(5);
+
+		await sendPlans(streamPlans);
+
+		for (const plan of streamPlans) expectedScores.set(plan.contactId, plan.finalScore);
+		const scores = await scoresByContact();
+		expect(Object.fromEntries(scores)).toEqual(Object.fromEntries(expectedScores));
+		const ordered = [...scores.values()];
+		expect(ordered).toEqual([...ordered].sort((a, b) => b - a));
+	});
+
+	it('runs the trigger workflow once per contact entering score >= 50, and again on re-entry', async () => {
+		const expectedTotal = streamPlans.reduce((sum, plan) => sum + plan.crossings, 0);
+		await demo.sink.waitFor((received) => received.length >= expectedTotal, 60_000);
+		await sleep(QUIET_PERIOD_MS);
+
+		expect(demo.sink.received).toHaveLength(expectedTotal);
+		for (const plan of streamPlans) {
+			const mine = notificationsFor(plan.contactId);
+			expect({ contactId: plan.contactId, firings: mine.length }).toEqual({ contactId: plan.contactId, firings: plan.crossings });
+			for (const { body } of mine) {
+				expect(body.profileId).toBe(PROFILE_ID);
+				expect(body.score).toBeGreaterThanOrEqual(THRESHOLD);
+				expect(body.previousScore).toBeLessThan(THRESHOLD);
+				expect(body.text).toBe(`Contact ${plan.contactId} reached ${body.score} points on ${PROFILE_ID}`);
+			}
+		}
+		const reentering = notificationsFor('re-entering').map(({ body }) => [body.previousScore, body.score]);
+		expect(reentering).toEqual([
+			[30, 55],
+			[35, 55],
+			[40, 50],
+		]);
+	});
+
+	it('counts an event id once, even when the same event is delivered twice or concurrently', async () => {
+		const event = { contactId: 'retried-webhook', type: 'email_event', properties: { event: 'clicked' }, id: 'esp-evt-1001' };
+		const first = await demo.scoreEvent(event);
+		const second = await demo.scoreEvent(event);
+		expect(first.status).toBe(200);
+		expect(first.body).toMatchObject({ duplicate: false, previousScore: 0, score: 10, delta: 10, eventId: 'esp-evt-1001' });
+		expect(second.status).toBe(200);
+		expect(second.body).toMatchObject({ duplicate: true, score: 10, delta: 0 });
+
+		const burst = await Promise.all(
+			Array.from({ length: 6 }, () => demo.scoreEvent({ ...event, contactId: 'burst', id: 'esp-evt-2002' })),
+		);
+		expect(burst.map((result) => result.status)).toEqual(Array(6).fill(200));
+		expect(burst.filter((result) => result.body.duplicate === false)).toHaveLength(1);
+
+		expectedScores.set('retried-webhook', 10);
+		expectedScores.set('burst', 10);
+		const scores = await scoresByContact();
+		expect(scores.get('retried-webhook')).toBe(10);
+		expect(scores.get('burst')).toBe(10);
+	});
+
+	it('adds points by hand through the Modify Engagement Score workflow', async () => {
+		const before = expectedScores.get('contact-1') ?? 0;
+		const { status, body } = await demo.adjust({ contactId: 'contact-1', points: 3, reason: 'Called sales' });
+		expect(status).toBe(200);
+		expect(body).toMatchObject({ contactId: 'contact-1', previousScore: before, score: before + 3 });
+		expectedScores.set('contact-1', before + 3);
+		expect((await scoresByContact()).get('contact-1')).toBe(before + 3);
+	});
+
+	it('answers malformed events with a clear error naming the field, and changes no score', async () => {
+		const before = await scoresByContact();
+		const notificationsBefore = demo.sink.received.length;
+
+		const noContact = await demo.scoreEvent({ type: 'email_event', properties: { event: 'clicked' } });
+		expect(noContact.status).toBe(400);
+		expect(noContact.body.field).toBe('contactId');
+		expect(noContact.body.error).toMatch(/^Item 0: contactId: /);
+
+		const textPoints = await demo.adjust({ contactId: 'contact-2', points: 'ten', reason: 'typo' });
+		expect(textPoints.status).toBe(400);
+		expect(textPoints.body.error).toMatch(/points/i);
+
+		const unknownProfile = await demo.scoreEvent({
+			profileId: 'no-such-profile',
+			contactId: 'contact-3',
+			type: 'email_event',
+			properties: { event: 'clicked' },
+		});
+		expect(unknownProfile.status).toBe(400);
+		expect(unknownProfile.body.error).toMatch(/no-such-profile/);
+
+		const textProperties = await demo.scoreEvent({ contactId: 'contact-4', type: 'email_event', properties: 'clicked' });
+		expect(textProperties.status).toBe(400);
+		expect(textProperties.body.field).toMatch(/propert/i);
+
+		expect(Object.fromEntries(await scoresByContact())).toEqual(Object.fromEntries(before));
+		await sleep(1000);
+		expect(demo.sink.received).toHaveLength(notificationsBefore);
+	});
+
+	it('keeps scores over a restart; the trigger neither repeats old firings nor misses a new crossing', async () => {
+		const before = await scoresByContact();
+		expect(Object.fromEntries(before)).toEqual(Object.fromEntries(expectedScores));
+		const notificationsBefore = demo.sink.received.length;
+		const oldPid = demo.n8n.pid;
+
+		await demo.restart();
+		expect(isAlive(oldPid)).toBe(false);
+		expect(demo.n8n.pid).not.toBe(oldPid);
+
+		expect(Object.fromEntries(await scoresByContact())).toEqual(Object.fromEntries(before));
+		await sleep(QUIET_PERIOD_MS);
+		expect(demo.sink.received).toHaveLength(notificationsBefore);
+
+		// A contact already at or above 50 stays there: no new firing.
+		const [hotContact, hotScore] = [...before.entries()].find(([, score]) => score >= THRESHOLD + 5) ?? [];
+		expect(hotContact).toBeDefined();
+		const stillHot = await demo.scoreEvent({ contactId: hotContact, type: 'email_event', properties: { event: 'opened' } });
+		expect(stillHot.body).toMatchObject({ previousScore: hotScore, score: (hotScore as number) + 5 });
+
+		// A new contact crosses after the restart: exactly one firing.
+		const late = planContact('after-restart', [KINDS.customer, KINDS.link, KINDS.opened, KINDS.clicked]);
+		expect(late.crossings).toBe(1);
+		await sendPlans([late]);
+		await demo.sink.waitFor((received) => notificationsFor('after-restart', received).length >= 1, 30_000);
+		await sleep(QUIET_PERIOD_MS);
+		expect(notificationsFor('after-restart').map(({ body }) => [body.previousScore, body.score])).toEqual([[40, 50]]);
+		expect(demo.sink.received).toHaveLength(notificationsBefore + 1);
+		passed = true;
+	});
+});

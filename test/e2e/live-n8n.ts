@@ -1,0 +1,59 @@
+/**
+ * Typed access to the live-n8n tooling in scripts/lib (plain JavaScript, shared with `npm start`
+ * and bench/e2e.js).
+ */
+export interface HttpResult {
+	readonly status: number;
+	readonly body: Record<string, any>;
+	readonly receivedAt: number;
+}
+
+export interface Notification {
+	readonly at: number;
+	readonly path: string;
+	readonly body: Record<string, any>;
+}
+
+export interface NotificationSink {
+	readonly url: string;
+	readonly received: Notification[];
+	waitFor(predicate: (received: Notification[]) => boolean, timeoutMs?: number): Promise<Notification[]>;
+}
+
+export interface N8nHandle {
+	readonly pid: number;
+	readonly baseUrl: string;
+	readonly logFile: string;
+}
+
+export interface LiveDemo {
+	readonly userFolder: string;
+	readonly sink: NotificationSink;
+	readonly n8n: N8nHandle;
+	readonly baseUrl: string;
+	restart(): Promise<void>;
+	close(): Promise<void>;
+	removeUserFolder(): void;
+	scoreEvent(event: Record<string, unknown>): Promise<HttpResult>;
+	adjust(body: Record<string, unknown>): Promise<HttpResult>;
+	topContacts(limit?: number, profileId?: string): Promise<HttpResult>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const liveDemo = require('../../scripts/lib/live-demo') as {
+	bootDemo(options?: { log?: (line: string) => void }): Promise<LiveDemo>;
+};
+
+export const bootDemo = liveDemo.bootDemo;
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
