@@ -50,3 +50,15 @@ export interface WorkflowRun {
 export const START_NODE_NAME: string;
 export const START_NODE_TYPE: string;
 export function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRun>;
+
+export interface CallNodeMethodOptions {
+	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
+	/** The node as the editor holds it, with the parameters the user has set. */
+	node: HarnessNode;
+	kind: 'listSearch' | 'loadOptions';
+	method: string;
+	args?: unknown[];
+	staticData?: IDataObject;
+}
+
+export function callNodeMethod<T = unknown>(options: CallNodeMethodOptions): Promise<T>;

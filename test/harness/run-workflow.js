@@ -22,6 +22,9 @@
  *                            // error: name 'NodeOperationError', message, context.itemIndex, node), or undefined
  *   result.run               // the full IRun
  *
+ *   await callNodeMethod({ nodeTypes, node, kind: 'listSearch', method: 'searchProfiles', args: ['lead'] })
+ *     // runs a node's listSearch / loadOptions method in n8n-core's LoadOptionsContext
+ *
  * The start node ("Start", type `harness.start`) is added automatically: a manual-trigger-like
  * node without inputs that emits `items`. Several runWorkflow calls may run concurrently, each
  * is its own execution, as in one n8n process.
@@ -41,7 +44,7 @@ process.env.N8N_ENCRYPTION_KEY ??= 'engagement-score-test-harness';
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
 const { NodeConnectionTypes, VersionedNodeType, Workflow, createRunExecutionData } = require('n8n-workflow');
-const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+const { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } = require('n8n-core');
 
 const START_NODE_NAME = 'Start';
 const START_NODE_TYPE = 'harness.start';
@@ -188,4 +191,38 @@ async function runWorkflow({ nodeTypes, nodes, items = [{ json: {} }], connectio
 	};
 }
 
-module.exports = { runWorkflow, START_NODE_NAME, START_NODE_TYPE };
+/**
+ * Calls one of a node's `methods.listSearch` / `methods.loadOptions` functions the way the editor
+ * does: in n8n-core's LoadOptionsContext, over a workflow holding just that node with the
+ * parameters the user has set.
+ */
+async function callNodeMethod({ nodeTypes, node, kind, method, args = [], staticData }) {
+	const registry = nodeTypeRegistry(nodeTypes);
+	const workflowNode = { id: 'harness-node', position: [0, 0], parameters: {}, ...node };
+	const workflow = new Workflow({
+		id: 'harness-workflow',
+		name: 'Harness workflow',
+		nodes: [workflowNode],
+		connections: {},
+		nodeTypes: registry,
+		active: false,
+		staticData: staticData ?? {},
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'load-options', {
+		id: 'harness-workflow',
+		name: 'Harness workflow',
+		nodes: [workflowNode],
+		connections: {},
+		active: false,
+		settings: {},
+	});
+	const additionalData = additionalDataFor(hooks, undefined, 'harness-workflow');
+	additionalData.currentNodeParameters = workflowNode.parameters;
+	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, 'parameters');
+	const nodeType = registry.getByNameAndVersion(workflowNode.type, workflowNode.typeVersion);
+	const fn = nodeType.methods?.[kind]?.[method];
+	if (typeof fn !== 'function') throw new Error(`harness: ${workflowNode.type} has no methods.${kind}.${method}`);
+	return await fn.call(context, ...args);
+}
+
+module.exports = { runWorkflow, callNodeMethod, START_NODE_NAME, START_NODE_TYPE };

@@ -1,10 +1,16 @@
 
+import type { INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
+
+import { callNodeMethod } from '../harness/run-workflow';
 import {
 	createProfile,
+	ENGAGEMENT_SCORE_TYPE,
+	nodeTypes,
 	profileLocator,
 	runEngagementScore,
 	sqliteStoreIn,
 	staticDataStore,
+	storeParameters,
 	tempFolder,
 	type TestStore,
 } from '../harness/engagement-score-nodes';
@@ -225,5 +231,52 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 		});
 		expect(run.json[1]).toMatchObject({ id: 'fine', status: 'draft' });
 		expect((await getProfile('bad-operator')).error).toBeDefined();
+	});
+});
+
+describe('the Score Profile picker', () => {
+	test('lists the profiles of the store the node is set to, filtered by name or id, for list and options', async () => {
+		const store = sqliteStoreIn(folder.path, 'picker.sqlite');
+		await createProfile(store, { id: 'lead', name: 'Lead Score', rules: [], publish: true });
+		await createProfile(store, { id: 'churn', name: 'Churn Risk', rules: [], publish: false });
+		const otherStore = sqliteStoreIn(folder.path, 'picker-other.sqlite');
+		await createProfile(otherStore, { id: 'elsewhere', rules: [] });
+
+		const node = {
+			name: 'Engagement Score',
+			type: ENGAGEMENT_SCORE_TYPE,
+			typeVersion: 1,
+			parameters: { ...storeParameters(store), resource: 'event', operation: 'score' },
+		};
+		const all = await callNodeMethod<INodeListSearchResult>({ nodeTypes, node, kind: 'listSearch', method: 'searchProfiles' });
+		expect(all.results).toEqual([
+			{ name: 'Churn Risk (draft)', value: 'churn', description: undefined },
+			{ name: 'Lead Score (published v1)', value: 'lead', description: undefined },
+		]);
+
+		const filtered = await callNodeMethod<INodeListSearchResult>({
+			nodeTypes,
+			node,
+			kind: 'listSearch',
+			method: 'searchProfiles',
+			args: ['LEAD'],
+		});
+		expect(filtered.results.map((result) => result.value)).toEqual(['lead']);
+
+		const options = await callNodeMethod<INodePropertyOptions[]>({ nodeTypes, node, kind: 'loadOptions', method: 'getProfileOptions' });
+		expect(options.map((option) => option.value)).toEqual(['churn', 'lead']);
+	});
+
+	test('reads workflow static data when the node keeps its scores there', async () => {
+		const store = staticDataStore();
+		await createProfile(store, { id: 'local', name: 'Local Profile', rules: [] });
+		const result = await callNodeMethod<INodeListSearchResult>({
+			nodeTypes,
+			node: { name: 'Engagement Score', type: ENGAGEMENT_SCORE_TYPE, typeVersion: 1, parameters: { store: 'workflowStaticData' } },
+			kind: 'listSearch',
+			method: 'searchProfiles',
+			staticData: store.kind === 'workflowStaticData' ? store.staticData : {},
+		});
+		expect(result.results.map((entry) => entry.value)).toEqual(['local']);
 	});
 });
