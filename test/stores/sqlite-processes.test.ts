@@ -1,0 +1,111 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { StoreUnavailableError } from '../../src/errors';
+import { SqliteStore } from '../../src/stores/sqlite-store';
+import { compileSourceForChildProcesses } from './compiled-src';
+import { profileFixture } from './conformance';
+
+const WORKERS = 4;
+const ROUNDS = 150;
+const SHARED_EVENT_IDS = 40;
+
+/** One worker: opens the shared file on its own connection and writes as fast as it can. */
+const WORKER_SCRIPT = `
+const [compiledRoot, file, worker, rounds, sharedIds] = process.argv.slice(2);
+const { SqliteStore } = require(compiledRoot + '/src/stores/sqlite-store.js');
+(async () => {
+	const store = SqliteStore.open(file);
+	for (let round = 0; round < Number(rounds); round++) {
+		await store.adjustScore('p1', { contactId: 'shared', operation: 'add', points: 1, at: round });
+		await store.applyEvents('p1', 1, [
+			{ contactId: 'shared', eventType: 'email.opened', delta: 2, matchedRuleIds: ['opened'], occurredAt: round },
+			{ contactId: 'deduped', eventType: 'email.opened', delta: 1, matchedRuleIds: ['opened'], occurredAt: round,
+			  eventId: 'shared-' + (round % Number(sharedIds)) },
+			{ contactId: 'w' + worker, eventType: 'email.opened', delta: 1, matchedRuleIds: ['opened'], occurredAt: round },
+		]);
+	}
+	await store.close();
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+describe('SQLite store shared by several processes', () => {
+	let folder: string;
+	let compiledRoot: string;
+
+	beforeAll(() => {
+		compiledRoot = compileSourceForChildProcesses();
+	});
+
+	afterAll(() => {
+		rmSync(compiledRoot, { recursive: true, force: true });
+	});
+
+	beforeEach(() => {
+		folder = mkdtempSync(join(tmpdir(), 'engagement-processes-'));
+	});
+
+	afterEach(() => {
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	it('loses no increment and counts each event id once when processes write one file at the same time', async () => {
+		const file = join(folder, 'shared.sqlite');
+		const store = SqliteStore.open(file);
+		await store.insertProfile(profileFixture('p1'));
+		const script = join(folder, 'worker.js');
+		writeFileSync(script, WORKER_SCRIPT);
+
+		await Promise.all(
+			Array.from({ length: WORKERS }, (_, worker) =>
+				runChild(process.execPath, [script, compiledRoot, file, String(worker), String(ROUNDS), String(SHARED_EVENT_IDS)]),
+			),
+		);
+
+		expect((await store.getContact('p1', 'shared'))?.score).toBe(WORKERS * ROUNDS * 3);
+		expect((await store.getContact('p1', 'deduped'))?.score).toBe(SHARED_EVENT_IDS);
+		for (let worker = 0; worker < WORKERS; worker++) {
+			expect((await store.getContact('p1', `w${worker}`))?.score).toBe(ROUNDS);
+		}
+		const changes = await store.readChanges('p1', 0, 1_000_000);
+		expect(changes).toHaveLength(WORKERS * ROUNDS * 3 + SHARED_EVENT_IDS);
+		const shared = changes.filter((change) => change.contactId === 'shared');
+		shared.forEach((change, index) => {
+			if (index > 0) expect(change.previousScore).toBe(shared[index - 1].score);
+		});
+		await store.close();
+	});
+
+	const olderNode = '/usr/bin/node';
+	const olderNodeVersion = existsSync(olderNode) ? execFileSync(olderNode, ['--version'], { encoding: 'utf8' }).trim() : '';
+	const isOlderThan2213 = /^v(1\d|2[01])\.|^v22\.(\d|1[0-2])\./.test(olderNodeVersion);
+
+	(isOlderThan2213 ? it : it.skip)(
+		`loads on an older Node.js (${olderNodeVersion || 'none found'}) and says clearly that SQLite needs Node.js 22.13`,
+		async () => {
+			const script = join(folder, 'old-node.js');
+			writeFileSync(
+				script,
+				`const { SqliteStore } = require(${JSON.stringify(join(compiledRoot, 'src/stores/sqlite-store.js'))});
+				 try { SqliteStore.open(${JSON.stringify(join(folder, 'x.sqlite'))}); console.log('opened'); }
+				 catch (error) { console.log(JSON.stringify({ name: error.name, field: error.field, message: error.message })); }`,
+			);
+			const output = JSON.parse(execFileSync(olderNode, [script], { encoding: 'utf8' })) as StoreUnavailableError;
+			expect(output.name).toBe('StoreUnavailableError');
+			expect(output.message).toContain('needs Node.js 22.13 or newer');
+			expect(output.message).toContain(olderNodeVersion.slice(1));
+		},
+	);
+});
+
+function runChild(command: string, args: string[]): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.on('error', reject);
+		child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child ${child.pid} exited with ${code}: ${stderr}`))));
+	});
+}
