@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+import { StoreUnavailableError } from '../../src/errors';
+import { SqliteStore } from '../../src/stores/sqlite-store';
+import { profileFixture, scoredEvent } from './conformance';
+
+describe('SQLite store file handling', () => {
+	let folder: string;
+
+	beforeEach(() => {
+		folder = mkdtempSync(join(tmpdir(), 'engagement-file-'));
+	});
+
+	afterEach(() => {
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	it('creates missing folders and shares one store per file within the process', async () => {
+		const file = join(folder, 'nested', 'deeper', 'scores.sqlite');
+		const first = SqliteStore.open(file);
+		const again = SqliteStore.open(relative(process.cwd(), file));
+		expect(again).toBe(first);
+		expect(first.key).toBe(`sqlite:${file}`);
+		await first.insertProfile(profileFixture('p1'));
+		expect(await again.getProfile('p1')).toBeDefined();
+		await first.close();
+		await again.close();
+	});
+
+	it('keeps the connection until every open() is released, and keeps the data after closing', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const nodeA = SqliteStore.open(file);
+		const nodeB = SqliteStore.open(file);
+		await nodeA.insertProfile(profileFixture('p1'));
+		await nodeA.applyEvents('p1', 1, [scoredEvent('alice', 5)]);
+		await nodeA.close();
+		expect((await nodeB.getContact('p1', 'alice'))?.score).toBe(5);
+		await nodeB.close();
+		await expect(nodeB.getContact('p1', 'alice')).rejects.toBeInstanceOf(StoreUnavailableError);
+
+		const reopened = SqliteStore.open(file);
+		expect(reopened).not.toBe(nodeA);
+		expect((await reopened.getContact('p1', 'alice'))?.score).toBe(5);
+		await reopened.close();
+	});
+
+	it('writes a WAL-mode file with its schema version, and refuses a file from a newer version', async () => {
+		const file = join(folder, 'scores.sqlite');
+		await SqliteStore.open(file).close();
+		const db = new DatabaseSync(file);
+		expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+		expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 1 });
+		db.exec('PRAGMA user_version = 99');
+		db.close();
+		expect(() => SqliteStore.open(file)).toThrow(/newer version .*schema 99/);
+		expect(() => SqliteStore.open(file)).toThrow(StoreUnavailableError);
+	});
+
+	it('rolls a whole batch back when SQLite fails part-way, reporting StoreUnavailableError', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const store = SqliteStore.open(file);
+		await store.insertProfile(profileFixture('p1'));
+		const saboteur = new DatabaseSync(file);
+		saboteur.exec(`CREATE TRIGGER refuse BEFORE INSERT ON changes WHEN NEW.contact_id = 'boom'
+			BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+		saboteur.close();
+
+		const batch = [scoredEvent('alice', 5, { eventId: 'e1' }), scoredEvent('boom', 1), scoredEvent('carol', 1)];
+		await expect(store.applyEvents('p1', 1, batch)).rejects.toThrow(StoreUnavailableError);
+		await expect(store.applyEvents('p1', 1, batch)).rejects.toThrow(/disk says no/);
+		expect(await store.getContact('p1', 'alice')).toBeUndefined();
+		expect(await store.latestChangeSeq('p1')).toBe(0);
+
+		const [retry] = await store.applyEvents('p1', 1, [batch[0]]);
+		expect(retry).toMatchObject({ duplicate: false, score: 5 });
+		await store.close();
+	});
+});
