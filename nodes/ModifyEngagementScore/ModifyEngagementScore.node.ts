@@ -1,0 +1,137 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { mapItems } from '../shared/errors';
+import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
+import { openStore, storeProperties, storeSettings } from '../shared/store';
+import { engineFor } from '../shared/engine';
+
+export class ModifyEngagementScore implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Modify Engagement Score',
+		name: 'modifyEngagementScore',
+		icon: { light: 'file:modifyEngagementScore.svg', dark: 'file:modifyEngagementScore.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ ({ add: "Add ", subtract: "Subtract ", set: "Set to " })[$parameter["operation"]] + $parameter["points"] }}',
+		description: 'Add, subtract or set engagement score points on one contact, with a reason',
+		defaults: { name: 'Modify Engagement Score' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		properties: [
+			...storeProperties({ allowStaticData: true }),
+			profileLocatorProperty({
+				description: 'The score profile whose score to change. It needs no rules and need not be published.',
+			}),
+			{
+				displayName: 'Contact ID',
+				name: 'contactId',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. {{ $json.contactId }}',
+				description: 'The contact whose score to change. A contact not seen before starts at 0.',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Add', value: 'add', description: 'Add points to the score', action: 'Add points' },
+					{
+						name: 'Subtract',
+						value: 'subtract',
+						description: 'Subtract points from the score',
+						action: 'Subtract points',
+					},
+					{ name: 'Set', value: 'set', description: 'Set the score to exactly this value', action: 'Set the score' },
+				],
+				default: 'add',
+			},
+			{
+				displayName: 'Points',
+				name: 'points',
+				type: 'number',
+				default: 0,
+				required: true,
+				description: 'How many points to add or subtract, or the score to set',
+			},
+			{
+				displayName: 'Reason',
+				name: 'reason',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Attended the webinar',
+				description: "Why the score changes; kept in the contact's score history",
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Counts as Activity',
+						name: 'countsAsActivity',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether this change counts as contact activity, so that decay for inactive contacts starts counting again from now',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchProfiles },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const settings = storeSettings(this.getNodeParameter('store', 0), this.getNodeParameter('databasePath', 0, ''));
+		const staticData = settings.kind === 'workflowStaticData' ? this.getWorkflowStaticData('global') : undefined;
+		const engine = engineFor(openStore(settings, staticData));
+
+		// The engine validates every value (contact id, operation, points, reason), names the field it
+		// rejects and writes nothing for a rejected item.
+		const output = await mapItems(this, async (itemIndex) => {
+			const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
+			const operation = this.getNodeParameter('operation', itemIndex);
+			const reason = reasonText(this.getNodeParameter('reason', itemIndex, ''));
+			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const result = await engine.modifyScore(profileId, {
+				contactId: this.getNodeParameter('contactId', itemIndex),
+				operation,
+				points: this.getNodeParameter('points', itemIndex),
+				reason,
+				countsAsActivity: options.countsAsActivity !== false,
+			});
+			return {
+				contactId: result.contactId,
+				profileId,
+				operation: operation as string,
+				previousScore: result.previousScore,
+				score: result.score,
+				delta: result.delta,
+				reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null,
+				at: new Date(result.change?.at ?? Date.now()).toISOString(),
+			};
+		});
+		return [output];
+	}
+}
+
+/** A reason is free text: an expression yielding a number (a ticket id) is kept as its text. */
+function reasonText(raw: unknown): unknown {
+	return typeof raw === 'number' ? String(raw) : raw;
+}
