@@ -191,12 +191,16 @@ const NEGATIONS: Partial<Record<ConditionOperator, ConditionOperator>> = {
  * The negated operators are exact negations: a missing property "does not equal" anything.
  */
 export function compileCondition(condition: Condition): PropertyPredicate {
-	const read = propertyReader(condition.property);
 	const positive = NEGATIONS[condition.operator];
-	if (positive !== undefined) {
-		const matches = valueMatcher({ ...condition, operator: positive });
-		return (properties) => !matches(read(properties));
+	const matches = valueMatcher(positive === undefined ? condition : { ...condition, operator: positive });
+	const negated = positive !== undefined;
+	const key = condition.property;
+	if (!key.includes('.')) {
+		// The common case, read inline: one call less per condition on the hot path.
+		return (properties) => matches(hasOwn.call(properties, key) ? properties[key] : undefined) !== negated;
 	}
-	const matches = valueMatcher(condition);
-	return (properties) => matches(read(properties));
+	const read = propertyReader(key);
+	return (properties) => matches(read(properties)) !== negated;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;

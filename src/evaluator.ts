@@ -18,9 +18,12 @@ interface CompiledRule {
  * mask is built once and reused, so evaluating allocates nothing after warm-up.
  */
 class TypeRules {
-	private readonly evaluations = new Map<number, Evaluation>();
+	/** Indexed by mask; an array while that stays small, a Map beyond. */
+	private readonly evaluations: Evaluation[] | Map<number, Evaluation>;
 
-	constructor(private readonly rules: readonly CompiledRule[]) {}
+	constructor(private readonly rules: readonly CompiledRule[]) {
+		this.evaluations = rules.length <= MAX_ARRAY_INDEXED_RULES ? [] : new Map();
+	}
 
 	evaluate(properties: Readonly<Record<string, unknown>>): Evaluation {
 		if (this.rules.length > MAX_MASKED_RULES) return this.evaluateUncached(properties);
@@ -28,12 +31,14 @@ class TypeRules {
 		for (let index = 0; index < this.rules.length; index++) {
 			if (matches(this.rules[index], properties)) mask |= 1 << index;
 		}
-		return this.evaluations.get(mask) ?? this.remember(mask);
+		const cached = Array.isArray(this.evaluations) ? this.evaluations[mask] : this.evaluations.get(mask);
+		return cached ?? this.remember(mask);
 	}
 
 	private remember(mask: number): Evaluation {
 		const evaluation = evaluationOf(this.rules.filter((_, index) => (mask & (1 << index)) !== 0));
-		this.evaluations.set(mask, evaluation);
+		if (Array.isArray(this.evaluations)) this.evaluations[mask] = evaluation;
+		else this.evaluations.set(mask, evaluation);
 		return evaluation;
 	}
 
@@ -43,6 +48,7 @@ class TypeRules {
 }
 
 const MAX_MASKED_RULES = 30;
+const MAX_ARRAY_INDEXED_RULES = 12;
 
 const NO_MATCH: Evaluation = Object.freeze({ delta: 0, matchedRuleIds: Object.freeze([]) as readonly string[] });
 
