@@ -1,0 +1,193 @@
+import type {
+	IDataObject,
+	INodeType,
+	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { ChangeFeed } from '../../src/change-feed';
+import { EngagementScoreError, InvalidInputError, ProfileNotFoundError } from '../../src/errors';
+import { firing, type FiringMode, type ScoreConditionSet } from '../../src/score-condition';
+import type { ScoreStore } from '../../src/store';
+import type { ScoreChange } from '../../src/types';
+import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
+import { openStore, storeProperties, storeSettings } from '../shared/store';
+import { conditionProperties, conditionSetFrom } from './condition-input';
+import { firingItem } from './firing-output';
+
+const DEFAULT_POLL_INTERVAL_SECONDS = 1;
+
+export class EngagementScoreTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Engagement Score Trigger',
+		name: 'engagementScoreTrigger',
+		icon: { light: 'file:engagementScoreTrigger.svg', dark: 'file:engagementScoreTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["mode"] === "everyChange" ? "On every change" : "When a score enters" }}',
+		description: "Starts the workflow when a contact's engagement score meets your conditions",
+		defaults: { name: 'Engagement Score Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{
+				displayName:
+					'Triggers watch the embedded SQLite store, shared by every workflow of this n8n instance. Scores kept in workflow static data belong to one workflow and cannot be watched from another.',
+				name: 'storeNotice',
+				type: 'notice',
+				default: '',
+			},
+			...storeProperties({ allowStaticData: false }),
+			profileLocatorProperty({ description: 'The score profile whose scores to watch' }),
+			...conditionProperties,
+			{
+				displayName: 'Fire',
+				name: 'mode',
+				type: 'options',
+				options: [
+					{
+						name: 'When the Score Enters the Condition',
+						value: 'enter',
+						description:
+							'Once when a contact starts meeting the conditions; again only after it stopped meeting them and meets them once more',
+					},
+					{
+						name: 'On Every Change While the Condition Holds',
+						value: 'everyChange',
+						description: 'On every score change of a contact that meets the conditions after the change',
+					},
+				],
+				default: 'enter',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Poll Interval (Seconds)',
+						name: 'pollIntervalSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0.1 },
+						default: DEFAULT_POLL_INTERVAL_SECONDS,
+						description:
+							'How often to look for score changes made outside this n8n process. Changes made in this process wake the trigger at once.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchProfiles },
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const store = openStore(storeSettings('sqlite', this.getNodeParameter('databasePath', '')));
+		try {
+			return await watch(this, store);
+		} catch (error) {
+			await store.close();
+			throw activationError(this, error);
+		}
+	}
+}
+
+async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITriggerResponse> {
+	const profileId = await existingProfileId(context, store);
+	const conditionSet = conditionSetOf(context);
+	const mode = context.getNodeParameter('mode', 'enter') as FiringMode;
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const pollIntervalMs = pollIntervalOf(options.pollIntervalSeconds);
+	// A failed read is retried at the next wake-up from the same cursor; say so in n8n's log.
+	const onError = (error: unknown) =>
+		context.logger.warn(`Engagement Score Trigger could not read score changes, retrying: ${String(error)}`);
+	const firingItems = (changes: readonly ScoreChange[]) =>
+		changes.filter((change) => firing(change, conditionSet, mode)).map(firingItem);
+
+	// One durable cursor per trigger node of a workflow: several workflows watching one profile
+	// each see every change, and a re-activation resumes where the last one stopped.
+	const consumerId = `trigger:${context.getWorkflow().id ?? 'unsaved'}:${context.getNode().id}`;
+
+	if (context.getMode() !== 'manual') {
+		const feed = new ChangeFeed(
+			store,
+			profileId,
+			consumerId,
+			(changes) => {
+				const items = firingItems(changes);
+				// context.emit is read at call time: n8n replaces it after trigger() returns.
+				if (items.length > 0) context.emit([context.helpers.returnJsonArray(items)]);
+			},
+			{ pollIntervalMs, onError },
+		);
+		await feed.start();
+		return { closeFunction: closing(feed, store) };
+	}
+
+	// Listening in the editor: a cursor of its own, moved to "now" each time, so a test run waits
+	// for the next firing change and neither replays old ones nor moves the production cursor.
+	const manualConsumerId = `${consumerId}:manual`;
+	let emitted = false;
+	const feed = new ChangeFeed(
+		store,
+		profileId,
+		manualConsumerId,
+		(changes) => {
+			const items = firingItems(changes);
+			if (emitted || items.length === 0) return;
+			emitted = true;
+			context.emit([context.helpers.returnJsonArray(items)]);
+		},
+		{ pollIntervalMs, onError },
+	);
+	const manualTriggerFunction = async () => {
+		await store.saveCursor(manualConsumerId, await store.latestChangeSeq(profileId));
+		await feed.start();
+	};
+	return { closeFunction: closing(feed, store), manualTriggerFunction };
+}
+
+function closing(feed: ChangeFeed, store: ScoreStore): () => Promise<void> {
+	let closed = false;
+	return async () => {
+		if (closed) return;
+		closed = true;
+		await feed.stop();
+		await store.close();
+	};
+}
+
+/** @throws EngagementScoreError naming the profile field */
+async function existingProfileId(context: ITriggerFunctions, store: ScoreStore): Promise<string> {
+	const profileId = profileIdFrom(context.getNodeParameter(PROFILE_PARAMETER, ''));
+	if (!(await store.getProfile(profileId))) throw new ProfileNotFoundError(profileId);
+	return profileId;
+}
+
+/** @throws EngagementScoreError naming the condition field, e.g. "conditions[1].operator" */
+function conditionSetOf(context: ITriggerFunctions): ScoreConditionSet {
+	return conditionSetFrom(context.getNodeParameter('combinator', 'and'), context.getNodeParameter('conditions', {}));
+}
+
+function pollIntervalOf(seconds: unknown): number {
+	const value = seconds === undefined ? DEFAULT_POLL_INTERVAL_SECONDS : Number(seconds);
+	if (!Number.isFinite(value) || value <= 0) {
+		throw new InvalidInputError(`must be a positive number, got ${JSON.stringify(seconds)}`, 'options.pollIntervalSeconds');
+	}
+	return Math.round(value * 1000);
+}
+
+/** What n8n shows when activation fails: "conditions[0].operator: Unknown score operator ...". */
+function activationError(context: ITriggerFunctions, error: unknown): NodeOperationError {
+	if (error instanceof NodeOperationError) return error;
+	if (!(error instanceof EngagementScoreError)) return new NodeOperationError(context.getNode(), error as Error);
+	const message = error.field ? `${error.field}: ${error.message}` : error.message;
+	const nodeError = new NodeOperationError(context.getNode(), error, { message });
+	if (error.field) nodeError.context.field = error.field;
+	return nodeError;
+}

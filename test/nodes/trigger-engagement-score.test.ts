@@ -1,0 +1,312 @@
+/**
+ * Engagement Score Trigger activated with n8n-core's own trigger machinery (ActiveWorkflowTriggers
+ * for published workflows, WorkflowExecute for "Listen for test event"), watching a real SQLite
+ * file whose scores change through real workflows running the Modify and Engagement Score nodes.
+ */
+import { join } from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
+
+import { EngagementScoreTrigger } from '../../nodes/EngagementScoreTrigger/EngagementScoreTrigger.node';
+import { ModifyEngagementScore } from '../../nodes/ModifyEngagementScore/ModifyEngagementScore.node';
+import { changeNotifier } from '../../src/change-notifier';
+import { EngagementEngine } from '../../src/engine';
+import { SqliteStore } from '../../src/stores/sqlite-store';
+import { PACKAGE, profileLocator, scoreEvents, tempFolder } from '../harness/engagement-score-nodes';
+import { runWorkflow } from '../harness/run-workflow';
+import { activateTrigger, listenForTestEvent, triggerOutput, type ActiveTrigger } from '../harness/trigger-harness';
+
+const TRIGGER_TYPE = `${PACKAGE}.engagementScoreTrigger`;
+const MODIFY_TYPE = `${PACKAGE}.modifyEngagementScore`;
+const folder = tempFolder('score-trigger-');
+afterAll(() => folder.cleanup());
+
+let databasePath: string;
+let fileCounter = 0;
+const activeTriggers: ActiveTrigger[] = [];
+
+beforeEach(async () => {
+	databasePath = join(folder.path, `trigger-${++fileCounter}.sqlite`);
+	const engine = new EngagementEngine(SqliteStore.open(databasePath));
+	await engine.createProfile({
+		id: 'lead',
+		name: 'Lead',
+		rules: [{ id: 'webinar', eventType: 'webinar_attended', points: 30 }],
+	});
+	await engine.publish('lead');
+});
+
+afterEach(async () => {
+	await Promise.all(activeTriggers.splice(0).map(async (trigger) => await trigger.deactivate()));
+});
+
+type Condition = { operator: string; value: number; valueTo?: number };
+
+function triggerParameters(conditions: Condition[], extra: IDataObject = {}): IDataObject {
+	return {
+		store: 'sqlite',
+		databasePath,
+		profileId: profileLocator('lead'),
+		conditions: { condition: conditions },
+		combinator: 'and',
+		mode: 'enter',
+		...extra,
+	};
+}
+
+async function activate(parameters: IDataObject, workflowId = 'wf-1', nodeId = 'trigger-1'): Promise<ActiveTrigger> {
+	const trigger = await activateTrigger({
+		type: TRIGGER_TYPE,
+		nodeType: new EngagementScoreTrigger(),
+		parameters,
+		workflowId,
+		nodeId,
+	});
+	activeTriggers.push(trigger);
+	return trigger;
+}
+
+/** Runs Start -> Modify Engagement Score: sets (or adds to) one contact's score on the same file. */
+async function modify(contactId: string, operation: 'add' | 'subtract' | 'set', points: number, reason?: string) {
+	const run = await runWorkflow({
+		nodeTypes: { [MODIFY_TYPE]: new ModifyEngagementScore() },
+		nodes: [
+			{
+				name: 'Modify',
+				type: MODIFY_TYPE,
+				typeVersion: 1,
+				parameters: { store: 'sqlite', databasePath, profileId: profileLocator('lead'), contactId, operation, points, reason: reason ?? '' },
+			},
+		],
+	});
+	if (run.error) throw run.error;
+	return run.output('Modify')[0].json;
+}
+
+const setScore = async (contactId: string, score: number) => await modify(contactId, 'set', score);
+
+/** Lets in-process wake-ups (microtasks + a read) run; then no further item may show up. */
+async function settle(): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, 150));
+}
+
+describe('Engagement Score Trigger: when the score enters the condition', () => {
+	test('fires once when a contact crosses into ">= 50", not while it stays, again after leaving and re-entering', async () => {
+		const trigger = await activate(triggerParameters([{ operator: 'gte', value: 50 }]));
+
+		await setScore('c1', 40);
+		await setScore('c1', 55);
+		await trigger.waitForItems(1);
+		await modify('c1', 'add', 10);
+		await setScore('c1', 50);
+		await settle();
+		expect(trigger.items()).toHaveLength(1);
+
+		await setScore('c1', 49);
+		await setScore('c1', 70);
+		const items = await trigger.waitForItems(2);
+		await settle();
+
+		expect(trigger.items()).toHaveLength(2);
+		expect(items.map((item) => [item.previousScore, item.score])).toEqual([
+			[40, 55],
+			[49, 70],
+		]);
+		expect(items[0]).toEqual({
+			contactId: 'c1',
+			profileId: 'lead',
+			score: 55,
+			previousScore: 40,
+			delta: 15,
+			cause: { kind: 'modify', operation: 'set', points: 55 },
+			at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+			changeSeq: 2,
+		});
+	});
+
+	test('scoring events through the Engagement Score node fires with the matched rules as the cause', async () => {
+		const trigger = await activate(triggerParameters([{ operator: 'gte', value: 50 }]));
+
+		const run = await scoreEvents({ kind: 'sqlite', databasePath }, 'lead', [
+			{ contactId: 'ann', type: 'webinar_attended', id: 'w1' },
+			{ contactId: 'ann', type: 'webinar_attended', id: 'w2' },
+			{ contactId: 'ann', type: 'webinar_attended', id: 'w3' },
+			{ contactId: 'bob', type: 'webinar_attended', id: 'w4' },
+		]);
+		expect(run.error).toBeUndefined();
+
+		const [fired] = await trigger.waitForItems(1);
+		await settle();
+		expect(trigger.items()).toHaveLength(1);
+		expect(fired).toMatchObject({
+			contactId: 'ann',
+			previousScore: 30,
+			score: 60,
+			delta: 30,
+			cause: { kind: 'event', eventType: 'webinar_attended', ruleIds: ['webinar'], eventId: 'w2' },
+		});
+	});
+
+	test('each contact enters on its own', async () => {
+		const trigger = await activate(triggerParameters([{ operator: 'gt', value: 10 }]));
+		await setScore('a', 11);
+		await setScore('b', 5);
+		await setScore('b', 20);
+		await setScore('a', 30);
+		await trigger.waitForItems(2);
+		await settle();
+		expect(trigger.items().map((item) => item.contactId)).toEqual(['a', 'b']);
+	});
+});
+
+describe('Engagement Score Trigger: on every change while the condition holds', () => {
+	test('fires for each change that leaves the score meeting the condition, and for none that does not', async () => {
+		const trigger = await activate(triggerParameters([{ operator: 'gte', value: 50 }], { mode: 'everyChange' }));
+
+		await setScore('c1', 60);
+		await modify('c1', 'add', 5, 'Replied');
+		await modify('c1', 'subtract', 30);
+		await modify('c1', 'add', 20);
+		const items = await trigger.waitForItems(3);
+		await settle();
+
+		expect(trigger.items()).toHaveLength(3);
+		expect(items.map((item) => item.score)).toEqual([60, 65, 55]);
+		expect(items[1].cause).toEqual({ kind: 'modify', operation: 'add', points: 5, reason: 'Replied' });
+	});
+});
+
+describe('Engagement Score Trigger: conditions', () => {
+	test('"between" is inclusive at both ends', async () => {
+		const trigger = await activate(triggerParameters([{ operator: 'between', value: 20, valueTo: 40 }]));
+		for (const score of [19, 20, 41, 40, 45, 30]) await setScore('c1', score);
+		const items = await trigger.waitForItems(3);
+		await settle();
+		expect(trigger.items()).toHaveLength(3);
+		expect(items.map((item) => item.score)).toEqual([20, 40, 30]);
+	});
+
+	test('AND needs every condition, OR any one', async () => {
+		const conditions = [
+			{ operator: 'gte', value: 10 },
+			{ operator: 'ne', value: 15 },
+		];
+		const and = await activate(triggerParameters(conditions, { combinator: 'and' }), 'wf-and');
+		const outside = [
+			{ operator: 'lt', value: 0 },
+			{ operator: 'gt', value: 100 },
+		];
+		const or = await activate(triggerParameters(outside, { combinator: 'or' }), 'wf-or');
+
+		for (const score of [15, 16, -5, 50, 150]) await setScore('c1', score);
+		await and.waitForItems(2);
+		await or.waitForItems(2);
+		await settle();
+
+		// AND: 15 is excluded by "!= 15"; 16 enters; -5 leaves; 50 re-enters; 150 stays.
+		expect(and.items().map((item) => item.score)).toEqual([16, 50]);
+		// OR: -5 enters through "< 0"; 50 leaves; 150 re-enters through "> 100".
+		expect(or.items().map((item) => item.score)).toEqual([-5, 150]);
+	});
+
+	test('an unknown condition operator or profile refuses activation, naming the field', async () => {
+		await expect(activate(triggerParameters([{ operator: 'atLeast', value: 5 }]))).rejects.toThrow(
+			/conditions\[0\]\.operator: Unknown score operator "atLeast"/,
+		);
+		await expect(
+			activate({ ...triggerParameters([{ operator: 'gte', value: 5 }]), profileId: profileLocator('nope') }, 'wf-2'),
+		).rejects.toThrow(/profileId: Score profile "nope" does not exist/);
+	});
+});
+
+describe('Engagement Score Trigger: several watchers and restarts', () => {
+	test('two workflows watching one profile both fire for the same change', async () => {
+		const first = await activate(triggerParameters([{ operator: 'gte', value: 50 }]), 'wf-sales');
+		const second = await activate(triggerParameters([{ operator: 'gte', value: 50 }]), 'wf-slack');
+
+		await setScore('c1', 80);
+		const [a] = await first.waitForItems(1);
+		const [b] = await second.waitForItems(1);
+		expect(a).toEqual(b);
+		expect(a.score).toBe(80);
+	});
+
+	test('changes made while the workflow was unpublished fire after it is published again, none twice', async () => {
+		const parameters = triggerParameters([{ operator: 'gte', value: 50 }]);
+		const before = await activate(parameters, 'wf-restart');
+		await setScore('c1', 60);
+		await before.waitForItems(1);
+		await before.deactivate();
+		// Deactivation ran the node's closeFunction: nothing listens to the profile any more.
+		expect(changeNotifier.listenerCount(SqliteStore.open(databasePath).key, 'lead')).toBe(0);
+
+		await setScore('c2', 70);
+		await setScore('c1', 0);
+		await setScore('c1', 90);
+
+		const after = await activate(parameters, 'wf-restart');
+		const items = await after.waitForItems(2);
+		await settle();
+		expect(after.items()).toHaveLength(2);
+		expect(items.map((item) => [item.contactId, item.score])).toEqual([
+			['c2', 70],
+			['c1', 90],
+		]);
+		expect(before.items()).toHaveLength(1);
+
+		await setScore('c3', 55);
+		await after.waitForItems(3);
+		await settle();
+		expect(after.items().map((item) => item.contactId)).toEqual(['c2', 'c1', 'c3']);
+	});
+
+	test('a trigger activated for the first time starts from now: earlier changes do not fire', async () => {
+		await setScore('old', 99);
+		const trigger = await activate(triggerParameters([{ operator: 'gte', value: 50 }]), 'wf-new');
+		await settle();
+		expect(trigger.items()).toEqual([]);
+		await setScore('new', 51);
+		expect((await trigger.waitForItems(1))[0].contactId).toBe('new');
+	});
+
+	test('a change written by another process (no in-process wake-up) is found by polling', async () => {
+		const trigger = await activate(
+			triggerParameters([{ operator: 'gte', value: 50 }], { options: { pollIntervalSeconds: 0.2 } }),
+			'wf-poll',
+		);
+		// The store is told not to wake anyone: as if another n8n process wrote to the same file.
+		const notify = jest.spyOn(changeNotifier, 'notify').mockImplementation(() => undefined);
+		try {
+			await setScore('remote', 75);
+			expect(notify).toHaveBeenCalled();
+		} finally {
+			notify.mockRestore();
+		}
+		const [item] = await trigger.waitForItems(1, 3000);
+		expect(item).toMatchObject({ contactId: 'remote', score: 75 });
+	});
+});
+
+describe('Engagement Score Trigger: listening for a test event in the editor', () => {
+	test('waits for the next firing change, emits it, and leaves the production cursor alone', async () => {
+		await setScore('earlier', 80);
+		const listen = listenForTestEvent({
+			type: TRIGGER_TYPE,
+			nodeType: new EngagementScoreTrigger(),
+			parameters: triggerParameters([{ operator: 'gte', value: 50 }]),
+			workflowId: 'wf-manual',
+		});
+		await settle();
+		await setScore('c1', 10);
+		await setScore('c1', 65);
+
+		const run = await listen.finished;
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(triggerOutput(run)).toEqual([expect.objectContaining({ contactId: 'c1', previousScore: 10, score: 65 })]);
+
+		// The published workflow's own cursor was never created by the test run, and the run's end
+		// closed the trigger (n8n calls its closeFunction).
+		const store = SqliteStore.open(databasePath);
+		expect(await store.getCursor('trigger:wf-manual:trigger-node')).toBeUndefined();
+		expect(changeNotifier.listenerCount(store.key, 'lead')).toBe(0);
+	});
+});
