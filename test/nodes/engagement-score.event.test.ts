@@ -20,7 +20,13 @@ const stores: Array<[string, () => TestStore]> = [
 ];
 
 const leadRules = [
-	{ id: 'opened', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'opened' }], points: 5 },
+	{
+		id: 'opened',
+		eventType: 'email_event',
+		conditions: [{ property: 'event', operator: 'equals', value: 'opened' }],
+		points: 5,
+		description: 'Opened an email',
+	},
 	{ id: 'any-email', eventType: 'email_event', points: 1 },
 	{ id: 'unsubscribed', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'unsubscribed' }], points: -10 },
 	{ id: 'big-order', eventType: 'order_placed', conditions: [{ property: 'amount', operator: 'greaterThan', value: 100 }], points: 25 },
@@ -70,8 +76,8 @@ describe.each(stores)('Engagement Score > Event > Score, on %s', (_, makeStore) 
 			delta: 6,
 			matchedRuleIds: ['opened', 'any-email'],
 			matchedRules: [
-				{ id: 'opened', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'opened' }], points: 5 },
-				{ id: 'any-email', eventType: 'email_event', conditions: [], points: 1 },
+				{ id: 'opened', eventType: 'email_event', points: 5, description: 'Opened an email' },
+				{ id: 'any-email', eventType: 'email_event', points: 1 },
 			],
 		});
 		expect(run.json[1]).toMatchObject({ contactId: 'c1', eventId: null, previousScore: 6, score: 7, delta: 1, occurredAt: '2026-03-01T09:00:00.000Z' });

@@ -6,7 +6,7 @@ import { toScoreEvent } from '../../../../../src/event';
 import type { EventResult, Rule, ScoreEvent } from '../../../../../src/types';
 import { handleItemFailure, withParameterNames } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom, profileLocatorProperty } from '../../../../shared/profile';
-import { isoTime, ruleJson } from '../../helpers/output';
+import { isoTime } from '../../helpers/output';
 import { CUSTOM_EVENT_TYPE, eventTypeOptions } from '../common.descriptions';
 
 const show = { resource: ['event'], operation: ['score'] };
@@ -62,7 +62,6 @@ export const description: INodeProperties[] = [
 		name: 'customEventType',
 		type: 'string',
 		default: '',
-		required: true,
 		placeholder: 'e.g. webinar_attended',
 		description: 'Name of the custom event type: letters, digits and _ . : - ; case does not matter',
 		displayOptions: { show: { ...defineBelow, eventType: [CUSTOM_EVENT_TYPE] } },
@@ -192,13 +191,13 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 			for (const { itemIndex } of pending) output[itemIndex] = handleItemFailure(this, error, itemIndex);
 			continue;
 		}
-		const rules = rulesByProfile.get(profileId) ?? new Map<string, Rule>();
+		const toJson = resultFormatter(profileId, rulesByProfile.get(profileId) ?? new Map<string, Rule>());
 		results.forEach((result, position) => {
 			const { itemIndex, event } = pending[position];
 			output[itemIndex] =
 				result instanceof Error
 					? handleItemFailure(this, result, itemIndex)
-					: { json: resultJson(profileId, event, result, rules), pairedItem: { item: itemIndex } };
+					: { json: toJson(event, result), pairedItem: { item: itemIndex } };
 		});
 	}
 	return output;
@@ -214,18 +213,30 @@ async function publishedRules(engine: EngagementEngine, profileId: string): Prom
 	return new Map(profile.publishedRules.map((rule) => [rule.id, rule]));
 }
 
-function resultJson(
-	profileId: string,
-	event: ScoreEvent,
-	result: EventResult,
-	rules: ReadonlyMap<string, Rule>,
-): IDataObject {
-	return {
+/** What a matched rule contributed; its conditions are in Profile > Get. */
+function matchedRuleJson(rule: Rule): IDataObject {
+	const json: IDataObject = { id: rule.id, eventType: rule.eventType, points: rule.points };
+	if (rule.description !== undefined) json.description = rule.description;
+	return json;
+}
+
+/** Builds output items; events of one batch mostly share their time, so its ISO text is reused. */
+function resultFormatter(profileId: string, rules: ReadonlyMap<string, Rule>) {
+	let lastTime = NaN;
+	let lastIsoTime = '';
+	const occurredAtText = (time: number) => {
+		if (time !== lastTime) {
+			lastTime = time;
+			lastIsoTime = isoTime(time);
+		}
+		return lastIsoTime;
+	};
+	return (event: ScoreEvent, result: EventResult): IDataObject => ({
 		profileId,
 		contactId: result.contactId,
 		eventType: event.type,
 		eventId: event.id ?? null,
-		occurredAt: isoTime(event.occurredAt),
+		occurredAt: occurredAtText(event.occurredAt),
 		duplicate: result.duplicate,
 		previousScore: result.previousScore,
 		score: result.score,
@@ -233,9 +244,9 @@ function resultJson(
 		matchedRuleIds: [...result.matchedRuleIds],
 		matchedRules: result.matchedRuleIds.flatMap((ruleId) => {
 			const rule = rules.get(ruleId);
-			return rule ? [ruleJson(rule)] : [];
+			return rule ? [matchedRuleJson(rule)] : [];
 		}),
-	};
+	});
 }
 
 /**
