@@ -16,6 +16,7 @@ import type {
 	EventResult,
 	ScoreChange,
 	ScoredEvent,
+	ScoreEvent,
 	ScoreProfile,
 } from './types';
 
@@ -118,14 +119,11 @@ export class EngagementEngine {
 		const id = toProfileId(profileId);
 		const now = this.now();
 		const results: Array<EventResult | EngagementScoreError | undefined> = new Array(rawEvents.length);
-		const valid: Array<{ index: number; event: ReturnType<typeof toScoreEvent> }> = [];
+		const valid: Array<{ index: number; event: ScoreEvent }> = [];
 		rawEvents.forEach((raw, index) => {
-			try {
-				valid.push({ index, event: toScoreEvent(raw, now) });
-			} catch (error) {
-				if (!(error instanceof InvalidInputError)) throw error;
-				results[index] = error;
-			}
+			const event = validatedEvent(raw, now);
+			if (event instanceof InvalidInputError) results[index] = event;
+			else valid.push({ index, event });
 		});
 		let profile = await this.publishedProfile(id);
 		for (let attempt = 1; valid.length > 0; attempt++) {
@@ -135,15 +133,15 @@ export class EngagementEngine {
 				const base = { contactId: event.contactId, eventType: event.type, delta, matchedRuleIds, occurredAt: event.occurredAt };
 				return event.id === undefined ? base : { ...base, eventId: event.id };
 			});
-			try {
-				const applied = await this.store.applyEvents(id, profile.version, scored);
-				applied.forEach((result, position) => (results[valid[position].index] = result));
-				if (applied.some((result) => result.changeSeq !== undefined)) this.notify(id);
+			const applied = await this.store.applyEvents(id, profile.version, scored).catch((error: unknown) => error);
+			if (Array.isArray(applied)) {
+				applied.forEach((result: EventResult, position) => (results[valid[position].index] = result));
+				if (applied.some((result: EventResult) => result.changeSeq !== undefined)) this.notify(id);
 				break;
-			} catch (error) {
-				if (!(error instanceof ProfileNotPublishedError) || attempt >= REPUBLISH_RETRIES) throw error;
-				profile = await this.publishedProfile(id);
 			}
+			// Refused because the profile was republished (or unpublished) since it was read: try the new version.
+			if (!(applied instanceof ProfileNotPublishedError) || attempt >= REPUBLISH_RETRIES) throw applied;
+			profile = await this.publishedProfile(id);
 		}
 		return results as Array<EventResult | EngagementScoreError>;
 	}
@@ -244,6 +242,18 @@ export class EngagementEngine {
 	private notify(profileId: string): void {
 		this.options.notify?.(this.store.key, profileId);
 	}
+}
+
+/** The event, or the reason it is invalid; any other failure is a bug and propagates. */
+function validatedEvent(raw: unknown, now: number): ScoreEvent | InvalidInputError {
+	let failure: unknown;
+	try {
+		return toScoreEvent(raw, now);
+	} catch (error) {
+		failure = error;
+	}
+	if (failure instanceof InvalidInputError) return failure;
+	throw failure;
 }
 
 function optionalText(raw: unknown, field: string): string | undefined {

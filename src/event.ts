@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { InvalidInputError } from './errors';
-import { isPlainObject, ownValue } from './plain-object';
+import { isPlainObject, ownValue, parseJsonText } from './plain-object';
 import type { ScoreEvent } from './types';
 
 export interface EventPropertyDefinition {
@@ -186,13 +186,9 @@ function toProperties(raw: unknown): Readonly<Record<string, unknown>> {
 	if (raw === undefined || raw === null || raw === '') return NO_PROPERTIES;
 	if (isPlainObject(raw)) return raw;
 	if (typeof raw === 'string') {
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(raw);
-		} catch {
-			throw new InvalidInputError('The event properties are not valid JSON', 'properties');
-		}
-		if (isPlainObject(parsed)) return parsed;
+		const parsed = parseJsonText(raw);
+		if (!parsed.ok) throw new InvalidInputError(`The event properties are not valid JSON: ${parsed.message}`, 'properties');
+		if (isPlainObject(parsed.value)) return parsed.value;
 	}
 	throw new InvalidInputError('The event properties must be an object of names and values', 'properties');
 }

@@ -7,3 +7,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function ownValue(object: Readonly<Record<string, unknown>>, key: string): unknown {
 	return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 }
+
+export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
+
+/** JSON.parse as a value, so that callers can turn a failure into their own error. */
+export function parseJsonText(text: string): ParsedJson {
+	try {
+		return { ok: true, value: JSON.parse(text) };
+	} catch (error) {
+		return { ok: false, message: (error as Error).message };
+	}
+}

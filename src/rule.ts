@@ -1,7 +1,7 @@
 import { numericValue, toCondition } from './condition';
 import { InvalidInputError } from './errors';
 import { toEventType } from './event';
-import { isPlainObject, ownValue } from './plain-object';
+import { isPlainObject, ownValue, parseJsonText } from './plain-object';
 import type { Condition, Rule } from './types';
 
 /**
@@ -29,11 +29,9 @@ export function parseRules(input: unknown): Rule[] {
 
 function parseJson(text: string): unknown {
 	if (text.trim() === '') return [];
-	try {
-		return JSON.parse(text);
-	} catch (error) {
-		throw new InvalidInputError(`The rules are not valid JSON: ${(error as Error).message}`, 'rules');
-	}
+	const parsed = parseJsonText(text);
+	if (!parsed.ok) throw new InvalidInputError(`The rules are not valid JSON: ${parsed.message}`, 'rules');
+	return parsed.value;
 }
 
 function toRuleId(raw: unknown, field: string): string | undefined {
