@@ -173,6 +173,21 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 		expect(get.error?.context.itemIndex).toBe(0);
 	});
 
+	test('creating a profile id that exists fails naming the Profile ID field and keeps the existing profile', async () => {
+		await createProfile(store, { id: 'taken', name: 'Original', rules: [] });
+		const run = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'create',
+			name: 'Impostor',
+			newProfileId: 'taken',
+			rulesSource: 'json',
+			rulesJson: '[]',
+		});
+		expect(run.error?.name).toBe('NodeOperationError');
+		expect(run.error?.message).toBe('Item 0: newProfileId: Score profile "taken" already exists');
+		expect((await getProfile('taken')).json[0]).toMatchObject({ name: 'Original' });
+	});
+
 	test('malformed rule JSON fails naming the item and the field, and nothing is written', async () => {
 		const run = await runEngagementScore(
 			store,

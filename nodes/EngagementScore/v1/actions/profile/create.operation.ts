@@ -51,7 +51,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		try {
 			return await createOne.call(this, engine, itemIndex);
 		} catch (error) {
-			throw withParameterNames(error, { id: 'newProfileId' });
+			throw withParameterNames(error, { id: 'newProfileId', profileId: 'newProfileId' });
 		}
 	});
 }
