@@ -146,6 +146,23 @@ describe('Engagement Score Trigger: when the score enters the condition', () => 
 		});
 	});
 
+	test('decay that takes inactive contacts below "< 30" fires with the decay as the cause', async () => {
+		await setScore('idle', 40);
+		await setScore('cold', 10);
+		const trigger = await activate(triggerParameters([{ operator: 'lt', value: 30 }]));
+
+		const tenDaysLater = () => Date.now() + 10 * 24 * 60 * 60 * 1000;
+		const engine = new EngagementEngine(SqliteStore.open(databasePath), { now: tenDaysLater });
+		const result = await engine.applyDecay('lead', { mode: 'subtract', inactiveDays: 7, points: 15, floor: 0 });
+		expect(result.contactsDecayed).toBe(2);
+
+		const [fired] = await trigger.waitForItems(1);
+		await settle();
+		// "cold" went from 10 to 0: it was below 30 already, so it did not enter.
+		expect(trigger.items()).toHaveLength(1);
+		expect(fired).toMatchObject({ contactId: 'idle', previousScore: 40, score: 25, delta: -15, cause: { kind: 'decay', mode: 'subtract' } });
+	});
+
 	test('each contact enters on its own', async () => {
 		const trigger = await activate(triggerParameters([{ operator: 'gt', value: 10 }]));
 		await setScore('a', 11);
