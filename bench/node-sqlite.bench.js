@@ -68,11 +68,13 @@ async function run(report) {
 		return result.output('Engagement Score');
 	};
 	const timed = async (parameters, items) => {
+		const cpuBefore = process.cpuUsage();
 		const started = performance.now();
 		const output = await execute(parameters, items);
 		const seconds = (performance.now() - started) / 1000;
+		const cpu = process.cpuUsage(cpuBefore);
 		if (output.length !== items.length) throw new Error(`expected ${items.length} output items, got ${output.length}`);
-		return { seconds, output };
+		return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, output };
 	};
 
 	try {
@@ -93,14 +95,13 @@ async function run(report) {
 
 		await execute(scoreAsItems, itemsOf(2_000, 1_000_000)); // warm-up: JIT, SQLite pages
 		const items = itemsOf(EVENTS, 0);
-		const { seconds, output } = await timed(scoreAsItems, items);
+		const { seconds, cpuSeconds, output } = await timed(scoreAsItems, items);
 		const changed = output.filter((item) => item.json.delta !== 0).length;
-		report(
-			`Score Event through SQLite, ${EVENTS.toLocaleString('en-US')} events in one n8n-core execution (items as events; ${changed.toLocaleString('en-US')} score changes, ${CONTACTS.toLocaleString('en-US')} contacts)`,
-			Math.round(EVENTS / seconds),
-			'events/s',
-			{ min: 100_000 },
-		);
+		const label = `Score Event through SQLite, ${EVENTS.toLocaleString('en-US')} events in one n8n-core execution (items as events; ${changed.toLocaleString('en-US')} score changes, ${CONTACTS.toLocaleString('en-US')} contacts)`;
+		report(`${label}, wall clock`, Math.round(EVENTS / seconds), 'events/s', { min: 100_000 });
+		// On a shared machine the wall clock also counts other processes' turns; process CPU time
+		// (which includes GC threads, so it errs low) is the steadier figure.
+		report(`${label}, process CPU time`, Math.round(EVENTS / cpuSeconds), 'events/s', { min: 100_000 });
 
 		const scoreMapped = {
 			resource: 'event',
