@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
-
 import { InvalidInputError } from './errors';
 import { isPlainObject, ownValue, parseJsonText } from './plain-object';
+import { toEpochMillis } from './time';
 import type { ScoreEvent } from './types';
 
 export interface EventPropertyDefinition {
@@ -191,29 +190,6 @@ function toProperties(raw: unknown): Readonly<Record<string, unknown>> {
 		if (isPlainObject(parsed.value)) return parsed.value;
 	}
 	throw new InvalidInputError('The event properties must be an object of names and values', 'properties');
-}
-
-/** Accepts what workflows carry for a time: ISO text (or RFC 2822 / HTTP / SQL text), epoch ms, Date, luxon DateTime. */
-export function toEpochMillis(raw: unknown, field: string): number {
-	let parsed: DateTime | undefined;
-	if (DateTime.isDateTime(raw)) parsed = raw;
-	else if (raw instanceof Date) parsed = DateTime.fromJSDate(raw);
-	else if (typeof raw === 'number') parsed = DateTime.fromMillis(raw);
-	else if (typeof raw === 'string') parsed = parseDateText(raw.trim());
-	if (parsed === undefined || !parsed.isValid) {
-		throw new InvalidInputError(`"${String(raw)}" is not a date and time (use ISO 8601 or epoch milliseconds)`, field);
-	}
-	return parsed.toMillis();
-}
-
-function parseDateText(text: string): DateTime {
-	if (/^-?\d+$/.test(text)) return DateTime.fromMillis(Number(text));
-	const options = { setZone: true };
-	let parsed = DateTime.fromISO(text, options);
-	if (!parsed.isValid) parsed = DateTime.fromRFC2822(text, options);
-	if (!parsed.isValid) parsed = DateTime.fromHTTP(text, options);
-	if (!parsed.isValid) parsed = DateTime.fromSQL(text, options);
-	return parsed;
 }
 
 /**

@@ -4,7 +4,8 @@ export * from './errors';
 export type { ScoreStore } from './store';
 export { adjustedScore, decayScore, normalizeScore } from './score-math';
 
-export { EVENT_TYPES, isBuiltInEventType, toContactId, toEpochMillis, toEventType, toScoreEvent } from './event';
+export { EVENT_TYPES, isBuiltInEventType, toContactId, toEventType, toScoreEvent } from './event';
+export { toEpochMillis } from './time';
 export type { EventPropertyDefinition, EventTypeDefinition } from './event';
 export { compileCondition, numericValue, propertyReader, toCondition } from './condition';
 export type { PropertyPredicate } from './condition';
