@@ -40,6 +40,8 @@ function loadExampleWorkflows({ notifyUrl = SHIPPED_NOTIFY_URL } = {}) {
  */
 async function installDemoWorkflows(client, baseUrl, { notifyUrl, log = () => {} } = {}) {
 	const created = [];
+	// The files are numbered so the profile's workflow (0-...) comes first: the trigger workflow
+	// can only be published once the profile it watches exists.
 	for (const { file, workflow } of loadExampleWorkflows({ notifyUrl })) {
 		if (await client.workflowExists(workflow.id)) continue;
 		const saved = await client.createWorkflow(workflow);
@@ -47,16 +49,18 @@ async function installDemoWorkflows(client, baseUrl, { notifyUrl, log = () => {}
 		await client.waitUntilPublished(saved.id, saved.versionId);
 		log(`  published ${file}: "${workflow.name}"`);
 		created.push(saved.id);
-	}
-	if (created.includes(SETUP_WORKFLOW_ID)) {
-		const response = await fetch(`${baseUrl}/webhook/${webhookPaths.setupProfile}`, { method: 'POST' });
-		const body = await response.json();
-		if (!response.ok || body.id !== DEMO_PROFILE_ID) {
-			throw new Error(`Setting up the demo profile failed (${response.status}): ${JSON.stringify(body)}`);
-		}
-		log(`  created and published the score profile "${body.name}" (${DEMO_PROFILE_ID}) with ${body.publishedRules?.length ?? body.rules?.length ?? '?'} rules`);
+		if (saved.id === SETUP_WORKFLOW_ID) await setUpDemoProfile(baseUrl, log);
 	}
 	return created;
+}
+
+async function setUpDemoProfile(baseUrl, log) {
+	const response = await fetch(`${baseUrl}/webhook/${webhookPaths.setupProfile}`, { method: 'POST' });
+	const body = await response.json();
+	if (!response.ok || body.id !== DEMO_PROFILE_ID || body.status !== 'published') {
+		throw new Error(`Setting up the demo profile failed (${response.status}): ${JSON.stringify(body)}`);
+	}
+	log(`  created and published the score profile "${body.name}" (${body.id}) with ${body.publishedRules.length} rules`);
 }
 
 module.exports = { loadExampleWorkflows, installDemoWorkflows, webhookPaths, DEMO_PROFILE_ID, SHIPPED_NOTIFY_URL };

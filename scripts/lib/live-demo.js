@@ -14,8 +14,11 @@ const { scratchDir } = require('./paths');
 
 const OWNER = { email: 'e2e@engagement-score.local', password: 'Engagement-Score-E2e-1', firstName: 'E2E', lastName: 'Owner' };
 
-/** Boots n8n on a fresh user folder with the package and the published demo workflows. */
-async function bootDemo({ log = () => {} } = {}) {
+/**
+ * Boots n8n on a fresh user folder with the package and the published demo workflows.
+ * extraEnv: n8n settings on top of the defaults (e.g. EXECUTIONS_DATA_SAVE_ON_SUCCESS).
+ */
+async function bootDemo({ log = () => {}, extraEnv } = {}) {
 	const runtime = await ensureRuntime(log);
 	fs.mkdirSync(scratchDir, { recursive: true });
 	const userFolder = fs.mkdtempSync(path.join(scratchDir, 'n8n-'));
@@ -31,7 +34,7 @@ async function bootDemo({ log = () => {} } = {}) {
 			return demo.n8n.baseUrl;
 		},
 		async start() {
-			demo.n8n = await startN8n(runtime, { userFolder, port: await freePort(), brokerPort: await freePort() });
+			demo.n8n = await startN8n(runtime, { userFolder, port: await freePort(), brokerPort: await freePort(), extraEnv });
 			demo.client = new N8nRestClient(demo.n8n.baseUrl);
 			await demo.client.ensureOwner(OWNER);
 		},
@@ -86,4 +89,4 @@ async function postJson(baseUrl, webhookPath, body) {
 	return { status: response.status, body: json, receivedAt: Date.now() };
 }
 
-module.exports = { bootDemo };
+module.exports = { bootDemo, OWNER };
