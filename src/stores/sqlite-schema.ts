@@ -27,19 +27,26 @@ const MIGRATIONS: readonly string[] = [
 	-- index read backwards cannot give without sorting every tied contact.
 	CREATE INDEX contacts_by_score_asc ON contacts (profile_id, score ASC, contact_id ASC);
 	CREATE INDEX contacts_by_score_desc ON contacts (profile_id, score DESC, contact_id ASC);
-	CREATE INDEX contacts_by_activity ON contacts (profile_id, coalesce(last_activity_at, first_seen_at));
+	-- No index on activity: every event moves it, while only a scheduled decay reads it, and that
+	-- reads the profile's contacts by primary key anyway.
+	-- Clustered by (profile, seq) so that logging a change appends to the profile's range and a
+	-- feed reads a range; seq comes from the change_seq counter (see SqliteStore.nextChangeSeq).
 	CREATE TABLE changes (
-		seq INTEGER PRIMARY KEY AUTOINCREMENT,
 		profile_id TEXT NOT NULL,
+		seq INTEGER NOT NULL,
 		contact_id TEXT NOT NULL,
 		previous_score REAL NOT NULL,
 		score REAL NOT NULL,
 		delta REAL NOT NULL,
 		cause TEXT NOT NULL,
-		at INTEGER NOT NULL
-	);
-	CREATE INDEX changes_by_profile ON changes (profile_id, seq);
+		at INTEGER NOT NULL,
+		PRIMARY KEY (profile_id, seq)
+	) WITHOUT ROWID;
 	CREATE INDEX changes_by_contact ON changes (profile_id, contact_id, seq);
+	CREATE TABLE counters (
+		name TEXT PRIMARY KEY,
+		value INTEGER NOT NULL
+	) WITHOUT ROWID;
 	CREATE TABLE seen_events (
 		profile_id TEXT NOT NULL,
 		event_id TEXT NOT NULL,
@@ -57,6 +64,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /** Brings the file to SCHEMA_VERSION; safe to run from several processes at once. */
 export function migrate(db: DatabaseSync): void {
 	db.exec('BEGIN IMMEDIATE');
+	let committed = false;
 	try {
 		const { user_version: current } = db.prepare('PRAGMA user_version').get() as { user_version: number };
 		if (current > SCHEMA_VERSION) {
@@ -68,8 +76,8 @@ export function migrate(db: DatabaseSync): void {
 		for (let step = current; step < SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step]);
 		if (current !== SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
 		db.exec('COMMIT');
-	} catch (error) {
-		if (db.isTransaction) db.exec('ROLLBACK');
-		throw error;
+		committed = true;
+	} finally {
+		if (!committed && db.isTransaction) db.exec('ROLLBACK');
 	}
 }

@@ -85,6 +85,8 @@ export class SqliteStore implements ScoreStore {
 	private references = 1;
 	private readonly statements: Statements;
 	private readonly contactQueries = new Map<string, StatementSync>();
+	/** The change counter while a transaction that logs changes is open. */
+	private lastChangeSeq?: number;
 
 	/**
 	 * The store for a file, shared per absolute path within the process: nodes call this on every
@@ -143,7 +145,7 @@ export class SqliteStore implements ScoreStore {
 			this.transaction(() => {
 				const current = this.readProfile(profileId);
 				if (!current) throw new ProfileNotFoundError(profileId);
-				const updated = callerCode(() => change(current));
+				const updated = change(current);
 				if (updated.id !== profileId) {
 					throw new InvalidInputError(`A profile's id cannot change (from "${profileId}" to "${updated.id}")`, 'id');
 				}
@@ -171,11 +173,18 @@ export class SqliteStore implements ScoreStore {
 			let logged = false;
 			const results = this.transaction(() => {
 				this.requirePublishedAt(profileId, publishedVersion);
-				return events.map((event) => {
-					const result = this.applyEvent(profileId, event);
+				// Inside the transaction nobody else writes, so each contact is read once and written
+				// once per batch however many of its events the batch holds.
+				const touched = new Map<string, ContactRow | undefined>();
+				const results = events.map((event) => {
+					const result = this.applyEvent(profileId, event, touched);
 					logged ||= result.changeSeq !== undefined;
 					return result;
 				});
+				for (const [contactId, row] of touched) {
+					if (row) this.statements.upsertContact.run(profileId, contactId, row.score, row.last_activity_at, row.first_seen_at, row.updated_at);
+				}
+				return results;
 			});
 			if (logged) changeNotifier.notify(this.key, profileId);
 			return results;
@@ -334,30 +343,43 @@ export class SqliteStore implements ScoreStore {
 		this.db.close();
 	}
 
-	private applyEvent(profileId: string, event: ScoredEvent): EventResult {
+	/** The hot path of a scoring run: no object spreads, one insert per logged change. */
+	private applyEvent(profileId: string, event: ScoredEvent, touched: Map<string, ContactRow | undefined>): EventResult {
 		const { contactId, eventId } = event;
-		const row = this.readContact(profileId, contactId);
-		const previousScore = row?.score ?? 0;
+		let row = touched.get(contactId);
+		if (row === undefined && !touched.has(contactId)) {
+			row = this.readContact(profileId, contactId);
+			touched.set(contactId, row);
+		}
+		const previousScore = row ? row.score : 0;
 		if (eventId !== undefined && this.statements.markEventSeen.run(profileId, eventId).changes === 0) {
 			return { contactId, eventId, duplicate: true, previousScore, score: previousScore, delta: 0, matchedRuleIds: [] };
 		}
 		const score = adjustedScore(previousScore, 'add', event.delta);
 		const at = event.occurredAt;
-		this.writeContact(profileId, contactId, score, laterOf(row?.last_activity_at ?? null, at), row, at);
-		const change =
-			score === previousScore
-				? undefined
-				: this.logChange({ profileId, contactId, previousScore, score, cause: eventCause(event), at });
-		return {
+		touched.set(contactId, {
+			score,
+			last_activity_at: laterOf(row ? row.last_activity_at : null, at),
+			first_seen_at: row ? Math.min(row.first_seen_at, at) : at,
+			updated_at: at,
+		});
+		const delta = normalizeScore(score - previousScore);
+		const result: { -readonly [K in keyof EventResult]: EventResult[K] } = {
 			contactId,
-			...(eventId === undefined ? {} : { eventId }),
 			duplicate: false,
 			previousScore,
 			score,
-			delta: normalizeScore(score - previousScore),
-			matchedRuleIds: [...event.matchedRuleIds],
-			...(change ? { changeSeq: change.seq } : {}),
+			delta,
+			matchedRuleIds: event.matchedRuleIds.slice(),
 		};
+		if (eventId !== undefined) result.eventId = eventId;
+		if (score !== previousScore) {
+			const cause = JSON.stringify(eventCause(event));
+			const seq = this.nextChangeSeq();
+			this.statements.insertChange.run(profileId, seq, contactId, previousScore, score, delta, cause, at);
+			result.changeSeq = seq;
+		}
+		return result;
 	}
 
 	private writeContact(
@@ -374,8 +396,10 @@ export class SqliteStore implements ScoreStore {
 
 	private logChange(change: NewChange): ScoreChange {
 		const delta = normalizeScore(change.score - change.previousScore);
-		const { lastInsertRowid } = this.statements.insertChange.run(
+		const seq = this.nextChangeSeq();
+		this.statements.insertChange.run(
 			change.profileId,
+			seq,
 			change.contactId,
 			change.previousScore,
 			change.score,
@@ -383,7 +407,7 @@ export class SqliteStore implements ScoreStore {
 			JSON.stringify(change.cause),
 			change.at,
 		);
-		return { seq: Number(lastInsertRowid), ...change, delta };
+		return { seq, ...change, delta };
 	}
 
 	private readProfile(profileId: string): ScoreProfile | undefined {
@@ -414,66 +438,86 @@ export class SqliteStore implements ScoreStore {
 		return statement;
 	}
 
+	/**
+	 * Change seqs come from one counter row, read at the first change of a transaction and written
+	 * back before it commits: the write lock makes that safe across processes, and a counter (unlike
+	 * the largest seq in the table) never goes back when the newest changes are deleted.
+	 */
+	private nextChangeSeq(): number {
+		if (this.lastChangeSeq === undefined) {
+			this.lastChangeSeq = (this.statements.readChangeCounter.get() as { value: number } | undefined)?.value ?? 0;
+		}
+		return ++this.lastChangeSeq;
+	}
+
 	/** Runs `work` (synchronous: no other code can run inside) as one write transaction. */
 	private transaction<T>(work: () => T): T {
 		this.statements.begin.run();
+		let committed = false;
 		try {
+			this.lastChangeSeq = undefined;
 			const result = work();
+			if (this.lastChangeSeq !== undefined) this.statements.writeChangeCounter.run(this.lastChangeSeq);
 			this.statements.commit.run();
+			committed = true;
 			return result;
-		} catch (error) {
-			if (this.db.isTransaction) this.statements.rollback.run();
-			throw error;
+		} finally {
+			this.lastChangeSeq = undefined;
+			if (!committed && this.db.isTransaction) this.statements.rollback.run();
 		}
 	}
 
-	/** Engine errors pass through; anything SQLite throws becomes StoreUnavailableError (nothing written). */
+	/**
+	 * Failures of SQLite itself (a locked or full disk, a closed connection) become
+	 * StoreUnavailableError; engine errors and errors thrown by a caller's callback pass through.
+	 */
 	private async use<T>(work: () => T): Promise<T> {
 		if (this.references === 0 || !this.db.isOpen) {
 			throw new StoreUnavailableError(`The SQLite store ${this.filePath} is closed`, 'store');
 		}
+		let failure: unknown;
 		try {
 			return work();
 		} catch (error) {
-			if (error instanceof CallerCodeError) throw error.original;
-			if (error instanceof EngagementScoreError) throw error;
-			const reason = error instanceof Error ? error.message : String(error);
-			const failure = new StoreUnavailableError(`The SQLite store ${this.filePath} failed: ${reason}`, 'store');
-			(failure as Error).cause = error;
-			throw failure;
+			failure = error;
 		}
+		throw isSqliteFailure(failure) ? storeUnavailable(`The SQLite store ${this.filePath} failed`, failure, 'store') : failure;
 	}
 }
 
-/** Carries an error thrown by the caller's own callback through `use`, which must not disguise it. */
-class CallerCodeError {
-	constructor(readonly original: unknown) {}
+/** node:sqlite reports its own failures with Node.js error codes (ERR_SQLITE_ERROR, ERR_INVALID_STATE). */
+function isSqliteFailure(error: unknown): boolean {
+	// Duck-typed: errors made by Node.js internals may come from another realm than this module's Error.
+	const code: unknown = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+	return typeof code === 'string' && code.startsWith('ERR_');
 }
 
-function callerCode<T>(work: () => T): T {
-	try {
-		return work();
-	} catch (error) {
-		throw new CallerCodeError(error);
-	}
+function storeUnavailable(context: string, cause: unknown, field: string): StoreUnavailableError {
+	const reason = (cause as { message?: unknown } | undefined)?.message ?? String(cause);
+	const error = new StoreUnavailableError(`${context}: ${reason}`, field);
+	(error as Error).cause = cause;
+	return error;
 }
 
 function connect(absolutePath: string): DatabaseSync {
+	let failure: unknown;
 	try {
 		mkdirSync(dirname(absolutePath), { recursive: true });
 		const db = openDatabase(absolutePath, BUSY_TIMEOUT_MS);
+		let migrated = false;
 		try {
 			migrate(db);
-		} catch (error) {
-			db.close();
-			throw error;
+			migrated = true;
+		} finally {
+			if (!migrated) db.close();
 		}
 		return db;
 	} catch (error) {
-		if (error instanceof EngagementScoreError) throw error;
-		const reason = error instanceof Error ? error.message : String(error);
-		throw new StoreUnavailableError(`Cannot open the SQLite store ${absolutePath}: ${reason}`, 'databasePath');
+		failure = error;
 	}
+	throw failure instanceof EngagementScoreError
+		? failure
+		: storeUnavailable(`Cannot open the SQLite store ${absolutePath}`, failure, 'databasePath');
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
@@ -506,13 +550,17 @@ function prepareStatements(db: DatabaseSync) {
 		deleteContact: db.prepare('DELETE FROM contacts WHERE profile_id = ? AND contact_id = ?'),
 		deleteContactChanges: db.prepare('DELETE FROM changes WHERE profile_id = ? AND contact_id = ?'),
 		inactiveContacts: db.prepare(
-			'SELECT contact_id, score FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ?',
+			'SELECT contact_id, score FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ? ORDER BY contact_id',
 		),
 		markEventSeen: db.prepare(
 			'INSERT INTO seen_events (profile_id, event_id) VALUES (?, ?) ON CONFLICT (profile_id, event_id) DO NOTHING',
 		),
 		insertChange: db.prepare(
-			'INSERT INTO changes (profile_id, contact_id, previous_score, score, delta, cause, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+			'INSERT INTO changes (profile_id, seq, contact_id, previous_score, score, delta, cause, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+		),
+		readChangeCounter: db.prepare("SELECT value FROM counters WHERE name = 'change_seq'"),
+		writeChangeCounter: db.prepare(
+			"INSERT INTO counters (name, value) VALUES ('change_seq', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 		),
 		history: db.prepare(
 			`SELECT ${changeColumns} FROM changes WHERE profile_id = ? AND contact_id = ? ORDER BY seq DESC LIMIT ?`,

@@ -7,17 +7,18 @@ import type { Adjustment, ChangeCause, DecayPolicy, ScoredEvent } from '../types
  * the store's own invariants (finite scores, non-empty ids) for any caller.
  */
 export function checkScoredEvents(events: readonly ScoredEvent[]): void {
-	events.forEach((event, index) => {
+	for (let index = 0; index < events.length; index++) {
+		const event = events[index];
 		const field = (name: string) => `events[${index}].${name}`;
-		checkId(event.contactId, field('contactId'));
+		if (typeof event.contactId !== 'string' || event.contactId.length === 0) checkId(event.contactId, field('contactId'));
 		if (event.eventId !== undefined) checkId(event.eventId, field('eventId'));
-		checkFinite(event.delta, field('delta'));
-		checkFinite(event.occurredAt, field('occurredAt'));
+		if (!Number.isFinite(event.delta)) checkFinite(event.delta, field('delta'));
+		if (!Number.isFinite(event.occurredAt)) checkFinite(event.occurredAt, field('occurredAt'));
 		if (typeof event.eventType !== 'string') throw new InvalidInputError('The event type must be a string', field('eventType'));
 		if (!Array.isArray(event.matchedRuleIds)) {
 			throw new InvalidInputError('The matched rule ids must be a list', field('matchedRuleIds'));
 		}
-	});
+	}
 }
 
 export function checkAdjustment(adjustment: Adjustment): void {

@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import * as ObservableObject from 'n8n-workflow/dist/cjs/observable-object';
 
 import type { ScoreStore } from '../../src/store';
@@ -11,7 +12,7 @@ import { describeStoreConformance, profileFixture, scoredEvent } from './conform
  */
 function reloadedEachCall(): ScoreStore {
 	let saved = '{}';
-	const reload = () => ObservableObject.create(JSON.parse(saved) as Record<string, unknown>) as Record<string, unknown>;
+	const reload = () => ObservableObject.create(JSON.parse(saved) as IDataObject) as Record<string, unknown>;
 	const key = new DocumentStore(reload()).key;
 	return new Proxy({} as ScoreStore, {
 		get(_target, property) {
@@ -38,7 +39,7 @@ describeStoreConformance('workflow static data (JSON round trip and n8n reload b
 }));
 
 describe('workflow static data specifics', () => {
-	const reload = (json: string) => ObservableObject.create(JSON.parse(json) as Record<string, unknown>) as Record<string, unknown> & {
+	const reload = (json: string) => ObservableObject.create(JSON.parse(json) as IDataObject) as Record<string, unknown> & {
 		__dataChanged: boolean;
 	};
 
