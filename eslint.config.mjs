@@ -18,7 +18,18 @@ export default tseslint.config(
 		},
 	},
 	{
-		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'src/**/*.ts', 'package.json'],
+		files: ['src/**/*.ts'],
+		plugins: communityNodeRules.plugins,
+		rules: {
+			'@n8n/community-nodes/no-dangerous-functions': 'error',
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [{ group: ['n8n-*', '@n8n/*'], message: 'src/ is the plain engine: it imports nothing from n8n.' }] },
+			],
+		},
+	},
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
 		plugins: communityNodeRules.plugins,
 		rules: communityNodeRules.rules,
 		languageOptions: {
