@@ -1,0 +1,73 @@
+/**
+ * Key names. Every key of one profile carries the profile id as a `{hash tag}`, so a Redis
+ * Cluster keeps them in one slot and a Lua script may touch all of them. The suffixes contain
+ * no `}`, which keeps the mapping from (profile, suffix) to key name one-to-one even for
+ * profile ids containing braces.
+ */
+export const DEFAULT_KEY_PREFIX = 'engagement-score:';
+
+export interface ProfileKeys {
+	/** Hash: doc (profile JSON), status, version, rev (optimistic-concurrency counter). */
+	readonly profile: string;
+	/** Hash: published version number -> the rules published as that version (JSON). */
+	readonly versions: string;
+	/** Sorted set: contact id -> score. Ranking and top-N queries. */
+	readonly scores: string;
+	/** Hash: contact id -> "lastActivityAt,firstSeenAt,updatedAt" (lastActivityAt empty when never active). */
+	readonly contacts: string;
+	/** Sorted set: contact id -> last activity, or first appearance if never active. Decay reads it by range. */
+	readonly idle: string;
+	/** Sorted set: event id -> expiry time (ms). Ids past their expiry are pruned and forgotten. */
+	readonly seenEvents: string;
+	/** Stream: the change log. Entry id `<seq>-0`, so the contract's seq is the stream id itself. */
+	readonly log: string;
+	/** Counter: the last seq handed out (INCR-style, never reset, even by deleting the profile). */
+	readonly seq: string;
+	/** Sorted set (all scores 0, read by lex range): `<byte length>:<contact id>:<seq, 16 digits>`, a contact's history index. */
+	readonly history: string;
+}
+
+export function profileKeys(prefix: string, profileId: string): ProfileKeys {
+	const base = `${prefix}{${profileId}}:`;
+	return {
+		profile: `${base}profile`,
+		versions: `${base}versions`,
+		scores: `${base}scores`,
+		contacts: `${base}contacts`,
+		idle: `${base}idle`,
+		seenEvents: `${base}seen`,
+		log: `${base}log`,
+		seq: `${base}seq`,
+		history: `${base}history`,
+	};
+}
+
+/** The order of KEYS[] every script receives. */
+export function scriptKeys(keys: ProfileKeys): string[] {
+	return [
+		keys.profile,
+		keys.versions,
+		keys.scores,
+		keys.contacts,
+		keys.idle,
+		keys.seenEvents,
+		keys.log,
+		keys.seq,
+		keys.history,
+	];
+}
+
+/** A scratch key in the profile's slot (decay snapshots). */
+export function scratchKey(prefix: string, profileId: string, name: string): string {
+	return `${prefix}{${profileId}}:scratch:${name}`;
+}
+
+/** Set of all profile ids (a superset: an id whose profile hash is missing is skipped and pruned). */
+export function profileIndexKey(prefix: string): string {
+	return `${prefix}profiles`;
+}
+
+/** Hash: consumer id -> seq, the durable cursors of change-log consumers. */
+export function cursorsKey(prefix: string): string {
+	return `${prefix}cursors`;
+}

@@ -1,0 +1,35 @@
+/**
+ * Profile documents. The JSON document is what readers get; status and version sit beside it so
+ * the event script can check them without decoding JSON, and rev lets updateProfile run the
+ * caller's pure change function in JS and write only if nobody wrote in between (retrying if so),
+ * which needs neither WATCH nor a dedicated connection.
+ */
+
+/** ARGV: document JSON, status, version, published rules JSON or "" . */
+export const INSERT_PROFILE_LUA = `
+if profile_exists() then return redis.error_reply('ES_PROFILE_EXISTS') end
+redis.call('HSET', K_PROFILE, 'doc', ARGV[1], 'status', ARGV[2], 'version', ARGV[3], 'rev', '1')
+if ARGV[4] ~= '' then redis.call('HSET', K_VERSIONS, ARGV[3], ARGV[4]) end
+return 1
+`;
+
+/** ARGV: expected rev, document JSON, status, version, published rules JSON of a new version or "". */
+export const UPDATE_PROFILE_LUA = `
+local rev = redis.call('HGET', K_PROFILE, 'rev')
+if not rev then return not_found() end
+if rev ~= ARGV[1] then return redis.error_reply('ES_PROFILE_CHANGED') end
+redis.call('HSET', K_PROFILE, 'doc', ARGV[2], 'status', ARGV[3], 'version', ARGV[4])
+redis.call('HINCRBY', K_PROFILE, 'rev', 1)
+if ARGV[5] ~= '' then redis.call('HSET', K_VERSIONS, ARGV[4], ARGV[5]) end
+return 1
+`;
+
+/**
+ * Removes everything of the profile except its seq counter: a profile created again under the
+ * same id continues numbering, so a trigger's saved cursor never skips the new profile's changes.
+ */
+export const DELETE_PROFILE_LUA = `
+local existed = redis.call('EXISTS', K_PROFILE)
+redis.call('UNLINK', K_PROFILE, K_VERSIONS, K_SCORES, K_CONTACTS, K_IDLE, K_SEEN, K_LOG, K_HISTORY)
+return existed
+`;
