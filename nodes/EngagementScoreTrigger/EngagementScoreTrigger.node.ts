@@ -119,9 +119,9 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 			profileId,
 			consumerId,
 			(changes) => {
-				const items = firingItems(changes);
+				// One execution per firing, as a contact entering a workflow is one run of it.
 				// context.emit is read at call time: n8n replaces it after trigger() returns.
-				if (items.length > 0) context.emit([context.helpers.returnJsonArray(items)]);
+				for (const item of firingItems(changes)) context.emit([context.helpers.returnJsonArray([item])]);
 			},
 			{ pollIntervalMs, onError },
 		);
@@ -138,10 +138,10 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 		profileId,
 		manualConsumerId,
 		(changes) => {
-			const items = firingItems(changes);
-			if (emitted || items.length === 0) return;
+			const [first] = firingItems(changes);
+			if (emitted || first === undefined) return;
 			emitted = true;
-			context.emit([context.helpers.returnJsonArray(items)]);
+			context.emit([context.helpers.returnJsonArray([first])]);
 		},
 		{ pollIntervalMs, onError },
 	);

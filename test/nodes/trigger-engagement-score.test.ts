@@ -173,6 +173,18 @@ describe('Engagement Score Trigger: when the score enters the condition', () => 
 		await settle();
 		expect(trigger.items().map((item) => item.contactId)).toEqual(['a', 'b']);
 	});
+
+	test('contacts crossing in one scoring execution each start their own workflow execution', async () => {
+		const trigger = await activate(triggerParameters([{ operator: 'gte', value: 30 }]));
+		await scoreEvents({ kind: 'sqlite', databasePath }, 'lead', [
+			{ contactId: 'x', type: 'webinar_attended' },
+			{ contactId: 'y', type: 'webinar_attended' },
+			{ contactId: 'z', type: 'webinar_attended' },
+		]);
+		await trigger.waitForItems(3);
+		await settle();
+		expect(trigger.emits.map((emit) => emit.map((item) => item.contactId))).toEqual([['x'], ['y'], ['z']]);
+	});
 });
 
 describe('Engagement Score Trigger: on every change while the condition holds', () => {
