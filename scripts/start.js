@@ -64,8 +64,13 @@ async function main() {
 
 	try {
 		const client = new N8nRestClient(n8n.baseUrl);
-		await client.ensureOwner(owner);
-		await installDemoWorkflows(client, n8n.baseUrl, { log: (line) => console.log(line) });
+		await client.ensureOwner(owner).catch((error) => {
+			throw new Error(
+				`${error.message}\nThis user folder has another owner: set N8N_OWNER_EMAIL and N8N_OWNER_PASSWORD, or delete .n8n-runtime/user to start over.`,
+			);
+		});
+		const created = await installDemoWorkflows(client, n8n.baseUrl, { log: (line) => console.log(line) });
+		if (created.length === 0) console.log('The demo workflows are already in this n8n (kept as they are; delete .n8n-runtime/user to start over).');
 	} catch (error) {
 		console.error(`Setting up the demo failed: ${error.message}`);
 		await stop(1);

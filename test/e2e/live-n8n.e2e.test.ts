@@ -11,7 +11,17 @@ const PROFILE_ID = 'lead-score';
 const QUIET_PERIOD_MS = 4000;
 
 let demo: LiveDemo;
-let passed = false;
+let stepsDeclared = 0;
+let stepsPassed = 0;
+
+/** A test whose success is counted, so the user folder is kept for inspection unless all passed. */
+function step(name: string, body: () => Promise<void>): void {
+	stepsDeclared++;
+	it(name, async () => {
+		await body();
+		stepsPassed++;
+	});
+}
 
 beforeAll(async () => {
 	demo = await bootDemo({ log: (line) => process.stdout.write(`${line}\n`) });
@@ -20,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	if (!demo) return;
 	await demo.close();
-	if (passed) demo.removeUserFolder();
+	if (stepsPassed === stepsDeclared) demo.removeUserFolder();
 	else process.stdout.write(`e2e user folder kept for inspection: ${demo.userFolder}\n`);
 });
 
@@ -65,7 +75,7 @@ describe('the package in a live n8n', () => {
 		planContact('re-entering', [KINDS.vipAdded, KINDS.clicked, KINDS.order, KINDS.vipRemoved, KINDS.booked, KINDS.bounced, KINDS.survey]),
 	];
 
-	it('scores a stream of events through the webhook workflow and reads every score back', async () => {
+	step('scores a stream of events through the webhook workflow and reads every score back', async () => {
 		expect(streamPlans.find((plan) => plan.contactId === 're-entering')?.crossings).toBe(3);
 		expect(streamPlans.filter((plan) => plan.crossings > 0).length).toBeGreaterThan(5);
 
@@ -78,7 +88,7 @@ describe('the package in a live n8n', () => {
 		expect(ordered).toEqual([...ordered].sort((a, b) => b - a));
 	});
 
-	it('runs the trigger workflow once per contact entering score >= 50, and again on re-entry', async () => {
+	step('runs the trigger workflow once per contact entering score >= 50, and again on re-entry', async () => {
 		const expectedTotal = streamPlans.reduce((sum, plan) => sum + plan.crossings, 0);
 		await demo.sink.waitFor((received) => received.length >= expectedTotal, 60_000);
 		await sleep(QUIET_PERIOD_MS);
@@ -102,7 +112,7 @@ describe('the package in a live n8n', () => {
 		]);
 	});
 
-	it('counts an event id once, even when the same event is delivered twice or concurrently', async () => {
+	step('counts an event id once, even when the same event is delivered twice or concurrently', async () => {
 		const event = { contactId: 'retried-webhook', type: 'email_event', properties: { event: 'clicked' }, id: 'esp-evt-1001' };
 		const first = await demo.scoreEvent(event);
 		const second = await demo.scoreEvent(event);
@@ -124,7 +134,7 @@ describe('the package in a live n8n', () => {
 		expect(scores.get('burst')).toBe(10);
 	});
 
-	it('adds points by hand through the Modify Engagement Score workflow', async () => {
+	step('adds points by hand through the Modify Engagement Score workflow', async () => {
 		const before = expectedScores.get('contact-1') ?? 0;
 		const { status, body } = await demo.adjust({ contactId: 'contact-1', points: 3, reason: 'Called sales' });
 		expect(status).toBe(200);
@@ -133,18 +143,17 @@ describe('the package in a live n8n', () => {
 		expect((await scoresByContact()).get('contact-1')).toBe(before + 3);
 	});
 
-	it('answers malformed events with a clear error naming the field, and changes no score', async () => {
+	step('answers malformed events with a clear error naming the field, and changes no score', async () => {
 		const before = await scoresByContact();
 		const notificationsBefore = demo.sink.received.length;
 
 		const noContact = await demo.scoreEvent({ type: 'email_event', properties: { event: 'clicked' } });
 		expect(noContact.status).toBe(400);
-		expect(noContact.body.field).toBe('contactId');
 		expect(noContact.body.error).toMatch(/^Item 0: contactId: /);
 
 		const textPoints = await demo.adjust({ contactId: 'contact-2', points: 'ten', reason: 'typo' });
 		expect(textPoints.status).toBe(400);
-		expect(textPoints.body.error).toMatch(/points/i);
+		expect(textPoints.body.error).toMatch(/^Item 0: points: .*"ten"/);
 
 		const unknownProfile = await demo.scoreEvent({
 			profileId: 'no-such-profile',
@@ -153,18 +162,18 @@ describe('the package in a live n8n', () => {
 			properties: { event: 'clicked' },
 		});
 		expect(unknownProfile.status).toBe(400);
-		expect(unknownProfile.body.error).toMatch(/no-such-profile/);
+		expect(unknownProfile.body.error).toMatch(/^Item 0: profileId: .*"no-such-profile"/);
 
 		const textProperties = await demo.scoreEvent({ contactId: 'contact-4', type: 'email_event', properties: 'clicked' });
 		expect(textProperties.status).toBe(400);
-		expect(textProperties.body.field).toMatch(/propert/i);
+		expect(textProperties.body.error).toMatch(/^Item 0: properties: /);
 
 		expect(Object.fromEntries(await scoresByContact())).toEqual(Object.fromEntries(before));
 		await sleep(1000);
 		expect(demo.sink.received).toHaveLength(notificationsBefore);
 	});
 
-	it('keeps scores over a restart; the trigger neither repeats old firings nor misses a new crossing', async () => {
+	step('keeps scores over a restart; the trigger neither repeats old firings nor misses a new crossing', async () => {
 		const before = await scoresByContact();
 		expect(Object.fromEntries(before)).toEqual(Object.fromEntries(expectedScores));
 		const notificationsBefore = demo.sink.received.length;
@@ -192,6 +201,5 @@ describe('the package in a live n8n', () => {
 		await sleep(QUIET_PERIOD_MS);
 		expect(notificationsFor('after-restart').map(({ body }) => [body.previousScore, body.score])).toEqual([[40, 50]]);
 		expect(demo.sink.received).toHaveLength(notificationsBefore + 1);
-		passed = true;
 	});
 });
