@@ -1,0 +1,302 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialDescription,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import { EngagementScoreError, StoreUnavailableError } from '../../src/errors';
+import type { RedisArgument, RedisCommandClient, RedisCommandPipeline } from '../../src/stores/redis-client';
+import { DEFAULT_KEY_PREFIX } from '../../src/stores/redis-keys';
+import { DEFAULT_EVENT_ID_RETENTION_DAYS, RedisStore } from '../../src/stores/redis-store';
+
+export const REDIS_CREDENTIAL_TYPE = 'engagementScoreRedisApi';
+/** Register `testRedisCredential` under `methods.credentialTest` with this name. */
+export const REDIS_CREDENTIAL_TEST = 'engagementScoreRedisConnectionTest';
+
+/** The store choice for the Store parameter. */
+export const REDIS_STORE_OPTION = {
+	name: 'Redis (Queue Mode, Several Instances)',
+	value: 'redis',
+	description:
+		'A Redis server shared by every n8n process: the choice for queue mode with workers or several n8n instances. Needs a Redis credential.',
+};
+
+/** The node's `credentials` entry: asked for only when the Redis store is chosen. */
+export const redisCredentialDescription: INodeCredentialDescription = {
+	name: REDIS_CREDENTIAL_TYPE,
+	required: true,
+	testedBy: REDIS_CREDENTIAL_TEST,
+	displayOptions: { show: { store: ['redis'] } },
+};
+
+export interface RedisConnectionSettings {
+	readonly host: string;
+	readonly port: number;
+	readonly database: number;
+	readonly user?: string;
+	readonly password?: string;
+	readonly tls: boolean;
+	readonly ignoreTlsErrors: boolean;
+	readonly keyPrefix: string;
+	readonly eventIdRetentionDays: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const CONNECT_TIMEOUT_MS = 5_000;
+/** An unused connection is closed after this long, so that executions in a row share one. */
+const IDLE_CLOSE_MS = 60_000;
+
+export function redisConnectionSettings(credentials: ICredentialDataDecryptedObject): RedisConnectionSettings {
+	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+	const number = (value: unknown, fallback: number) => {
+		const parsed = typeof value === 'number' ? value : Number(value);
+		return Number.isFinite(parsed) ? parsed : fallback;
+	};
+	const retentionDays = number(credentials.eventIdRetentionDays, DEFAULT_EVENT_ID_RETENTION_DAYS);
+	return {
+		host: text(credentials.host) || 'localhost',
+		port: number(credentials.port, 6379),
+		database: number(credentials.database, 0),
+		user: text(credentials.user) || undefined,
+		password: typeof credentials.password === 'string' && credentials.password !== '' ? credentials.password : undefined,
+		tls: credentials.tls === true,
+		ignoreTlsErrors: credentials.ignoreTlsErrors === true,
+		keyPrefix: typeof credentials.keyPrefix === 'string' && credentials.keyPrefix !== '' ? credentials.keyPrefix : DEFAULT_KEY_PREFIX,
+		eventIdRetentionDays: retentionDays > 0 ? retentionDays : DEFAULT_EVENT_ID_RETENTION_DAYS,
+	};
+}
+
+/**
+ * The store over a connection shared by every node of this process with the same settings.
+ * Synchronous: the connection is made by the first command, and a failure to connect surfaces
+ * as StoreUnavailableError on that command, naming the server and the likely cause.
+ */
+export function openRedisStore(settings: RedisConnectionSettings): RedisStore {
+	const connection = SharedConnection.acquire(settings);
+	return new RedisStore(connection, {
+		keyPrefix: settings.keyPrefix,
+		eventIdRetentionMs: settings.eventIdRetentionDays * DAY_MS,
+		location: connection.location,
+		onClose: async () => connection.release(),
+	});
+}
+
+/** Closes every connection opened here (tests, shutdown). */
+export async function closeRedisConnections(): Promise<void> {
+	await SharedConnection.closeAll();
+}
+
+/** The credential test: connects with the credential's settings, authenticates and pings. */
+export async function testRedisCredential(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const settings = redisConnectionSettings(credential.data ?? {});
+	const client = new Redis({ ...clientOptions(settings), retryStrategy: () => null });
+	let lastError: Error | undefined;
+	client.on('error', (error: Error) => {
+		lastError = error;
+	});
+	try {
+		await client.connect();
+		await client.call('PING');
+		return { status: 'OK', message: `Connected to ${locationOf(settings)}` };
+	} catch (error) {
+		return { status: 'Error', message: describeFailure(error, settings, lastError).message };
+	} finally {
+		if (client.status !== 'end') client.disconnect();
+	}
+}
+
+function clientOptions(settings: RedisConnectionSettings): RedisOptions {
+	return {
+		host: settings.host,
+		port: settings.port,
+		db: settings.database,
+		username: settings.user,
+		password: settings.password,
+		tls: settings.tls ? { rejectUnauthorized: !settings.ignoreTlsErrors, servername: settings.host } : undefined,
+		connectionName: 'n8n-nodes-engagement-score',
+		lazyConnect: true,
+		connectTimeout: CONNECT_TIMEOUT_MS,
+		// Fail fast while Redis is away instead of queueing: the item gets a clear error now, and
+		// the trigger retries on its own schedule.
+		enableOfflineQueue: false,
+		maxRetriesPerRequest: 0,
+		// A script sent before a disconnect may have run: resending it could apply events twice.
+		autoResendUnfulfilledCommands: false,
+		retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt, 5), 3_000),
+	};
+}
+
+function locationOf(settings: RedisConnectionSettings): string {
+	return `redis${settings.tls ? 's' : ''}://${settings.host}:${settings.port}/${settings.database}`;
+}
+
+/** One ioredis connection per distinct settings, counted by the stores using it. */
+class SharedConnection implements RedisCommandClient {
+	private static readonly connections = new Map<string, SharedConnection>();
+
+	readonly location: string;
+	private readonly client: Redis;
+	private users = 0;
+	private idleTimer?: NodeJS.Timeout;
+	private lastError?: Error;
+
+	static acquire(settings: RedisConnectionSettings): SharedConnection {
+		const id = JSON.stringify(settings);
+		let connection = SharedConnection.connections.get(id);
+		if (!connection) {
+			connection = new SharedConnection(id, settings);
+			SharedConnection.connections.set(id, connection);
+		}
+		connection.users++;
+		clearTimeout(connection.idleTimer);
+		return connection;
+	}
+
+	static async closeAll(): Promise<void> {
+		const all = [...SharedConnection.connections.values()];
+		SharedConnection.connections.clear();
+		for (const connection of all) {
+			clearTimeout(connection.idleTimer);
+			if (connection.client.status !== 'end') connection.client.disconnect();
+		}
+	}
+
+	private constructor(
+		private readonly id: string,
+		private readonly settings: RedisConnectionSettings,
+	) {
+		this.location = locationOf(settings);
+		this.client = new Redis(clientOptions(settings));
+		this.client.on('error', (error: Error) => {
+			this.lastError = error;
+			// A refused password will not start working by retrying: stop, and try again on the next call.
+			if (isAuthFailure(error.message)) this.client.disconnect();
+		});
+		this.client.on('ready', () => {
+			this.lastError = undefined;
+		});
+	}
+
+	release(): void {
+		this.users = Math.max(0, this.users - 1);
+		if (this.users > 0) return;
+		clearTimeout(this.idleTimer);
+		this.idleTimer = setTimeout(() => {
+			if (this.users > 0) return;
+			if (SharedConnection.connections.get(this.id) === this) SharedConnection.connections.delete(this.id);
+			this.client.disconnect();
+		}, IDLE_CLOSE_MS);
+		this.idleTimer.unref();
+	}
+
+	async call(command: string, ...args: RedisArgument[]): Promise<unknown> {
+		await this.ready();
+		try {
+			return await this.client.call(command, ...args);
+		} catch (error) {
+			throw describeFailure(error, this.settings, this.lastError);
+		}
+	}
+
+	pipeline(): RedisCommandPipeline {
+		return new DeferredPipeline(this, false);
+	}
+
+	multi(): RedisCommandPipeline {
+		return new DeferredPipeline(this, true);
+	}
+
+	async execute(commands: ReadonlyArray<[string, RedisArgument[]]>, transaction: boolean) {
+		await this.ready();
+		const batch = transaction ? this.client.multi() : this.client.pipeline();
+		for (const [command, args] of commands) batch.call(command, ...args);
+		try {
+			return (await batch.exec()) as Array<[Error | null, unknown]> | null;
+		} catch (error) {
+			throw describeFailure(error, this.settings, this.lastError);
+		}
+	}
+
+	/** Connects on first use; while Redis is away, fails at once with the reason it is away. */
+	private async ready(): Promise<void> {
+		const status = this.client.status;
+		if (status === 'ready') return;
+		if (status === 'wait' || status === 'end' || status === 'close') {
+			try {
+				await this.client.connect();
+			} catch (error) {
+				throw describeFailure(error, this.settings, this.lastError);
+			}
+			return;
+		}
+		if (status === 'reconnecting') throw describeFailure(this.lastError ?? new Error('reconnecting'), this.settings, undefined);
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => finish(new Error('connect timed out')), CONNECT_TIMEOUT_MS);
+			const finish = (error?: Error) => {
+				clearTimeout(timer);
+				this.client.off('ready', onReady);
+				this.client.off('error', onError);
+				if (error) reject(describeFailure(error, this.settings, undefined));
+				else resolve();
+			};
+			const onReady = () => finish();
+			const onError = (error: Error) => finish(error);
+			this.client.once('ready', onReady);
+			this.client.once('error', onError);
+		});
+	}
+}
+
+/** Collects commands and sends them once the connection is ready (a pipeline cannot wait for it). */
+class DeferredPipeline implements RedisCommandPipeline {
+	private readonly commands: Array<[string, RedisArgument[]]> = [];
+
+	constructor(
+		private readonly connection: SharedConnection,
+		private readonly transaction: boolean,
+	) {}
+
+	call(command: string, ...args: RedisArgument[]): this {
+		this.commands.push([command, args]);
+		return this;
+	}
+
+	exec(): Promise<Array<[Error | null, unknown]> | null> {
+		return this.connection.execute(this.commands, this.transaction);
+	}
+}
+
+function isAuthFailure(message: string): boolean {
+	return /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message);
+}
+
+/** Turns a connection or authentication failure into an error that says what to check. */
+function describeFailure(error: unknown, settings: RedisConnectionSettings, lastError: Error | undefined): Error {
+	if (error instanceof EngagementScoreError) return error;
+	const message = error instanceof Error ? error.message : String(error);
+	const cause = lastError && lastError.message !== message ? `${message}; ${lastError.message}` : message;
+	const where = `Redis at ${settings.host}:${settings.port}`;
+	if (isAuthFailure(cause)) {
+		return new StoreUnavailableError(
+			`${where} refused the credential's user or password (${cause}). Nothing was written.`,
+			'credentials',
+		);
+	}
+	if (
+		/ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ECONNRESET|EAI_AGAIN|connect timed out|Connection is closed|Stream isn't writeable|reconnecting|max retries/i.test(
+			cause,
+		)
+	) {
+		return new StoreUnavailableError(
+			`${where} is not reachable (${cause}). Check that Redis is running and the credential's host and port; events sent with an id can be sent again safely.`,
+			'credentials',
+		);
+	}
+	return error instanceof Error ? error : new Error(message);
+}
