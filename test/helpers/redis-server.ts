@@ -13,6 +13,8 @@ export interface RedisServerOptions {
 	readonly password?: string;
 	/** Keep an append-only file so that a restart (kill + start on the same dir) keeps the data. */
 	readonly persistent?: boolean;
+	/** Passed on to redis-server as they are, e.g. ['--cluster-enabled', 'yes']. */
+	readonly extraArgs?: readonly string[];
 }
 
 /** Servers still running when the test process exits (a failed test skipped its cleanup) are stopped too. */
@@ -62,6 +64,7 @@ export class RedisTestServer {
 			'--logfile', join(this.dir, 'redis.log'),
 		];
 		if (this.options.password) args.push('--requirepass', this.options.password);
+		args.push(...(this.options.extraArgs ?? []));
 		const child = spawn('redis-server', args, { stdio: 'ignore' });
 		this.process = child;
 		running.add(child);
