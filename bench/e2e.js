@@ -8,15 +8,15 @@
  *    on loopback, for events that take a contact's score across 50 (p50, p99).
  * For scale, the same load is also sent to a bare Webhook -> Respond to Webhook workflow: what n8n
  * itself costs per webhook execution on this machine.
- * Options (environment): BENCH_EVENTS (default 1000), BENCH_CONCURRENCY (default 8),
- * BENCH_CROSSINGS (default 100), BENCH_N8N_ENV (JSON of extra n8n settings, e.g.
+ * Options (environment): BENCH_EVENTS (default 500), BENCH_CONCURRENCY (default 8),
+ * BENCH_CROSSINGS (default 50), BENCH_N8N_ENV (JSON of extra n8n settings, e.g.
  * '{"EXECUTIONS_DATA_SAVE_ON_SUCCESS":"none"}').
  */
 const { bootDemo } = require('../scripts/lib/live-demo');
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const CROSSINGS = Number(process.env.BENCH_CROSSINGS ?? 100);
+const CROSSINGS = Number(process.env.BENCH_CROSSINGS ?? 50);
 const N8N_ENV = JSON.parse(process.env.BENCH_N8N_ENV ?? '{}');
 
 const opened = { type: 'email_event', properties: { event: 'opened' } }; // +5 in the demo profile

@@ -9,6 +9,8 @@
  *      runs inside the package folder (installs runtime dependencies; this package has none);
  *   5. the package is recorded in nodes/package.json's dependencies.
  * n8n then loads it at boot from nodes/node_modules, naming its node types `<package>.<node>`.
+ * What n8n does beyond the files, recording the package in its own database, only serves the
+ * Settings > Community Nodes list; loading does not depend on it.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -36,6 +38,7 @@ function packRepository() {
 	const output = execFileSync('npm', ['pack', '--json', '--pack-destination', destination, '--loglevel=error'], {
 		cwd: repoRoot,
 		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const [{ filename }] = JSON.parse(output);
 	return path.join(destination, filename);

@@ -6,8 +6,7 @@
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { spawn, execFile } = require('node:child_process');
-const { promisify } = require('node:util');
+const { spawn } = require('node:child_process');
 
 class PortTakenError extends Error {
 	constructor(port, what) {
@@ -44,10 +43,13 @@ async function freePort() {
 	}
 }
 
-/** Environment for a quiet, offline, local n8n. */
-function n8nEnvironment({ userFolder, port, brokerPort, extra = {} }) {
+/**
+ * Environment for a quiet, offline, local n8n. The runtime's Node comes first on PATH because n8n
+ * starts its task runner as plain `node`.
+ */
+function n8nEnvironment({ runtime, userFolder, port, brokerPort, extra = {} }) {
 	return {
-		PATH: process.env.PATH,
+		PATH: `${path.dirname(runtime.nodeBinary)}${path.delimiter}${process.env.PATH}`,
 		HOME: process.env.HOME,
 		TZ: process.env.TZ ?? 'UTC',
 		N8N_USER_FOLDER: userFolder,
@@ -74,23 +76,6 @@ function n8nEnvironment({ userFolder, port, brokerPort, extra = {} }) {
 }
 
 /**
- * Runs an n8n CLI command (import:workflow, publish:workflow, ...) to completion.
- * Used only while no n8n server runs on the same user folder.
- */
-async function runCli(runtime, { userFolder, args, extraEnv }) {
-	const env = n8nEnvironment({ userFolder, port: 0, brokerPort: 0, extra: extraEnv });
-	try {
-		const { stdout } = await promisify(execFile)(runtime.nodeBinary, [runtime.n8nBin, ...args], {
-			env,
-			maxBuffer: 64 * 1024 * 1024,
-		});
-		return stdout;
-	} catch (error) {
-		throw new Error(`n8n ${args.join(' ')} failed: ${error.stderr || error.stdout || error.message}`);
-	}
-}
-
-/**
  * Starts `n8n start` and resolves once it answers /healthz/readiness.
  * Returns { pid, port, baseUrl, logFile, stop() }.
  */
@@ -101,7 +86,7 @@ async function startN8n(runtime, { userFolder, port, brokerPort, extraEnv, echo 
 	const logFile = path.join(userFolder, `n8n-${port}.log`);
 	const log = fs.openSync(logFile, 'a');
 	const child = spawn(runtime.nodeBinary, [runtime.n8nBin, 'start'], {
-		env: n8nEnvironment({ userFolder, port, brokerPort, extra: extraEnv }),
+		env: n8nEnvironment({ runtime, userFolder, port, brokerPort, extra: extraEnv }),
 		stdio: ['ignore', echo ? 'inherit' : log, echo ? 'inherit' : log],
 		detached: true,
 	});
@@ -171,4 +156,4 @@ function signalGroup(pid, signal) {
 	}
 }
 
-module.exports = { startN8n, runCli, freePort, isPortFree, PortTakenError };
+module.exports = { startN8n, freePort, isPortFree, PortTakenError };
