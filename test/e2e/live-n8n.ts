@@ -4,14 +4,14 @@
  */
 export interface HttpResult {
 	readonly status: number;
-	readonly body: Record<string, any>;
+	readonly body: Record<string, unknown>;
 	readonly receivedAt: number;
 }
 
 export interface Notification {
 	readonly at: number;
 	readonly path: string;
-	readonly body: Record<string, any>;
+	readonly body: Record<string, unknown>;
 }
 
 export interface NotificationSink {
