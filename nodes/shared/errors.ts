@@ -43,11 +43,13 @@ export function withParameterNames(error: unknown, parameterByField: Readonly<Re
 	return renamed;
 }
 
-/** The output item n8n's "Continue (using error output)" / continueOnFail expects for a failed item. */
+/**
+ * The output item for a failed item under continueOnFail. Carrying the error itself (not only its
+ * text) is what lets n8n route the item to the node's error output ("Continue (using error
+ * output)"); n8n then reduces the json to `{ error: message }`, and the message names the field.
+ */
 export function failedItem(error: NodeOperationError, itemIndex: number): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	if (typeof error.context.field === 'string') json.field = error.context.field;
-	return { json, pairedItem: { item: itemIndex } };
+	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
 }
 
 export type ItemResult = IDataObject | IDataObject[];

@@ -237,11 +237,12 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 		);
 		expect(run.error).toBeUndefined();
 		expect(run.items).toHaveLength(2);
+		// The item carries the error itself, which is what routes it to n8n's error output.
 		expect(run.items[0]).toEqual({
 			json: {
 				error: expect.stringMatching(/^Item 0: rules\[1\]\.conditions\[0\]\.operator: Unknown condition operator "startsWith"/),
-				field: 'rules[1].conditions[0].operator',
 			},
+			error: expect.objectContaining({ name: 'NodeOperationError' }),
 			pairedItem: { item: 0 },
 		});
 		expect(run.json[1]).toMatchObject({ id: 'fine', status: 'draft' });

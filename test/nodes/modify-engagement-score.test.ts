@@ -233,7 +233,14 @@ describe('Modify Engagement Score: bad input', () => {
 		);
 
 		expect(run.error).toBeUndefined();
-		expect(run.items.map((item) => item.json.field ?? item.json.score)).toEqual([5, 'points', 'contactId', 'profileId', 7]);
+		const fieldNamedBy = (error: unknown) => /^Item \d+: (\w+): /.exec(String(error))?.[1];
+		expect(run.items.map((item) => (item.error ? fieldNamedBy(item.json.error) : item.json.score))).toEqual([
+			5,
+			'points',
+			'contactId',
+			'profileId',
+			7,
+		]);
 		expect(run.items[1].json.error).toMatch(/^Item 1: points: /);
 		expect(run.items[3].json.error).toMatch(/^Item 3: profileId: .*"missing" does not exist/);
 		expect(run.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
