@@ -346,6 +346,11 @@ export class RedisStore implements ScoreStore {
 		});
 	}
 
+	/** The profile's change-log Stream, for a blocking reader (see RedisChangeWaker). */
+	changeLogKey(profileId: string): string {
+		return profileKeys(this.prefix, profileId).log;
+	}
+
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
