@@ -14,7 +14,9 @@ local K_PROFILE, K_VERSIONS, K_SCORES, K_CONTACTS, K_IDLE, K_SEEN, K_LOG, K_SEQ,
 -- unpack() is limited by Lua's C stack (8000 slots); variadic commands go in chunks of this many arguments.
 local ARGUMENT_CHUNK = 2000
 
+-- Whole numbers (times, most scores) take the cheaper integer format; both parse back exactly.
 local function num(x)
+	if x == math.floor(x) and x > -9007199254740992 and x < 9007199254740992 then return string.format('%d', x) end
 	return string.format('%.17g', x)
 end
 

@@ -184,13 +184,10 @@ export class RedisStore implements ScoreStore {
 				chunks.length === 1
 					? [(await this.runScript(SCRIPTS.applyEvents, profileId, argsOf(chunks[0]))) as string]
 					: ((await this.runScriptsAtomically(SCRIPTS.applyEvents, profileId, chunks.map(argsOf))) as string[]);
-			const results = events.map((event, index) => {
-				const chunk = Math.floor(index / this.eventsPerScript);
-				return { event, reply: replies[chunk].split(';')[index % this.eventsPerScript] };
-			});
+			const replyParts = replies.flatMap((reply) => (reply === '' ? [] : reply.split(';')));
 			let logged = false;
-			const eventResults = results.map(({ event, reply }) => {
-				const result = toEventResult(event, reply);
+			const eventResults = events.map((event, index) => {
+				const result = toEventResult(event, replyParts[index]);
 				logged ||= result.changeSeq !== undefined;
 				return result;
 			});
