@@ -1,17 +1,20 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { ScoreStore } from '../../src/store';
 import { DocumentStore } from '../../src/stores/document-store';
 import { SqliteStore } from '../../src/stores/sqlite-store';
+import { openRedisStore, REDIS_STORE_OPTION, redisConnectionSettings, type RedisConnectionSettings } from './redis';
 
-export type StoreKind = 'sqlite' | 'workflowStaticData';
+export type StoreKind = 'sqlite' | 'workflowStaticData' | 'redis';
 
 export interface StoreSettings {
 	readonly kind: StoreKind;
 	/** SQLite only: absolute, or relative to the n8n folder; empty for the default file. */
 	readonly databasePath?: string;
+	/** Redis only: from the node's engagementScoreRedisApi credential. */
+	readonly redis?: RedisConnectionSettings;
 }
 
 export const DEFAULT_DATABASE_FILE = 'engagement-score.sqlite';
@@ -35,6 +38,10 @@ export function openStore(settings: StoreSettings, workflowStaticData?: IDataObj
 		if (!workflowStaticData) throw new Error('Workflow static data is not available here');
 		return new DocumentStore(workflowStaticData);
 	}
+	if (settings.kind === 'redis') {
+		if (!settings.redis) throw new Error('The Redis store needs a Redis credential: select one in the node');
+		return openRedisStore(settings.redis);
+	}
 	return SqliteStore.open(resolveDatabasePath(settings.databasePath));
 }
 
@@ -47,6 +54,7 @@ export function storeProperties(options: { allowStaticData: boolean }): INodePro
 				'One SQLite file in the n8n folder, shared by every workflow of this n8n instance. Works in manual test runs.',
 		},
 	];
+	storeOptions.push(REDIS_STORE_OPTION);
 	if (options.allowStaticData) {
 		storeOptions.push({
 			name: 'Workflow Static Data',
@@ -78,7 +86,15 @@ export function storeProperties(options: { allowStaticData: boolean }): INodePro
 	];
 }
 
-export function storeSettings(kind: unknown, databasePath: unknown): StoreSettings {
+/** `redisCredentials`: the node's engagementScoreRedisApi credential, needed when kind is 'redis'. */
+export function storeSettings(
+	kind: unknown,
+	databasePath: unknown,
+	redisCredentials?: ICredentialDataDecryptedObject,
+): StoreSettings {
+	if (kind === 'redis') {
+		return { kind: 'redis', ...(redisCredentials ? { redis: redisConnectionSettings(redisCredentials) } : {}) };
+	}
 	return {
 		kind: kind === 'workflowStaticData' ? 'workflowStaticData' : 'sqlite',
 		databasePath: typeof databasePath === 'string' ? databasePath.trim() : undefined,
