@@ -10,7 +10,7 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
-	transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+	transform: { '^.+\\.ts$': 'ts-jest' },
 	// The first run installs n8n (about 6 minutes) before the first boot.
 	testTimeout: 15 * 60 * 1000,
 };
