@@ -50,12 +50,12 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 
 	test('Get returns the score and last activity; an unknown contact has 0 and found false', async () => {
 		const known = await contactOperation('get', { contactId: 'c-old' });
-		expect(known.json[0]).toMatchObject({ profileId: 'lead', contactId: 'c-old', score: 20, found: true });
+		expect(known.json[0]).toMatchObject({ profileId: 'lead', contactId: 'c-old', score: 20, tier: 'medium', found: true });
 		const lastActivity = DateTime.fromISO(known.json[0].lastActivityAt as string);
 		expect(Math.round(DateTime.utc().diff(lastActivity, 'days').days)).toBe(40);
 
 		const unknown = await contactOperation('get', { contactId: 'never-seen' });
-		expect(unknown.json[0]).toMatchObject({ contactId: 'never-seen', found: false, score: 0 });
+		expect(unknown.json[0]).toMatchObject({ contactId: 'never-seen', found: false, score: 0, tier: 'veryLow' });
 	});
 
 	test('Get Many sorts by score both ways, filters by min/max and limits', async () => {
@@ -67,6 +67,7 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 			['c-mid', 10],
 			['c-low', 1],
 		]);
+		expect(desc.json.map((contact) => contact.tier)).toEqual(['medium', 'medium', 'medium', 'medium', 'low']);
 
 		const asc = await contactOperation('getMany', { order: 'asc', limit: 2 });
 		expect(asc.json.map((contact) => contact.contactId)).toEqual(['c-low', 'c-mid']);

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
+import { tierOf } from '../../../../src/tier';
 import type { ChangeCause, ContactScore, Rule, ScoreChange, ScoreProfile } from '../../../../src/types';
 
 /** Epoch milliseconds as the ISO 8601 text users see in n8n (UTC). */
@@ -42,6 +43,7 @@ export function contactJson(contact: ContactScore): IDataObject {
 		profileId: contact.profileId,
 		contactId: contact.contactId,
 		score: contact.score,
+		tier: tierOf(contact.score),
 		lastActivityAt: isoTime(contact.lastActivityAt),
 		updatedAt: isoTime(contact.updatedAt),
 	};

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { EngagementEngine } from '../../../../../src/engine';
 import { toContactId } from '../../../../../src/event';
+import { tierOf } from '../../../../../src/tier';
 import { mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { contactJson } from '../../helpers/output';
@@ -13,7 +14,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
 		const contact = await engine.getContact(profileId, contactId);
 		if (!contact) {
-			return { profileId, contactId, found: false, score: 0, lastActivityAt: null, updatedAt: null };
+			return { profileId, contactId, found: false, score: 0, tier: tierOf(0), lastActivityAt: null, updatedAt: null };
 		}
 		return { ...contactJson(contact), found: true };
 	});
