@@ -156,4 +156,4 @@ function signalGroup(pid, signal) {
 	}
 }
 
-module.exports = { startN8n, freePort, isPortFree, PortTakenError };
+module.exports = { startN8n, freePort, isPortFree, PortTakenError, n8nEnvironment, waitUntilReady, stopProcess };
