@@ -12,8 +12,15 @@ import { EngagementScoreError, InvalidInputError, ProfileNotFoundError } from '.
 import { firing, type FiringMode, type ScoreConditionSet } from '../../src/score-condition';
 import type { ScoreStore } from '../../src/store';
 import type { ScoreChange } from '../../src/types';
+import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
-import { openStore, storeProperties, storeSettings } from '../shared/store';
+import {
+	openRedisStore,
+	REDIS_CREDENTIAL_TEST,
+	startRedisChangeWaker,
+	testRedisCredential,
+} from '../shared/redis';
+import { openStore, storeProperties, type StoreSettings } from '../shared/store';
 import { conditionProperties, conditionSetFrom } from './condition-input';
 import { firingItem } from './firing-output';
 
@@ -31,10 +38,20 @@ export class EngagementScoreTrigger implements INodeType {
 		defaults: { name: 'Engagement Score Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			// Spelled out (not the shared redisCredentialDescription) because n8n's community-node
+			// linter reads this literal to see that the credential is tested; a test keeps them equal.
+			{
+				name: 'engagementScoreRedisApi',
+				required: true,
+				testedBy: 'engagementScoreRedisConnectionTest',
+				displayOptions: { show: { store: ['redis'] } },
+			},
+		],
 		properties: [
 			{
 				displayName:
-					'Triggers watch the embedded SQLite store, shared by every workflow of this n8n instance. Scores kept in workflow static data belong to one workflow and cannot be watched from another.',
+					'Triggers watch the embedded SQLite store (shared by every workflow of this n8n instance) or a Redis store (shared by every n8n instance and queue-mode worker using it). Scores kept in workflow static data belong to one workflow and cannot be watched from another.',
 				name: 'storeNotice',
 				type: 'notice',
 				default: '',
@@ -84,20 +101,50 @@ export class EngagementScoreTrigger implements INodeType {
 
 	methods = {
 		listSearch: { searchProfiles },
+		credentialTest: { [REDIS_CREDENTIAL_TEST]: testRedisCredential },
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const store = openStore(storeSettings('sqlite', this.getNodeParameter('databasePath', '')));
+		let settings: StoreSettings;
 		try {
-			return await watch(this, store);
+			settings = await triggerStoreSettings(this);
 		} catch (error) {
+			throw activationError(this, error);
+		}
+		const redis = settings.redis;
+		const redisStore = redis ? openRedisStore(redis) : undefined;
+		const store = redisStore ?? openStore(settings);
+		// Changes written by other processes (queue-mode workers, other instances) wake the feed at
+		// once through the profile's Redis Stream; SQLite has no such signal, so it relies on polling.
+		let stopWaker: (() => Promise<void>) | undefined;
+		const startWaker: StartWaker | undefined =
+			redis && redisStore
+				? (profileId, onError) => (stopWaker = startRedisChangeWaker(redis, redisStore, profileId, onError))
+				: undefined;
+		try {
+			return await watch(this, store, startWaker);
+		} catch (error) {
+			await stopWaker?.();
 			await store.close();
 			throw activationError(this, error);
 		}
 	}
 }
 
-async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITriggerResponse> {
+/** Static data is no choice here (see the notice): anything but Redis means the SQLite file. */
+async function triggerStoreSettings(context: ITriggerFunctions): Promise<StoreSettings> {
+	const kind = context.getNodeParameter('store', 'sqlite') === 'redis' ? 'redis' : 'sqlite';
+	return await nodeStoreSettings(context, kind, context.getNodeParameter('databasePath', ''));
+}
+
+/** Starts waking the profile's feeds for changes made elsewhere; returns the stop function. */
+type StartWaker = (profileId: string, onError: (error: unknown) => void) => () => Promise<void>;
+
+async function watch(
+	context: ITriggerFunctions,
+	store: ScoreStore,
+	startWaker: StartWaker | undefined,
+): Promise<ITriggerResponse> {
 	const profileId = await existingProfileId(context, store);
 	const conditionSet = conditionSetOf(context);
 	const mode = context.getNodeParameter('mode', 'enter') as FiringMode;
@@ -125,8 +172,10 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 			},
 			{ pollIntervalMs, onError },
 		);
+		// The waker first: a change written while the feed reads its backlog then still wakes it.
+		const stopWaker = startWaker?.(profileId, onError);
 		await feed.start();
-		return { closeFunction: closing(feed, store) };
+		return { closeFunction: closing(feed, store, stopWaker) };
 	}
 
 	// Listening in the editor: a cursor of its own, moved to "now" each time, so a test run waits
@@ -145,19 +194,26 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 		},
 		{ pollIntervalMs, onError },
 	);
+	let stopWaker: (() => Promise<void>) | undefined;
 	const manualTriggerFunction = async () => {
 		await store.saveCursor(manualConsumerId, await store.latestChangeSeq(profileId));
+		stopWaker ??= startWaker?.(profileId, onError);
 		await feed.start();
 	};
-	return { closeFunction: closing(feed, store), manualTriggerFunction };
+	return { closeFunction: closing(feed, store, () => stopWaker?.()), manualTriggerFunction };
 }
 
-function closing(feed: ChangeFeed, store: ScoreStore): () => Promise<void> {
+function closing(
+	feed: ChangeFeed,
+	store: ScoreStore,
+	stopWaker?: () => Promise<void> | undefined,
+): () => Promise<void> {
 	let closed = false;
 	return async () => {
 		if (closed) return;
 		closed = true;
 		await feed.stop();
+		await stopWaker?.();
 		await store.close();
 	};
 }

@@ -7,10 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import type { EngagementEngine } from '../../src/engine';
 import { mapItems } from '../shared/errors';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
-import { openStore, storeProperties, storeSettings } from '../shared/store';
+import { storeProperties } from '../shared/store';
 import { engineFor } from '../shared/engine';
+import { nodeStoreSettings, usingStore } from '../shared/node-store';
+import { REDIS_CREDENTIAL_TEST, testRedisCredential } from '../shared/redis';
 
 export class ModifyEngagementScore implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,6 +29,16 @@ export class ModifyEngagementScore implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
+		credentials: [
+			// Spelled out (not the shared redisCredentialDescription) because n8n's community-node
+			// linter reads this literal to see that the credential is tested; a test keeps them equal.
+			{
+				name: 'engagementScoreRedisApi',
+				required: true,
+				testedBy: 'engagementScoreRedisConnectionTest',
+				displayOptions: { show: { store: ['redis'] } },
+			},
+		],
 		properties: [
 			...storeProperties({ allowStaticData: true }),
 			profileLocatorProperty({
@@ -95,40 +108,48 @@ export class ModifyEngagementScore implements INodeType {
 
 	methods = {
 		listSearch: { searchProfiles },
+		credentialTest: { [REDIS_CREDENTIAL_TEST]: testRedisCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const settings = storeSettings(this.getNodeParameter('store', 0), this.getNodeParameter('databasePath', 0, ''));
+		const settings = await nodeStoreSettings(
+			this,
+			this.getNodeParameter('store', 0),
+			this.getNodeParameter('databasePath', 0, ''),
+		);
 		const staticData = settings.kind === 'workflowStaticData' ? this.getWorkflowStaticData('global') : undefined;
-		const engine = engineFor(openStore(settings, staticData));
-
-		// The engine validates every value (contact id, operation, points, reason), names the field it
-		// rejects and writes nothing for a rejected item.
-		const output = await mapItems(this, async (itemIndex) => {
-			const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
-			const operation = this.getNodeParameter('operation', itemIndex);
-			const reason = reasonText(this.getNodeParameter('reason', itemIndex, ''));
-			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-			const result = await engine.modifyScore(profileId, {
-				contactId: this.getNodeParameter('contactId', itemIndex),
-				operation,
-				points: this.getNodeParameter('points', itemIndex),
-				reason,
-				countsAsActivity: options.countsAsActivity !== false,
-			});
-			return {
-				contactId: result.contactId,
-				profileId,
-				operation: operation as string,
-				previousScore: result.previousScore,
-				score: result.score,
-				delta: result.delta,
-				reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null,
-				at: new Date(result.change?.at ?? Date.now()).toISOString(),
-			};
-		});
-		return [output];
+		return await usingStore(settings, staticData, async (store) => [await modifyScores(this, engineFor(store))]);
 	}
+}
+
+/**
+ * The engine validates every value (contact id, operation, points, reason), names the field it
+ * rejects and writes nothing for a rejected item.
+ */
+async function modifyScores(context: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
+	return await mapItems(context, async (itemIndex) => {
+		const profileId = profileIdFrom(context.getNodeParameter(PROFILE_PARAMETER, itemIndex));
+		const operation = context.getNodeParameter('operation', itemIndex);
+		const reason = reasonText(context.getNodeParameter('reason', itemIndex, ''));
+		const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const result = await engine.modifyScore(profileId, {
+			contactId: context.getNodeParameter('contactId', itemIndex),
+			operation,
+			points: context.getNodeParameter('points', itemIndex),
+			reason,
+			countsAsActivity: options.countsAsActivity !== false,
+		});
+		return {
+			contactId: result.contactId,
+			profileId,
+			operation: operation as string,
+			previousScore: result.previousScore,
+			score: result.score,
+			delta: result.delta,
+			reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null,
+			at: new Date(result.change?.at ?? Date.now()).toISOString(),
+		};
+	});
 }
 
 /** A reason is free text: an expression yielding a number (a ticket id) is kept as its text. */

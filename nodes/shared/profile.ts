@@ -9,7 +9,7 @@ import type {
 
 import { InvalidInputError } from '../../src/errors';
 import type { ScoreProfile } from '../../src/types';
-import { openStore, storeSettings } from './store';
+import { nodeStoreSettings, usingStore } from './node-store';
 
 /** Parameter name of the profile picker; also the `field` named in errors about it. */
 export const PROFILE_PARAMETER = 'profileId';
@@ -99,12 +99,13 @@ function profileOption(profile: ScoreProfile): INodeListSearchItems {
 }
 
 async function profilesOfCurrentStore(context: ILoadOptionsFunctions): Promise<ScoreProfile[]> {
-	const settings = storeSettings(
+	const settings = await nodeStoreSettings(
+		context,
 		context.getCurrentNodeParameter('store'),
 		context.getCurrentNodeParameter('databasePath'),
 	);
 	const staticData: IDataObject | undefined =
 		settings.kind === 'workflowStaticData' ? context.getWorkflowStaticData('global') : undefined;
-	const profiles = await openStore(settings, staticData).listProfiles();
+	const profiles = await usingStore(settings, staticData, async (store) => await store.listProfiles());
 	return [...profiles].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }

@@ -7,7 +7,7 @@ import * as event from './event/Event.resource';
 import * as profile from './profile/Profile.resource';
 import type { EngagementEngine } from '../../../../src/engine';
 import { engineFor } from '../../../shared/engine';
-import { openStore, storeSettings } from '../../../shared/store';
+import { nodeStoreSettings, usingStore } from '../../../shared/node-store';
 
 type Operation = (this: IExecuteFunctions, engine: EngagementEngine) => Promise<INodeExecutionData[]>;
 
@@ -45,8 +45,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 
-	const settings = storeSettings(this.getNodeParameter('store', 0), this.getNodeParameter('databasePath', 0, ''));
+	const settings = await nodeStoreSettings(
+		this,
+		this.getNodeParameter('store', 0),
+		this.getNodeParameter('databasePath', 0, ''),
+	);
 	const staticData = settings.kind === 'workflowStaticData' ? this.getWorkflowStaticData('global') : undefined;
-	const engine = engineFor(openStore(settings, staticData));
-	return [await handler.call(this, engine)];
+	return [await usingStore(settings, staticData, async (store) => await handler.call(this, engineFor(store)))];
 }

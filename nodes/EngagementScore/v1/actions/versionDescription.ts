@@ -5,6 +5,7 @@ import * as contact from './contact/Contact.resource';
 import * as decay from './decay/Decay.resource';
 import * as event from './event/Event.resource';
 import * as profile from './profile/Profile.resource';
+import { redisCredentialDescription } from '../../../shared/redis';
 import { storeProperties } from '../../../shared/store';
 
 export const versionDescription: INodeTypeDescription = {
@@ -20,6 +21,7 @@ export const versionDescription: INodeTypeDescription = {
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
 	usableAsTool: true,
+	credentials: [redisCredentialDescription],
 	properties: [
 		...storeProperties({ allowStaticData: true }),
 		{

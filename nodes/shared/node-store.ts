@@ -1,0 +1,41 @@
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import type { ScoreStore } from '../../src/store';
+import { REDIS_CREDENTIAL_TYPE } from './redis';
+import { openStore, storeSettings, type StoreSettings } from './store';
+
+/** What every n8n context a node runs in (execute, trigger, load options) offers for credentials. */
+export interface CredentialSource {
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+}
+
+/**
+ * The store settings of a node's Store parameters. The Redis credential is read only when Redis is
+ * chosen: a node on SQLite or static data has no credential set, and asking n8n for one would fail.
+ */
+export async function nodeStoreSettings(
+	context: CredentialSource,
+	kind: unknown,
+	databasePath: unknown,
+): Promise<StoreSettings> {
+	if (kind !== 'redis') return storeSettings(kind, databasePath);
+	return storeSettings(kind, databasePath, await context.getCredentials(REDIS_CREDENTIAL_TYPE));
+}
+
+/**
+ * Opens the store for one use (an execution, a profile search) and releases a Redis store's share
+ * of its connection afterwards, so an idle connection closes. SQLite stores stay open: they are
+ * cached per file on purpose (reopening checks the schema), and static data has nothing to release.
+ */
+export async function usingStore<T>(
+	settings: StoreSettings,
+	workflowStaticData: IDataObject | undefined,
+	use: (store: ScoreStore) => Promise<T>,
+): Promise<T> {
+	const store = openStore(settings, workflowStaticData);
+	try {
+		return await use(store);
+	} finally {
+		if (settings.kind === 'redis') await store.close();
+	}
+}
