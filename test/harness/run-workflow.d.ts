@@ -1,7 +1,13 @@
 import type {
 	ExecutionBaseError,
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialsHelper,
+	ICredentialType,
 	IConnections,
 	IDataObject,
+	INodeCredentials,
+	INodeCredentialTestResult,
 	INodeExecutionData,
 	INodeType,
 	IRun,
@@ -19,9 +25,27 @@ export interface HarnessNode {
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	id?: string;
 	position?: [number, number];
+	/** References to saved credentials by type, as in a saved workflow: { engagementScoreRedisApi: { id, name } }. */
+	credentials?: INodeCredentials;
 }
 
-export interface RunWorkflowOptions {
+/** A saved credential, as n8n holds it after decryption. */
+export interface HarnessCredential {
+	id: string;
+	name: string;
+	/** The credential type's name, e.g. 'engagementScoreRedisApi'. */
+	type: string;
+	data: ICredentialDataDecryptedObject;
+}
+
+export interface HarnessCredentialOptions {
+	/** The saved credentials nodes may reference. */
+	credentials?: HarnessCredential[];
+	/** Credential types whose property defaults fill in what a credential's data leaves out. */
+	credentialTypes?: ICredentialType[];
+}
+
+export interface RunWorkflowOptions extends HarnessCredentialOptions {
 	/** Node type name -> node type instance (classes from nodes/ or dist/nodes/). */
 	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
 	nodes: HarnessNode[];
@@ -51,7 +75,7 @@ export const START_NODE_NAME: string;
 export const START_NODE_TYPE: string;
 export function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRun>;
 
-export interface CallNodeMethodOptions {
+export interface CallNodeMethodOptions extends HarnessCredentialOptions {
 	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
 	/** The node as the editor holds it, with the parameters the user has set. */
 	node: HarnessNode;
@@ -62,3 +86,18 @@ export interface CallNodeMethodOptions {
 }
 
 export function callNodeMethod<T = unknown>(options: CallNodeMethodOptions): Promise<T>;
+
+export interface TestCredentialOptions {
+	/** Node types to search for one that tests the credential's type (`testedBy`). */
+	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
+	credential: ICredentialsDecrypted;
+}
+
+/** Runs the credential test a node declares for the credential's type, as the editor's "Test" button does. */
+export function testCredential(options: TestCredentialOptions): Promise<INodeCredentialTestResult>;
+
+/** The harness's stand-in for n8n's CredentialsHelper (also used by trigger-harness). */
+export function credentialsHelperFor(
+	credentials?: HarnessCredential[],
+	credentialTypes?: ICredentialType[],
+): ICredentialsHelper;

@@ -25,6 +25,16 @@
  *   await callNodeMethod({ nodeTypes, node, kind: 'listSearch', method: 'searchProfiles', args: ['lead'] })
  *     // runs a node's listSearch / loadOptions method in n8n-core's LoadOptionsContext
  *
+ * Credentials: pass `credentials` (saved credentials: { id, name, type, data }) and optionally
+ * `credentialTypes` (ICredentialType instances, whose property defaults fill in what `data` leaves
+ * out, as n8n does); a node references one as in a saved workflow:
+ *   nodes: [{ ..., credentials: { engagementScoreRedisApi: { id: 'redis-1', name: 'Redis' } } }]
+ * n8n-core's own getCredentials checks the node's credential description (type listed, shown for
+ * the current parameters, set on the node) before it asks the harness for the data.
+ *
+ *   await testCredential({ nodeTypes, credential: { id, name, type, data } })
+ *     // runs the credential test a node declares with `testedBy`, as the editor's "Test" button does
+ *
  * The start node ("Start", type `harness.start`) is added automatically: a manual-trigger-like
  * node without inputs that emits `items`. Several runWorkflow calls may run concurrently, each
  * is its own execution, as in one n8n process.
@@ -43,8 +53,8 @@ process.env.N8N_ENCRYPTION_KEY ??= 'engagement-score-test-harness';
 // n8n logs every node error with its stack; tests assert on the errors instead.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
-const { NodeConnectionTypes, VersionedNodeType, Workflow, createRunExecutionData } = require('n8n-workflow');
-const { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } = require('n8n-core');
+const { NodeConnectionTypes, NodeHelpers, VersionedNodeType, Workflow, createRunExecutionData } = require('n8n-workflow');
+const { CredentialTestContext, ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } = require('n8n-core');
 
 const START_NODE_NAME = 'Start';
 const START_NODE_TYPE = 'harness.start';
@@ -96,9 +106,39 @@ function linearConnections(nodeNames) {
 	return connections;
 }
 
+/**
+ * Plays n8n's CredentialsHelper for node executions: hands a node the decrypted data of the saved
+ * credential its workflow node references (by id, of the requested type), with the credential
+ * type's defaults filled in. A reference to a credential that does not exist fails as in n8n.
+ */
+function credentialsHelperFor(credentials = [], credentialTypes = []) {
+	const typeByName = new Map(credentialTypes.map((credentialType) => [credentialType.name, credentialType]));
+	const notAvailable = (what) => () => {
+		throw new Error(`harness: credentialsHelper.${what} is not available in the test harness`);
+	};
+	const helper = {
+		async getDecrypted(_additionalData, nodeCredentials, type) {
+			const saved = credentials.find((credential) => credential.type === type && credential.id === nodeCredentials?.id);
+			if (!saved) {
+				throw new Error(`Credential with ID "${nodeCredentials?.id}" does not exist for type "${type}".`);
+			}
+			const data = structuredClone(saved.data ?? {});
+			const credentialType = typeByName.get(type);
+			if (!credentialType) return data;
+			return NodeHelpers.getNodeParameters(credentialType.properties, data, true, false, null, null) ?? data;
+		},
+		getCredentialsProperties: (type) => typeByName.get(type)?.properties ?? [],
+		isCredentialUsableByNode: () => true,
+		getParentTypes: () => [],
+	};
+	return new Proxy(helper, {
+		get: (target, key) => (key in target ? target[key] : notAvailable(String(key))),
+	});
+}
+
 const BASE_URL = 'http://localhost:5678';
 
-function additionalDataFor(hooks, executionId, workflowId) {
+function additionalDataFor(hooks, executionId, workflowId, credentialsHelper = credentialsHelperFor()) {
 	const notAvailable = (what) => () => {
 		throw new Error(`harness: ${what} is not available in the test harness`);
 	};
@@ -120,7 +160,7 @@ function additionalDataFor(hooks, executionId, workflowId) {
 		mcpBaseUrl: `${BASE_URL}/mcp`,
 		mcpTestBaseUrl: `${BASE_URL}/mcp-test`,
 		logAiEvent() {},
-		credentialsHelper: new Proxy({}, { get: (_, key) => notAvailable(`credentialsHelper.${String(key)}`) }),
+		credentialsHelper,
 		executeWorkflow: notAvailable('executeWorkflow'),
 		getRunExecutionData: notAvailable('getRunExecutionData'),
 		getRuntimeCredential: notAvailable('getRuntimeCredential'),
@@ -130,7 +170,17 @@ function additionalDataFor(hooks, executionId, workflowId) {
 
 let executionCounter = 0;
 
-async function runWorkflow({ nodeTypes, nodes, items = [{ json: {} }], connections, staticData, mode = 'manual', workflowId = 'harness-workflow' }) {
+async function runWorkflow({
+	nodeTypes,
+	nodes,
+	items = [{ json: {} }],
+	connections,
+	staticData,
+	mode = 'manual',
+	workflowId = 'harness-workflow',
+	credentials,
+	credentialTypes,
+}) {
 	const startNode = {
 		id: 'harness-start',
 		name: START_NODE_NAME,
@@ -174,7 +224,8 @@ async function runWorkflow({ nodeTypes, nodes, items = [{ json: {} }], connectio
 			nodeExecutionStack: [{ node: startNode, data: { main: [items] }, source: null }],
 		},
 	});
-	const execution = new WorkflowExecute(additionalDataFor(hooks, executionId, workflowId), mode, runExecutionData);
+	const additionalData = additionalDataFor(hooks, executionId, workflowId, credentialsHelperFor(credentials, credentialTypes));
+	const execution = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const run = await execution.processRunExecutionData(workflow);
 
 	const outputs = {};
@@ -196,7 +247,7 @@ async function runWorkflow({ nodeTypes, nodes, items = [{ json: {} }], connectio
  * does: in n8n-core's LoadOptionsContext, over a workflow holding just that node with the
  * parameters the user has set.
  */
-async function callNodeMethod({ nodeTypes, node, kind, method, args = [], staticData }) {
+async function callNodeMethod({ nodeTypes, node, kind, method, args = [], staticData, credentials, credentialTypes }) {
 	const registry = nodeTypeRegistry(nodeTypes);
 	const workflowNode = { id: 'harness-node', position: [0, 0], parameters: {}, ...node };
 	const workflow = new Workflow({
@@ -216,7 +267,12 @@ async function callNodeMethod({ nodeTypes, node, kind, method, args = [], static
 		active: false,
 		settings: {},
 	});
-	const additionalData = additionalDataFor(hooks, undefined, 'harness-workflow');
+	const additionalData = additionalDataFor(
+		hooks,
+		undefined,
+		'harness-workflow',
+		credentialsHelperFor(credentials, credentialTypes),
+	);
 	additionalData.currentNodeParameters = workflowNode.parameters;
 	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, 'parameters');
 	const nodeType = registry.getByNameAndVersion(workflowNode.type, workflowNode.typeVersion);
@@ -225,4 +281,33 @@ async function callNodeMethod({ nodeTypes, node, kind, method, args = [], static
 	return await fn.call(context, ...args);
 }
 
-module.exports = { runWorkflow, callNodeMethod, START_NODE_NAME, START_NODE_TYPE };
+/**
+ * The editor's "Test" button on a credential: finds a node type that lists the credential's type
+ * with `testedBy` and runs that method of its `methods.credentialTest` in n8n-core's
+ * CredentialTestContext, with the credential as the editor sends it ({ id, name, type, data }).
+ */
+async function testCredential({ nodeTypes, credential }) {
+	for (const nodeType of Object.values(nodeTypes)) {
+		const versions =
+			nodeType instanceof VersionedNodeType ? Object.values(nodeType.nodeVersions) : [nodeType];
+		for (const version of versions) {
+			const description = version.description.credentials?.find(
+				(entry) => entry.name === credential.type && typeof entry.testedBy === 'string',
+			);
+			const test = description && version.methods?.credentialTest?.[description.testedBy];
+			if (typeof test !== 'function') continue;
+			const additionalData = additionalDataFor(undefined, undefined, undefined);
+			return await test.call(new CredentialTestContext(additionalData), credential);
+		}
+	}
+	throw new Error(`harness: no node type tests credentials of type "${credential.type}"`);
+}
+
+module.exports = {
+	runWorkflow,
+	callNodeMethod,
+	testCredential,
+	credentialsHelperFor,
+	START_NODE_NAME,
+	START_NODE_TYPE,
+};

@@ -6,10 +6,18 @@
  * - `listenForTestEvent`: the editor's "Listen for test event": a manual execution through
  *   `WorkflowExecute` that starts at the trigger node and completes with its first emit.
  */
-import type { IDataObject, INode, INodeExecutionData, INodeType, IRun, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeCredentials,
+	INodeExecutionData,
+	INodeType,
+	IRun,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 
 // run-workflow points n8n-core at a temp user folder before n8n-core is first loaded.
-import './run-workflow';
+import { credentialsHelperFor, type HarnessCredentialOptions } from './run-workflow';
 
 import { Container } from '@n8n/di';
 import {
@@ -21,13 +29,15 @@ import {
 } from 'n8n-core';
 import { Workflow } from 'n8n-workflow';
 
-export interface TriggerNodeSpec {
+export interface TriggerNodeSpec extends HarnessCredentialOptions {
 	readonly type: string;
 	readonly nodeType: INodeType;
 	readonly parameters: IDataObject;
 	readonly workflowId: string;
 	readonly nodeId?: string;
 	readonly nodeName?: string;
+	/** References to saved credentials (see run-workflow's `credentials`), e.g. { engagementScoreRedisApi: { id, name } }. */
+	readonly nodeCredentials?: INodeCredentials;
 }
 
 export interface ActiveTrigger {
@@ -51,6 +61,7 @@ function workflowOf(spec: TriggerNodeSpec, active: boolean): { workflow: Workflo
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: spec.parameters as INode['parameters'],
+		...(spec.nodeCredentials ? { credentials: spec.nodeCredentials } : {}),
 	};
 	const nodeTypes = {
 		getByName: () => spec.nodeType,
@@ -70,7 +81,12 @@ function workflowOf(spec: TriggerNodeSpec, active: boolean): { workflow: Workflo
 	return { workflow, node };
 }
 
-function additionalDataFor(mode: WorkflowExecuteMode, workflow: Workflow, executionId: string) {
+function additionalDataFor(
+	mode: WorkflowExecuteMode,
+	workflow: Workflow,
+	executionId: string,
+	credentials: HarnessCredentialOptions = {},
+) {
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: workflow.id,
 		name: workflow.name ?? '',
@@ -95,7 +111,7 @@ function additionalDataFor(mode: WorkflowExecuteMode, workflow: Workflow, execut
 		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
 		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
 		logAiEvent() {},
-		credentialsHelper: new Proxy({}, { get: (_, key) => unavailable(`credentialsHelper.${String(key)}`) }),
+		credentialsHelper: credentialsHelperFor(credentials.credentials, credentials.credentialTypes),
 		executeWorkflow: unavailable('executeWorkflow'),
 		getRunExecutionData: unavailable('getRunExecutionData'),
 		getRuntimeCredential: unavailable('getRuntimeCredential'),
@@ -143,7 +159,7 @@ export async function activateTrigger(spec: TriggerNodeSpec): Promise<ActiveTrig
 	await activeTriggers.addAllTriggers(
 		spec.workflowId,
 		workflow,
-		additionalDataFor('trigger', workflow, String(++executionCounter)),
+		additionalDataFor('trigger', workflow, String(++executionCounter), spec),
 		'trigger',
 		'activate',
 		getTriggerFunctions as never,
@@ -187,7 +203,7 @@ export interface TestListen {
 /** The editor's "Listen for test event": a manual execution starting at the trigger node. */
 export function listenForTestEvent(spec: TriggerNodeSpec): TestListen {
 	const { workflow, node } = workflowOf(spec, false);
-	const execution = new WorkflowExecute(additionalDataFor('manual', workflow, String(++executionCounter)), 'manual');
+	const execution = new WorkflowExecute(additionalDataFor('manual', workflow, String(++executionCounter), spec), 'manual');
 	const run = execution.run({ workflow, startNode: node });
 	return { finished: Promise.resolve(run), cancel: () => run.cancel() };
 }
