@@ -23,6 +23,10 @@ export interface HarnessNode {
 	parameters?: IDataObject;
 	continueOnFail?: boolean;
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** n8n's "Retry On Fail" node settings. */
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
 	id?: string;
 	position?: [number, number];
 	/** References to saved credentials by type, as in a saved workflow: { engagementScoreRedisApi: { id, name } }. */
