@@ -8,8 +8,13 @@ import { StoreUnavailableError } from '../errors';
  */
 const MIGRATIONS: readonly string[] = [
 	`
+	-- The per-event tables (changes, seen_events) name a profile by its small integer key rather
+	-- than its id, which may be a long text: every row and index entry written per event shrinks.
+	-- (Contacts keep the id: a batch writes each contact once, however many events it has.)
+	-- A key freed by deleting a profile may be reused: its rows are deleted in the same transaction.
 	CREATE TABLE profiles (
-		id TEXT PRIMARY KEY,
+		key INTEGER PRIMARY KEY,
+		id TEXT NOT NULL UNIQUE,
 		status TEXT NOT NULL,
 		version INTEGER NOT NULL,
 		document TEXT NOT NULL
@@ -32,7 +37,7 @@ const MIGRATIONS: readonly string[] = [
 	-- Clustered by (profile, seq) so that logging a change appends to the profile's range and a
 	-- feed reads a range; seq comes from the change_seq counter (see SqliteStore.nextChangeSeq).
 	CREATE TABLE changes (
-		profile_id TEXT NOT NULL,
+		profile_key INTEGER NOT NULL,
 		seq INTEGER NOT NULL,
 		contact_id TEXT NOT NULL,
 		previous_score REAL NOT NULL,
@@ -40,17 +45,17 @@ const MIGRATIONS: readonly string[] = [
 		delta REAL NOT NULL,
 		cause TEXT NOT NULL,
 		at INTEGER NOT NULL,
-		PRIMARY KEY (profile_id, seq)
+		PRIMARY KEY (profile_key, seq)
 	) WITHOUT ROWID;
-	CREATE INDEX changes_by_contact ON changes (profile_id, contact_id, seq);
+	CREATE INDEX changes_by_contact ON changes (profile_key, contact_id, seq);
 	CREATE TABLE counters (
 		name TEXT PRIMARY KEY,
 		value INTEGER NOT NULL
 	) WITHOUT ROWID;
 	CREATE TABLE seen_events (
-		profile_id TEXT NOT NULL,
+		profile_key INTEGER NOT NULL,
 		event_id TEXT NOT NULL,
-		PRIMARY KEY (profile_id, event_id)
+		PRIMARY KEY (profile_key, event_id)
 	) WITHOUT ROWID;
 	CREATE TABLE cursors (
 		consumer_id TEXT PRIMARY KEY,

@@ -49,9 +49,14 @@ interface ContactRow {
 	updated_at: number;
 }
 
+interface ProfileState {
+	key: number;
+	status: string;
+	version: number;
+}
+
 interface ChangeRow {
 	seq: number;
-	profile_id: string;
 	contact_id: string;
 	previous_score: number;
 	score: number;
@@ -158,11 +163,13 @@ export class SqliteStore implements ScoreStore {
 	async deleteProfile(profileId: string): Promise<boolean> {
 		return this.use(() =>
 			this.transaction(() => {
-				const { changes } = this.statements.deleteProfile.run(profileId);
+				const state = this.readProfileState(profileId);
+				if (!state) return false;
+				this.statements.deleteProfile.run(state.key);
 				this.statements.deleteProfileContacts.run(profileId);
-				this.statements.deleteProfileChanges.run(profileId);
-				this.statements.deleteProfileSeenEvents.run(profileId);
-				return changes > 0;
+				this.statements.deleteProfileChanges.run(state.key);
+				this.statements.deleteProfileSeenEvents.run(state.key);
+				return true;
 			}),
 		);
 	}
@@ -172,12 +179,12 @@ export class SqliteStore implements ScoreStore {
 			checkScoredEvents(events);
 			let logged = false;
 			const results = this.transaction(() => {
-				this.requirePublishedAt(profileId, publishedVersion);
+				const profileKey = this.requirePublishedAt(profileId, publishedVersion);
 				// Inside the transaction nobody else writes, so each contact is read once and written
 				// once per batch however many of its events the batch holds.
 				const touched = new Map<string, ContactRow | undefined>();
 				const results = events.map((event) => {
-					const result = this.applyEvent(profileId, event, touched);
+					const result = this.applyEvent(profileId, profileKey, event, touched);
 					logged ||= result.changeSeq !== undefined;
 					return result;
 				});
@@ -198,7 +205,7 @@ export class SqliteStore implements ScoreStore {
 		return this.use(() => {
 			checkAdjustment(adjustment);
 			const outcome = this.transaction(() => {
-				this.requireProfile(profileId);
+				const profileKey = this.requireProfile(profileId);
 				const { contactId, at } = adjustment;
 				const row = this.readContact(profileId, contactId);
 				const previousScore = row?.score ?? 0;
@@ -209,7 +216,7 @@ export class SqliteStore implements ScoreStore {
 				const change =
 					score === previousScore
 						? undefined
-						: this.logChange({ profileId, contactId, previousScore, score, cause: modifyCause(adjustment), at });
+						: this.logChange(profileKey, { profileId, contactId, previousScore, score, cause: modifyCause(adjustment), at });
 				return { previousScore, score, ...(change ? { change } : {}) };
 			});
 			if (outcome.change) changeNotifier.notify(this.key, profileId);
@@ -220,11 +227,11 @@ export class SqliteStore implements ScoreStore {
 	async resetContact(profileId: string, contactId: string, at: number, reason?: string): Promise<ScoreChange | undefined> {
 		return this.use(() => {
 			const change = this.transaction(() => {
-				this.requireProfile(profileId);
+				const profileKey = this.requireProfile(profileId);
 				const row = this.readContact(profileId, contactId);
 				if (!row) return undefined;
 				this.writeContact(profileId, contactId, 0, row.last_activity_at, row, at);
-				return this.logChange({ profileId, contactId, previousScore: row.score, score: 0, cause: resetCause(reason), at });
+				return this.logChange(profileKey, { profileId, contactId, previousScore: row.score, score: 0, cause: resetCause(reason), at });
 			});
 			if (change) changeNotifier.notify(this.key, profileId);
 			return change;
@@ -245,7 +252,7 @@ export class SqliteStore implements ScoreStore {
 		return this.use(() => {
 			checkDecay(policy, inactiveBefore, at);
 			const result = this.transaction((): DecayResult => {
-				this.requireProfile(profileId);
+				const profileKey = this.requireProfile(profileId);
 				const inactive = this.statements.inactiveContacts.all(profileId, inactiveBefore) as unknown as Array<
 					[string, number]
 				>;
@@ -258,7 +265,7 @@ export class SqliteStore implements ScoreStore {
 					const score = decayScore(previousScore, policy);
 					if (score === previousScore) continue;
 					this.statements.setScore.run(score, at, profileId, contactId);
-					const change = this.logChange({ profileId, contactId, previousScore, score, cause, at });
+					const change = this.logChange(profileKey, { profileId, contactId, previousScore, score, cause, at });
 					contactsDecayed++;
 					totalDelta = normalizeScore(totalDelta + change.delta);
 					firstChangeSeq ??= change.seq;
@@ -308,7 +315,7 @@ export class SqliteStore implements ScoreStore {
 	async getHistory(profileId: string, contactId: string, limit: number): Promise<ScoreChange[]> {
 		return this.use(() =>
 			(this.statements.history.all(profileId, contactId, Math.max(0, Math.floor(limit))) as unknown as ChangeRow[]).map(
-				toScoreChange,
+				(row) => toScoreChange(profileId, row),
 			),
 		);
 	}
@@ -316,7 +323,7 @@ export class SqliteStore implements ScoreStore {
 	async readChanges(profileId: string, afterSeq: number, limit: number): Promise<ScoreChange[]> {
 		return this.use(() =>
 			(this.statements.readChanges.all(profileId, afterSeq, Math.max(0, Math.floor(limit))) as unknown as ChangeRow[]).map(
-				toScoreChange,
+				(row) => toScoreChange(profileId, row),
 			),
 		);
 	}
@@ -344,7 +351,12 @@ export class SqliteStore implements ScoreStore {
 	}
 
 	/** The hot path of a scoring run: no object spreads, one insert per logged change. */
-	private applyEvent(profileId: string, event: ScoredEvent, touched: Map<string, ContactRow | undefined>): EventResult {
+	private applyEvent(
+		profileId: string,
+		profileKey: number,
+		event: ScoredEvent,
+		touched: Map<string, ContactRow | undefined>,
+	): EventResult {
 		const { contactId, eventId } = event;
 		let row = touched.get(contactId);
 		if (row === undefined && !touched.has(contactId)) {
@@ -352,7 +364,7 @@ export class SqliteStore implements ScoreStore {
 			touched.set(contactId, row);
 		}
 		const previousScore = row ? row.score : 0;
-		if (eventId !== undefined && this.statements.markEventSeen.run(profileId, eventId).changes === 0) {
+		if (eventId !== undefined && this.statements.markEventSeen.run(profileKey, eventId).changes === 0) {
 			return { contactId, eventId, duplicate: true, previousScore, score: previousScore, delta: 0, matchedRuleIds: [] };
 		}
 		const score = adjustedScore(previousScore, 'add', event.delta);
@@ -376,7 +388,7 @@ export class SqliteStore implements ScoreStore {
 		if (score !== previousScore) {
 			const cause = JSON.stringify(eventCause(event));
 			const seq = this.nextChangeSeq();
-			this.statements.insertChange.run(profileId, seq, contactId, previousScore, score, delta, cause, at);
+			this.statements.insertChange.run(profileKey, seq, contactId, previousScore, score, delta, cause, at);
 			result.changeSeq = seq;
 		}
 		return result;
@@ -394,11 +406,11 @@ export class SqliteStore implements ScoreStore {
 		this.statements.upsertContact.run(profileId, contactId, score, lastActivityAt, firstSeenAt, at);
 	}
 
-	private logChange(change: NewChange): ScoreChange {
+	private logChange(profileKey: number, change: NewChange): ScoreChange {
 		const delta = normalizeScore(change.score - change.previousScore);
 		const seq = this.nextChangeSeq();
 		this.statements.insertChange.run(
-			change.profileId,
+			profileKey,
 			seq,
 			change.contactId,
 			change.previousScore,
@@ -415,14 +427,23 @@ export class SqliteStore implements ScoreStore {
 		return row && (JSON.parse(row.document) as ScoreProfile);
 	}
 
-	private requireProfile(profileId: string): void {
-		if (!this.statements.profileState.get(profileId)) throw new ProfileNotFoundError(profileId);
+	private readProfileState(profileId: string): ProfileState | undefined {
+		return this.statements.profileState.get(profileId) as ProfileState | undefined;
 	}
 
-	private requirePublishedAt(profileId: string, publishedVersion: number): void {
-		const state = this.statements.profileState.get(profileId) as { status: string; version: number } | undefined;
+	/** @returns the profile's key */
+	private requireProfile(profileId: string): number {
+		const state = this.readProfileState(profileId);
+		if (!state) throw new ProfileNotFoundError(profileId);
+		return state.key;
+	}
+
+	/** @returns the profile's key */
+	private requirePublishedAt(profileId: string, publishedVersion: number): number {
+		const state = this.readProfileState(profileId);
 		if (!state) throw new ProfileNotFoundError(profileId);
 		if (state.status !== 'published' || state.version !== publishedVersion) throw new ProfileNotPublishedError(profileId);
+		return state.key;
 	}
 
 	private readContact(profileId: string, contactId: string): ContactRow | undefined {
@@ -524,22 +545,23 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: DatabaseSync) {
 	const contactColumns = 'score, last_activity_at, first_seen_at, updated_at';
-	const changeColumns = 'seq, profile_id, contact_id, previous_score, score, delta, cause, at';
+	const changeColumns = 'seq, contact_id, previous_score, score, delta, cause, at';
+	const profileKeyOf = '(SELECT key FROM profiles WHERE id = ?)';
 	const statements = {
 		begin: db.prepare('BEGIN IMMEDIATE'),
 		commit: db.prepare('COMMIT'),
 		rollback: db.prepare('ROLLBACK'),
 		getProfile: db.prepare('SELECT document FROM profiles WHERE id = ?'),
-		profileState: db.prepare('SELECT status, version FROM profiles WHERE id = ?'),
+		profileState: db.prepare('SELECT key, status, version FROM profiles WHERE id = ?'),
 		listProfiles: db.prepare('SELECT document FROM profiles'),
 		insertProfile: db.prepare(
 			'INSERT INTO profiles (id, status, version, document) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
 		),
 		updateProfile: db.prepare('UPDATE profiles SET status = ?, version = ?, document = ? WHERE id = ?'),
-		deleteProfile: db.prepare('DELETE FROM profiles WHERE id = ?'),
+		deleteProfile: db.prepare('DELETE FROM profiles WHERE key = ?'),
 		deleteProfileContacts: db.prepare('DELETE FROM contacts WHERE profile_id = ?'),
-		deleteProfileChanges: db.prepare('DELETE FROM changes WHERE profile_id = ?'),
-		deleteProfileSeenEvents: db.prepare('DELETE FROM seen_events WHERE profile_id = ?'),
+		deleteProfileChanges: db.prepare('DELETE FROM changes WHERE profile_key = ?'),
+		deleteProfileSeenEvents: db.prepare('DELETE FROM seen_events WHERE profile_key = ?'),
 		getContact: db.prepare(`SELECT ${contactColumns} FROM contacts WHERE profile_id = ? AND contact_id = ?`),
 		upsertContact: db.prepare(
 			`INSERT INTO contacts (profile_id, contact_id, ${contactColumns}) VALUES (?, ?, ?, ?, ?, ?)
@@ -548,25 +570,27 @@ function prepareStatements(db: DatabaseSync) {
 		),
 		setScore: db.prepare('UPDATE contacts SET score = ?, updated_at = ? WHERE profile_id = ? AND contact_id = ?'),
 		deleteContact: db.prepare('DELETE FROM contacts WHERE profile_id = ? AND contact_id = ?'),
-		deleteContactChanges: db.prepare('DELETE FROM changes WHERE profile_id = ? AND contact_id = ?'),
+		deleteContactChanges: db.prepare(`DELETE FROM changes WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
 		inactiveContacts: db.prepare(
 			'SELECT contact_id, score FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ? ORDER BY contact_id',
 		),
 		markEventSeen: db.prepare(
-			'INSERT INTO seen_events (profile_id, event_id) VALUES (?, ?) ON CONFLICT (profile_id, event_id) DO NOTHING',
+			'INSERT INTO seen_events (profile_key, event_id) VALUES (?, ?) ON CONFLICT (profile_key, event_id) DO NOTHING',
 		),
 		insertChange: db.prepare(
-			'INSERT INTO changes (profile_id, seq, contact_id, previous_score, score, delta, cause, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+			'INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
 		),
 		readChangeCounter: db.prepare("SELECT value FROM counters WHERE name = 'change_seq'"),
 		writeChangeCounter: db.prepare(
 			"INSERT INTO counters (name, value) VALUES ('change_seq', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 		),
 		history: db.prepare(
-			`SELECT ${changeColumns} FROM changes WHERE profile_id = ? AND contact_id = ? ORDER BY seq DESC LIMIT ?`,
+			`SELECT ${changeColumns} FROM changes WHERE profile_key = ${profileKeyOf} AND contact_id = ? ORDER BY seq DESC LIMIT ?`,
 		),
-		readChanges: db.prepare(`SELECT ${changeColumns} FROM changes WHERE profile_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
-		latestChangeSeq: db.prepare('SELECT max(seq) AS seq FROM changes WHERE profile_id = ?'),
+		readChanges: db.prepare(
+			`SELECT ${changeColumns} FROM changes WHERE profile_key = ${profileKeyOf} AND seq > ? ORDER BY seq LIMIT ?`,
+		),
+		latestChangeSeq: db.prepare(`SELECT max(seq) AS seq FROM changes WHERE profile_key = ${profileKeyOf}`),
 		getCursor: db.prepare('SELECT seq FROM cursors WHERE consumer_id = ?'),
 		saveCursor: db.prepare(
 			'INSERT INTO cursors (consumer_id, seq) VALUES (?, ?) ON CONFLICT (consumer_id) DO UPDATE SET seq = excluded.seq',
@@ -580,10 +604,10 @@ function toContactScore(profileId: string, contactId: string, row: ContactRow): 
 	return { profileId, contactId, score: row.score, lastActivityAt: row.last_activity_at, updatedAt: row.updated_at };
 }
 
-function toScoreChange(row: ChangeRow): ScoreChange {
+function toScoreChange(profileId: string, row: ChangeRow): ScoreChange {
 	return {
 		seq: row.seq,
-		profileId: row.profile_id,
+		profileId,
 		contactId: row.contact_id,
 		previousScore: row.previous_score,
 		score: row.score,
