@@ -49,6 +49,24 @@ interface ContactRow {
 	updated_at: number;
 }
 
+/**
+ * A contact as a batch sees it: read once, updated in place by each of its events, and written
+ * once at the end if any event applied (a new contact starts at 0, first seen at its first event).
+ */
+interface BatchContact {
+	score: number;
+	lastActivityAt: number | null;
+	firstSeenAt: number;
+	updatedAt: number;
+	changed: boolean;
+}
+
+function batchContact(row: ContactRow | undefined): BatchContact {
+	return row
+		? { score: row.score, lastActivityAt: row.last_activity_at, firstSeenAt: row.first_seen_at, updatedAt: row.updated_at, changed: false }
+		: { score: 0, lastActivityAt: null, firstSeenAt: Infinity, updatedAt: 0, changed: false };
+}
+
 interface ProfileState {
 	key: number;
 	status: string;
@@ -182,14 +200,17 @@ export class SqliteStore implements ScoreStore {
 				const profileKey = this.requirePublishedAt(profileId, publishedVersion);
 				// Inside the transaction nobody else writes, so each contact is read once and written
 				// once per batch however many of its events the batch holds.
-				const touched = new Map<string, ContactRow | undefined>();
-				const results = events.map((event) => {
-					const result = this.applyEvent(profileId, profileKey, event, touched);
-					logged ||= result.changeSeq !== undefined;
-					return result;
-				});
-				for (const [contactId, row] of touched) {
-					if (row) this.statements.upsertContact.run(profileId, contactId, row.score, row.last_activity_at, row.first_seen_at, row.updated_at);
+				const contacts = new Map<string, BatchContact>();
+				const results: EventResult[] = new Array(events.length);
+				for (let index = 0; index < events.length; index++) {
+					const result = this.applyEvent(profileId, profileKey, events[index], contacts);
+					if (result.changeSeq !== undefined) logged = true;
+					results[index] = result;
+				}
+				for (const [contactId, contact] of contacts) {
+					if (!contact.changed) continue;
+					const { score, lastActivityAt, firstSeenAt, updatedAt } = contact;
+					this.statements.upsertContact.run(profileId, contactId, score, lastActivityAt, firstSeenAt, updatedAt);
 				}
 				return results;
 			});
@@ -355,34 +376,35 @@ export class SqliteStore implements ScoreStore {
 		profileId: string,
 		profileKey: number,
 		event: ScoredEvent,
-		touched: Map<string, ContactRow | undefined>,
+		contacts: Map<string, BatchContact>,
 	): EventResult {
 		const { contactId, eventId } = event;
-		let row = touched.get(contactId);
-		if (row === undefined && !touched.has(contactId)) {
-			row = this.readContact(profileId, contactId);
-			touched.set(contactId, row);
+		let contact = contacts.get(contactId);
+		if (contact === undefined) {
+			contact = batchContact(this.readContact(profileId, contactId));
+			contacts.set(contactId, contact);
 		}
-		const previousScore = row ? row.score : 0;
+		const previousScore = contact.score;
 		if (eventId !== undefined && this.statements.markEventSeen.run(profileKey, eventId).changes === 0) {
 			return { contactId, eventId, duplicate: true, previousScore, score: previousScore, delta: 0, matchedRuleIds: [] };
 		}
 		const score = adjustedScore(previousScore, 'add', event.delta);
 		const at = event.occurredAt;
-		touched.set(contactId, {
-			score,
-			last_activity_at: laterOf(row ? row.last_activity_at : null, at),
-			first_seen_at: row ? Math.min(row.first_seen_at, at) : at,
-			updated_at: at,
-		});
+		contact.score = score;
+		contact.lastActivityAt = laterOf(contact.lastActivityAt, at);
+		contact.firstSeenAt = Math.min(contact.firstSeenAt, at);
+		contact.updatedAt = at;
+		contact.changed = true;
 		const delta = normalizeScore(score - previousScore);
+		const { matchedRuleIds } = event;
 		const result: { -readonly [K in keyof EventResult]: EventResult[K] } = {
 			contactId,
 			duplicate: false,
 			previousScore,
 			score,
 			delta,
-			matchedRuleIds: event.matchedRuleIds.slice(),
+			// The evaluator's lists are frozen and shared; only a caller's own list needs a copy.
+			matchedRuleIds: Object.isFrozen(matchedRuleIds) ? matchedRuleIds : matchedRuleIds.slice(),
 		};
 		if (eventId !== undefined) result.eventId = eventId;
 		if (score !== previousScore) {
