@@ -116,34 +116,59 @@ export class EngagementEngine {
 	 * @throws ProfileNotFoundError | ProfileNotPublishedError for the profile as a whole
 	 */
 	async scoreEvents(profileId: string, rawEvents: readonly unknown[]): Promise<Array<EventResult | EngagementScoreError>> {
-		const id = toProfileId(profileId);
 		const now = this.now();
-		const results: Array<EventResult | EngagementScoreError | undefined> = new Array(rawEvents.length);
-		const valid: Array<{ index: number; event: ScoreEvent }> = [];
-		rawEvents.forEach((raw, index) => {
-			const event = validatedEvent(raw, now);
-			if (event instanceof InvalidInputError) results[index] = event;
-			else valid.push({ index, event });
-		});
+		const results: Array<EventResult | EngagementScoreError> = new Array(rawEvents.length);
+		const valid: ScoreEvent[] = [];
+		const positions: number[] = [];
+		for (let index = 0; index < rawEvents.length; index++) {
+			const event = validatedEvent(rawEvents[index], now);
+			if (event instanceof InvalidInputError) {
+				results[index] = event;
+			} else {
+				valid.push(event);
+				positions.push(index);
+			}
+		}
+		const applied = await this.scoreValidEvents(profileId, valid);
+		for (let position = 0; position < applied.length; position++) results[positions[position]] = applied[position];
+		return results;
+	}
+
+	/**
+	 * scoreEvents for events that already are ScoreEvents (made by toScoreEvent, as a node does
+	 * while reading its items): they are not validated a second time. Applied in one atomic store
+	 * call, in order.
+	 * @throws ProfileNotFoundError | ProfileNotPublishedError for the profile as a whole
+	 */
+	async scoreValidEvents(profileId: string, events: readonly ScoreEvent[]): Promise<EventResult[]> {
+		const id = toProfileId(profileId);
 		let profile = await this.publishedProfile(id);
-		for (let attempt = 1; valid.length > 0; attempt++) {
+		if (events.length === 0) return [];
+		for (let attempt = 1; ; attempt++) {
 			const evaluator = this.evaluatorFor(profile);
-			const scored = valid.map(({ event }): ScoredEvent => {
+			const scored: ScoredEvent[] = new Array(events.length);
+			for (let index = 0; index < events.length; index++) {
+				const event = events[index];
 				const { delta, matchedRuleIds } = evaluator.evaluate(event);
-				const base = { contactId: event.contactId, eventType: event.type, delta, matchedRuleIds, occurredAt: event.occurredAt };
-				return event.id === undefined ? base : { ...base, eventId: event.id };
-			});
+				// One object shape for every event: stores read a missing event id as undefined.
+				scored[index] = {
+					eventId: event.id,
+					contactId: event.contactId,
+					eventType: event.type,
+					delta,
+					matchedRuleIds,
+					occurredAt: event.occurredAt,
+				};
+			}
 			const applied = await this.store.applyEvents(id, profile.version, scored).catch((error: unknown) => error);
 			if (Array.isArray(applied)) {
-				applied.forEach((result: EventResult, position) => (results[valid[position].index] = result));
 				if (applied.some((result: EventResult) => result.changeSeq !== undefined)) this.notify(id);
-				break;
+				return applied as EventResult[];
 			}
 			// Refused because the profile was republished (or unpublished) since it was read: try the new version.
 			if (!(applied instanceof ProfileNotPublishedError) || attempt >= REPUBLISH_RETRIES) throw applied;
 			profile = await this.publishedProfile(id);
 		}
-		return results as Array<EventResult | EngagementScoreError>;
 	}
 
 	/** Adds, subtracts or sets points on one contact; needs no rule and no published version. */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { EngagementEngine } from '../../../../../src/engine';
-import { EngagementScoreError, ProfileNotPublishedError } from '../../../../../src/errors';
+import { ProfileNotPublishedError } from '../../../../../src/errors';
 import { toScoreEvent } from '../../../../../src/event';
 import type { EventResult, Rule, ScoreEvent } from '../../../../../src/types';
 import { handleItemFailure, withParameterNames } from '../../../../shared/errors';
@@ -139,9 +139,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface PendingEvent {
-	readonly itemIndex: number;
-	readonly event: ScoreEvent;
+/** The validated events of one profile, with the item each came from. */
+interface ProfileBatch {
+	readonly itemIndexes: number[];
+	readonly events: ScoreEvent[];
 }
 
 /**
@@ -157,48 +158,47 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 	const fieldNames = this.getNodeParameter('mapping', 0) === 'autoMap' ? ITEM_FIELDS : PARAMETER_FIELDS;
 	const readProfileId = profileIdReader(this);
 
-	const eventsByProfile = new Map<string, PendingEvent[]>();
+	const eventsByProfile = new Map<string, ProfileBatch>();
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		try {
 			const profileId = readProfileId(itemIndex);
 			const event = toScoreEvent(readEvent(itemIndex), now);
-			const pending = eventsByProfile.get(profileId) ?? [];
-			pending.push({ itemIndex, event });
-			eventsByProfile.set(profileId, pending);
+			let batch = eventsByProfile.get(profileId);
+			if (batch === undefined) {
+				batch = { itemIndexes: [], events: [] };
+				eventsByProfile.set(profileId, batch);
+			}
+			batch.itemIndexes.push(itemIndex);
+			batch.events.push(event);
 		} catch (error) {
 			output[itemIndex] = handleItemFailure(this, withParameterNames(error, fieldNames), itemIndex);
 		}
 	}
 
 	const rulesByProfile = new Map<string, ReadonlyMap<string, Rule>>();
-	for (const [profileId, pending] of eventsByProfile) {
+	for (const [profileId, { itemIndexes }] of eventsByProfile) {
 		try {
 			rulesByProfile.set(profileId, await publishedRules(engine, profileId));
 		} catch (error) {
-			for (const { itemIndex } of pending) output[itemIndex] = handleItemFailure(this, error, itemIndex);
+			for (const itemIndex of itemIndexes) output[itemIndex] = handleItemFailure(this, error, itemIndex);
 			eventsByProfile.delete(profileId);
 		}
 	}
 
-	for (const [profileId, pending] of eventsByProfile) {
-		let results: Array<EventResult | EngagementScoreError>;
+	for (const [profileId, { itemIndexes, events }] of eventsByProfile) {
+		let results: EventResult[];
 		try {
-			results = await engine.scoreEvents(
-				profileId,
-				pending.map(({ event }) => event),
-			);
+			// Every event was validated above by toScoreEvent.
+			results = await engine.scoreValidEvents(profileId, events);
 		} catch (error) {
-			for (const { itemIndex } of pending) output[itemIndex] = handleItemFailure(this, error, itemIndex);
+			for (const itemIndex of itemIndexes) output[itemIndex] = handleItemFailure(this, error, itemIndex);
 			continue;
 		}
 		const toJson = resultFormatter(profileId, rulesByProfile.get(profileId) ?? new Map<string, Rule>());
-		results.forEach((result, position) => {
-			const { itemIndex, event } = pending[position];
-			output[itemIndex] =
-				result instanceof Error
-					? handleItemFailure(this, result, itemIndex)
-					: { json: toJson(event, result), pairedItem: { item: itemIndex } };
-		});
+		for (let position = 0; position < results.length; position++) {
+			const itemIndex = itemIndexes[position];
+			output[itemIndex] = { json: toJson(events[position], results[position]), pairedItem: { item: itemIndex } };
+		}
 	}
 	return output;
 }
@@ -231,6 +231,14 @@ function resultFormatter(profileId: string, rules: ReadonlyMap<string, Rule>) {
 		}
 		return lastIsoTime;
 	};
+	const matchedRulesJson = (ruleIds: readonly string[]): IDataObject[] => {
+		const json: IDataObject[] = [];
+		for (const ruleId of ruleIds) {
+			const rule = rules.get(ruleId);
+			if (rule) json.push(matchedRuleJson(rule));
+		}
+		return json;
+	};
 	return (event: ScoreEvent, result: EventResult): IDataObject => ({
 		profileId,
 		contactId: result.contactId,
@@ -241,11 +249,8 @@ function resultFormatter(profileId: string, rules: ReadonlyMap<string, Rule>) {
 		previousScore: result.previousScore,
 		score: result.score,
 		delta: result.delta,
-		matchedRuleIds: [...result.matchedRuleIds],
-		matchedRules: result.matchedRuleIds.flatMap((ruleId) => {
-			const rule = rules.get(ruleId);
-			return rule ? [matchedRuleJson(rule)] : [];
-		}),
+		matchedRuleIds: result.matchedRuleIds.slice(),
+		matchedRules: matchedRulesJson(result.matchedRuleIds),
 	});
 }
 
