@@ -18,8 +18,11 @@ const webhookPaths = {
 	setupProfile: 'engagement-score/setup-demo-profile',
 };
 
-/** The example workflows, with the notification step pointed at notifyUrl. */
-function loadExampleWorkflows({ notifyUrl = SHIPPED_NOTIFY_URL } = {}) {
+/**
+ * The example workflows, with the notification step pointed at notifyUrl; `transform` may return
+ * a changed copy of each (e.g. switched to another store).
+ */
+function loadExampleWorkflows({ notifyUrl = SHIPPED_NOTIFY_URL, transform = (workflow) => workflow } = {}) {
 	return fs
 		.readdirSync(examplesDir)
 		.filter((file) => file.endsWith('.json'))
@@ -29,7 +32,7 @@ function loadExampleWorkflows({ notifyUrl = SHIPPED_NOTIFY_URL } = {}) {
 			for (const node of workflow.nodes) {
 				if (node.parameters?.url === SHIPPED_NOTIFY_URL) node.parameters.url = notifyUrl;
 			}
-			return { file, workflow };
+			return { file, workflow: transform(workflow) };
 		});
 }
 
@@ -38,11 +41,11 @@ function loadExampleWorkflows({ notifyUrl = SHIPPED_NOTIFY_URL } = {}) {
  * left alone: the user may have edited them), then sets up the demo profile if its workflow was
  * new. Returns the ids of the workflows created.
  */
-async function installDemoWorkflows(client, baseUrl, { notifyUrl, log = () => {} } = {}) {
+async function installDemoWorkflows(client, baseUrl, { notifyUrl, transform, log = () => {} } = {}) {
 	const created = [];
 	// The files are numbered so the profile's workflow (0-...) comes first: the trigger workflow
 	// can only be published once the profile it watches exists.
-	for (const { file, workflow } of loadExampleWorkflows({ notifyUrl })) {
+	for (const { file, workflow } of loadExampleWorkflows({ notifyUrl, transform })) {
 		if (await client.workflowExists(workflow.id)) continue;
 		const saved = await client.createWorkflow(workflow);
 		await client.publishWorkflow(saved.id, saved.versionId);

@@ -70,6 +70,33 @@ class N8nRestClient {
 		return await this.request('POST', '/workflows', { id, name, nodes, connections, settings, pinData, meta });
 	}
 
+	/** Creates a credential ({ name, type, data }) as the editor's credential dialog does; returns { id, name, ... }. */
+	async createCredential({ name, type, data }) {
+		return await this.request('POST', '/credentials', { name, type, data });
+	}
+
+	/**
+	 * Summaries ({ id, status, mode, startedAt, stoppedAt, ... }) of every execution of a workflow
+	 * whose status is one of `statuses`, paging through the executions list as the editor does.
+	 */
+	async listExecutions(workflowId, statuses = ['success', 'error', 'crashed', 'canceled', 'running', 'new', 'waiting']) {
+		const all = [];
+		let cursor;
+		for (;;) {
+			const query = new URLSearchParams({ limit: '100', filter: JSON.stringify({ workflowId, status: statuses }) });
+			if (cursor) query.set('cursor', cursor);
+			const page = await this.request('GET', `/executions?${query}`);
+			all.push(...page.results);
+			if (!page.nextCursor || page.results.length === 0) return all;
+			cursor = page.nextCursor;
+		}
+	}
+
+	/** One execution with its data, which n8n sends as a `flatted` string (parse it with the runtime's flatted). */
+	async getExecution(id) {
+		return await this.request('GET', `/executions/${encodeURIComponent(id)}`);
+	}
+
 	/** Publishes the workflow's current version, as the editor's Publish button does. */
 	async publishWorkflow(id, versionId) {
 		return await this.request('POST', `/workflows/${encodeURIComponent(id)}/activate`, { versionId });
