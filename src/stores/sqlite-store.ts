@@ -67,6 +67,23 @@ function batchContact(row: ContactRow | undefined): BatchContact {
 		: { score: 0, lastActivityAt: null, firstSeenAt: Infinity, updatedAt: 0, changed: false };
 }
 
+/**
+ * The change-log cause of events without an id, as JSON text, made once per batch for each list of
+ * matched rules: the evaluator shares one frozen list per outcome, so a batch has only a handful
+ * of distinct texts, and building one per change was a measurable share of a large batch.
+ */
+class CauseTexts {
+	private readonly texts = new Map<readonly string[], { eventType: string; text: string }>();
+
+	of(event: ScoredEvent): string {
+		const cached = this.texts.get(event.matchedRuleIds);
+		if (cached !== undefined && cached.eventType === event.eventType) return cached.text;
+		const text = JSON.stringify(eventCause(event));
+		if (Object.isFrozen(event.matchedRuleIds)) this.texts.set(event.matchedRuleIds, { eventType: event.eventType, text });
+		return text;
+	}
+}
+
 interface ProfileState {
 	key: number;
 	status: string;
@@ -201,9 +218,10 @@ export class SqliteStore implements ScoreStore {
 				// Inside the transaction nobody else writes, so each contact is read once and written
 				// once per batch however many of its events the batch holds.
 				const contacts = new Map<string, BatchContact>();
+				const causeTexts = new CauseTexts();
 				const results: EventResult[] = new Array(events.length);
 				for (let index = 0; index < events.length; index++) {
-					const result = this.applyEvent(profileId, profileKey, events[index], contacts);
+					const result = this.applyEvent(profileId, profileKey, events[index], contacts, causeTexts);
 					if (result.changeSeq !== undefined) logged = true;
 					results[index] = result;
 				}
@@ -377,6 +395,7 @@ export class SqliteStore implements ScoreStore {
 		profileKey: number,
 		event: ScoredEvent,
 		contacts: Map<string, BatchContact>,
+		causeTexts: CauseTexts,
 	): EventResult {
 		const { contactId, eventId } = event;
 		let contact = contacts.get(contactId);
@@ -408,7 +427,7 @@ export class SqliteStore implements ScoreStore {
 		};
 		if (eventId !== undefined) result.eventId = eventId;
 		if (score !== previousScore) {
-			const cause = JSON.stringify(eventCause(event));
+			const cause = eventId === undefined ? causeTexts.of(event) : JSON.stringify(eventCause(event));
 			const seq = this.nextChangeSeq();
 			this.statements.insertChange.run(profileKey, seq, contactId, previousScore, score, delta, cause, at);
 			result.changeSeq = seq;
