@@ -11,6 +11,7 @@ import type { EngagementEngine } from '../../src/engine';
 import { mapItems } from '../shared/errors';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { storeProperties } from '../shared/store';
+import { isoTime } from '../shared/change-output';
 import { engineFor } from '../shared/engine';
 import { nodeStoreSettings, usingStore } from '../shared/node-store';
 import { REDIS_CREDENTIAL_TEST, testRedisCredential } from '../shared/redis';
@@ -147,7 +148,7 @@ async function modifyScores(context: IExecuteFunctions, engine: EngagementEngine
 			score: result.score,
 			delta: result.delta,
 			reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null,
-			at: new Date(result.change?.at ?? Date.now()).toISOString(),
+			at: isoTime(result.change?.at ?? Date.now()),
 		};
 	});
 }

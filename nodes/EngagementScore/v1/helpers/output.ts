@@ -1,16 +1,8 @@
-import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import { tierOf } from '../../../../src/tier';
-import type { ChangeCause, ContactScore, Rule, ScoreChange, ScoreProfile } from '../../../../src/types';
-
-/** Epoch milliseconds as the ISO 8601 text users see in n8n (UTC). */
-export function isoTime(epochMillis: number): string;
-export function isoTime(epochMillis: number | null | undefined): string | null;
-export function isoTime(epochMillis: number | null | undefined): string | null {
-	if (epochMillis === null || epochMillis === undefined) return null;
-	return DateTime.fromMillis(epochMillis, { zone: 'utc' }).toISO();
-}
+import type { ContactScore, Rule, ScoreChange, ScoreProfile } from '../../../../src/types';
+import { causeJson, isoTime } from '../../../shared/change-output';
 
 export function ruleJson(rule: Rule): IDataObject {
 	const json: IDataObject = {
@@ -47,25 +39,6 @@ export function contactJson(contact: ContactScore): IDataObject {
 		lastActivityAt: isoTime(contact.lastActivityAt),
 		updatedAt: isoTime(contact.updatedAt),
 	};
-}
-
-export function causeJson(cause: ChangeCause): IDataObject {
-	switch (cause.kind) {
-		case 'event': {
-			const json: IDataObject = { kind: cause.kind, eventType: cause.eventType, ruleIds: [...cause.ruleIds] };
-			if (cause.eventId !== undefined) json.eventId = cause.eventId;
-			return json;
-		}
-		case 'modify': {
-			const json: IDataObject = { kind: cause.kind, operation: cause.operation, points: cause.points };
-			if (cause.reason !== undefined) json.reason = cause.reason;
-			return json;
-		}
-		case 'decay':
-			return { kind: cause.kind, mode: cause.mode };
-		case 'reset':
-			return cause.reason === undefined ? { kind: cause.kind } : { kind: cause.kind, reason: cause.reason };
-	}
 }
 
 export function changeJson(change: ScoreChange): IDataObject {

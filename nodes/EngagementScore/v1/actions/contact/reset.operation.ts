@@ -4,7 +4,7 @@ import type { EngagementEngine } from '../../../../../src/engine';
 import { toContactId } from '../../../../../src/event';
 import { mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
-import { isoTime } from '../../helpers/output';
+import { isoTime } from '../../../../shared/change-output';
 
 const show = { resource: ['contact'], operation: ['reset'] };
 

@@ -6,7 +6,7 @@ import { toScoreEvent } from '../../../../../src/event';
 import type { EventResult, Rule, ScoreEvent } from '../../../../../src/types';
 import { handleItemFailure, withParameterNames } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom, profileLocatorProperty } from '../../../../shared/profile';
-import { isoTime } from '../../helpers/output';
+import { isoTime } from '../../../../shared/change-output';
 import { CUSTOM_EVENT_TYPE, eventTypeOptions } from '../common.descriptions';
 
 const show = { resource: ['event'], operation: ['score'] };

@@ -1,0 +1,32 @@
+import { DateTime } from 'luxon';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ChangeCause } from '../../src/types';
+
+/** Epoch milliseconds as the ISO 8601 text users see in n8n (UTC). */
+export function isoTime(epochMillis: number): string;
+export function isoTime(epochMillis: number | null | undefined): string | null;
+export function isoTime(epochMillis: number | null | undefined): string | null {
+	if (epochMillis === null || epochMillis === undefined) return null;
+	return DateTime.fromMillis(epochMillis, { zone: 'utc' }).toISO();
+}
+
+/** Why a score changed, as every node outputs it. */
+export function causeJson(cause: ChangeCause): IDataObject {
+	switch (cause.kind) {
+		case 'event': {
+			const json: IDataObject = { kind: cause.kind, eventType: cause.eventType, ruleIds: [...cause.ruleIds] };
+			if (cause.eventId !== undefined) json.eventId = cause.eventId;
+			return json;
+		}
+		case 'modify': {
+			const json: IDataObject = { kind: cause.kind, operation: cause.operation, points: cause.points };
+			if (cause.reason !== undefined) json.reason = cause.reason;
+			return json;
+		}
+		case 'decay':
+			return { kind: cause.kind, mode: cause.mode };
+		case 'reset':
+			return cause.reason === undefined ? { kind: cause.kind } : { kind: cause.kind, reason: cause.reason };
+	}
+}
