@@ -117,7 +117,7 @@ test('fires once when a score written by another process crosses into ">= 50", a
 	const trigger = await activate();
 	await setScore('c1', 40);
 	await setScore('c1', 55);
-	await trigger.waitForItems(1, 3000);
+	await trigger.waitForItems(1, 10_000);
 	await setScore('c1', 70);
 	await setScore('c1', 50);
 	await settle();
@@ -125,7 +125,7 @@ test('fires once when a score written by another process crosses into ">= 50", a
 
 	await setScore('c1', 49);
 	await setScore('c1', 80);
-	await trigger.waitForItems(2, 3000);
+	await trigger.waitForItems(2, 10_000);
 	await settle();
 	expect(trigger.items().map((item) => [item.contactId, item.previousScore, item.score])).toEqual([
 		['c1', 40, 55],
@@ -137,7 +137,7 @@ test('fires once when a score written by another process crosses into ">= 50", a
 test('crossings written while the trigger is stopped fire after it restarts, and nothing fired before fires again', async () => {
 	const first = await activate();
 	await setScore('a', 60);
-	await first.waitForItems(1, 3000);
+	await first.waitForItems(1, 10_000);
 	await deactivate(first);
 
 	await setScore('b', 70);
@@ -145,9 +145,9 @@ test('crossings written while the trigger is stopped fire after it restarts, and
 	await setScore('a', 90);
 
 	const second = await activate();
-	await second.waitForItems(2, 3000);
+	await second.waitForItems(2, 10_000);
 	await setScore('c', 55);
-	await second.waitForItems(3, 3000);
+	await second.waitForItems(3, 10_000);
 	await settle();
 	expect(second.items().map((item) => [item.contactId, item.score])).toEqual([
 		['b', 70],
@@ -161,8 +161,8 @@ test('two workflows watching one profile each fire once per crossing', async () 
 	const one = await activate('wf-one');
 	const two = await activate('wf-two');
 	await setScore('x', 51);
-	await one.waitForItems(1, 3000);
-	await two.waitForItems(1, 3000);
+	await one.waitForItems(1, 10_000);
+	await two.waitForItems(1, 10_000);
 	await settle();
 	expect([one.items().length, two.items().length]).toEqual([1, 1]);
 });
@@ -177,7 +177,7 @@ test('a crossing made by the Modify node in this process fires once too', async 
 		reason: 'Demo booked',
 	});
 	expect(run.error).toBeUndefined();
-	const [fired] = await trigger.waitForItems(1, 3000);
+	const [fired] = await trigger.waitForItems(1, 10_000);
 	await settle();
 	expect(trigger.items()).toHaveLength(1);
 	expect(fired).toMatchObject({ contactId: 'm1', previousScore: 0, score: 75, cause: { kind: 'modify', operation: 'add', points: 75, reason: 'Demo booked' } });
@@ -216,7 +216,7 @@ test('Redis restarting under an active trigger: it reconnects by itself and fire
 		const trigger = await activateTrigger(spec('wf-restart', own));
 		activeTriggers.push(trigger);
 		await writer.adjustScore('lead', { contactId: 'before', operation: 'set', points: 60, at: Date.now() });
-		await trigger.waitForItems(1, 3000);
+		await trigger.waitForItems(1, 10_000);
 
 		await restartable.stop();
 		// Long enough for the connections' reconnect backoff to grow past a second.
