@@ -10,8 +10,10 @@ import type {
 import { EngagementScoreError, StoreUnavailableError } from '../../src/errors';
 import type { RedisArgument, RedisCommandClient, RedisCommandPipeline } from '../../src/stores/redis-client';
 import { RedisChangeWaker } from '../../src/stores/redis-change-waker';
+import { RedisGroupFeed, type RedisGroupFeedOptions } from '../../src/stores/redis-group-feed';
 import { DEFAULT_KEY_PREFIX } from '../../src/stores/redis-keys';
 import { DEFAULT_EVENT_ID_RETENTION_DAYS, RedisStore } from '../../src/stores/redis-store';
+import type { ScoreChange } from '../../src/types';
 
 export const REDIS_CREDENTIAL_TYPE = 'engagementScoreRedisApi';
 /** Register `testRedisCredential` under `methods.credentialTest` with this name. */
@@ -111,6 +113,50 @@ export function startRedisChangeWaker(
 		const stopped = waker.stop();
 		if (client.status !== 'end') client.disconnect();
 		await stopped;
+	};
+}
+
+/**
+ * For the trigger: the profile's change log read through the consumer group `group`, over a
+ * connection of its own (its blocking read holds it). While Redis is away the connection
+ * reconnects with backoff, every failed read is told to `onError`, and reading resumes from the
+ * group as soon as the connection is back. start() connects; stop() also ends a blocking read.
+ */
+export function openRedisGroupFeed(
+	settings: RedisConnectionSettings,
+	store: RedisStore,
+	profileId: string,
+	group: string,
+	onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+	options: RedisGroupFeedOptions = {},
+): { start(): Promise<void>; stop(): Promise<void> } {
+	const client = new Redis(clientOptions(settings));
+	let lastError: Error | undefined;
+	client.on('error', (error: Error) => {
+		lastError = error;
+	});
+	const feed = new RedisGroupFeed(client, store, profileId, group, onChanges, {
+		...options,
+		onError: (error) => options.onError?.(describeFailure(error, settings, lastError)),
+	});
+	client.on('ready', () => {
+		lastError = undefined;
+		feed.retryNow();
+	});
+	return {
+		async start() {
+			try {
+				if (client.status === 'wait' || client.status === 'end') await client.connect();
+				await feed.start();
+			} catch (error) {
+				if (client.status !== 'end') client.disconnect();
+				throw describeFailure(error, settings, lastError);
+			}
+		},
+		async stop() {
+			await feed.stop();
+			if (client.status !== 'end') client.disconnect();
+		},
 	};
 }
 
