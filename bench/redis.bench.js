@@ -6,8 +6,9 @@
  * 1. Score Event through the Redis store in batches, versus one Redis command per event (what a
  *    user gets by chaining n8n's Redis node per item: one awaited ZINCRBY per item). Same events,
  *    same run. The baseline does strictly less work (no dedupe, no change log, no history).
- * 2. Trigger latency via the Stream: a change written on one connection, seen by a ChangeFeed on
- *    another connection woken by RedisChangeWaker (the cross-process path of queue mode).
+ * 2. Trigger latency via the Stream: a change written on one connection, handed over by the
+ *    trigger's RedisGroupFeed reading its consumer group on another connection (the cross-process
+ *    path of queue mode).
  * 3. Top-100 among 1M contacts.
  */
 const { spawn } = require('node:child_process');
@@ -106,21 +107,16 @@ async function scoringThroughput(connect, report) {
 
 async function triggerLatency(connect, report) {
 	const { RedisStore } = require(path.join(DIST, 'src', 'stores', 'redis-store.js'));
-	const { RedisChangeWaker } = require(path.join(DIST, 'src', 'stores', 'redis-change-waker.js'));
-	const { ChangeFeed } = require(path.join(DIST, 'src', 'change-feed.js'));
+	const { RedisGroupFeed } = require(path.join(DIST, 'src', 'stores', 'redis-group-feed.js'));
 	const SAMPLES = 300;
-	// Different `location`s: the writer's in-process notification cannot reach the reader, as between processes.
 	const writer = new RedisStore(connect(), { keyPrefix: 'bench-latency:', location: 'worker' });
-	const reader = new RedisStore(connect(), { keyPrefix: 'bench-latency:', location: 'main' });
 	await writer.insertProfile(profile('bench'));
 	const seenAt = new Map();
-	const feed = new ChangeFeed(reader, 'bench', 'latency-trigger', (changes) => {
+	const feed = new RedisGroupFeed(connect(), writer, 'bench', 'latency-trigger', (changes) => {
 		const now = process.hrtime.bigint();
 		for (const change of changes) seenAt.set(change.seq, now);
-	}, { pollIntervalMs: 60_000 });
+	}, { blockMs: 1000 });
 	await feed.start();
-	const waker = new RedisChangeWaker(connect(), reader, 'bench', { blockMs: 1000 });
-	waker.start();
 	await sleep(50);
 
 	const latencies = [];
@@ -133,7 +129,6 @@ async function triggerLatency(connect, report) {
 		latencies.push(Number(seenAt.get(result.changeSeq) - started) / 1e6);
 		await sleep(2);
 	}
-	await waker.stop();
 	await feed.stop();
 	latencies.sort((a, b) => a - b);
 	report(`Redis trigger latency via the Stream, write to feed on another connection, p50 of ${SAMPLES}`, latencies[Math.floor(SAMPLES * 0.5)], 'ms');

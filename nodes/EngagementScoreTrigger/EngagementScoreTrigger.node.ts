@@ -7,21 +7,23 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { ChangeFeed } from '../../src/change-feed';
 import { EngagementScoreError, InvalidInputError, ProfileNotFoundError } from '../../src/errors';
 import { firing, type FiringMode, type ScoreConditionSet } from '../../src/score-condition';
 import type { ScoreStore } from '../../src/store';
+import type { RedisStore } from '../../src/stores/redis-store';
 import type { ScoreChange } from '../../src/types';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import {
+	openRedisGroupFeed,
 	openRedisStore,
 	REDIS_CREDENTIAL_TEST,
-	startRedisChangeWaker,
 	testRedisCredential,
+	type RedisConnectionSettings,
 } from '../shared/redis';
 import { openStore, storeProperties, type StoreSettings } from '../shared/store';
 import { conditionProperties, conditionSetFrom } from './condition-input';
+import { cursorFeeds, type ConsumerFeed, type OpenConsumerFeed } from './consumer-feed';
 import { firingItem } from './firing-output';
 
 const DEFAULT_POLL_INTERVAL_SECONDS = 1;
@@ -92,7 +94,7 @@ export class EngagementScoreTrigger implements INodeType {
 						typeOptions: { minValue: 0.1 },
 						default: DEFAULT_POLL_INTERVAL_SECONDS,
 						description:
-							'How often to look for score changes made outside this n8n process. Changes made in this process wake the trigger at once.',
+							'SQLite store: how often to look for score changes made outside this n8n process (changes made in this process wake the trigger at once). The Redis store delivers every change at once through its Stream and does not poll.',
 					},
 				],
 			},
@@ -114,17 +116,9 @@ export class EngagementScoreTrigger implements INodeType {
 		const redis = settings.redis;
 		const redisStore = redis ? openRedisStore(redis) : undefined;
 		const store = redisStore ?? openStore(settings);
-		// Changes written by other processes (queue-mode workers, other instances) wake the feed at
-		// once through the profile's Redis Stream; SQLite has no such signal, so it relies on polling.
-		let stopWaker: (() => Promise<void>) | undefined;
-		const startWaker: StartWaker | undefined =
-			redis && redisStore
-				? (profileId, onError) => (stopWaker = startRedisChangeWaker(redis, redisStore, profileId, onError))
-				: undefined;
 		try {
-			return await watch(this, store, startWaker);
+			return await watch(this, store, redis && redisStore ? { settings: redis, store: redisStore } : undefined);
 		} catch (error) {
-			await stopWaker?.();
 			await store.close();
 			throw activationError(this, error);
 		}
@@ -137,83 +131,66 @@ async function triggerStoreSettings(context: ITriggerFunctions): Promise<StoreSe
 	return await nodeStoreSettings(context, kind, context.getNodeParameter('databasePath', ''));
 }
 
-/** Starts waking the profile's feeds for changes made elsewhere; returns the stop function. */
-type StartWaker = (profileId: string, onError: (error: unknown) => void) => () => Promise<void>;
+interface RedisTarget {
+	readonly settings: RedisConnectionSettings;
+	readonly store: RedisStore;
+}
 
 async function watch(
 	context: ITriggerFunctions,
 	store: ScoreStore,
-	startWaker: StartWaker | undefined,
+	redis: RedisTarget | undefined,
 ): Promise<ITriggerResponse> {
 	const profileId = await existingProfileId(context, store);
 	const conditionSet = conditionSetOf(context);
 	const mode = context.getNodeParameter('mode', 'enter') as FiringMode;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const pollIntervalMs = pollIntervalOf(options.pollIntervalSeconds);
-	// A failed read is retried at the next wake-up from the same cursor; say so in n8n's log.
+	// A failed read is retried from the same position (cursor or consumer group); say so in n8n's log.
 	const onError = (error: unknown) =>
 		context.logger.warn(`Engagement Score Trigger could not read score changes, retrying: ${String(error)}`);
 	const firingItems = (changes: readonly ScoreChange[]) =>
 		changes.filter((change) => firing(change, conditionSet, mode)).map(firingItem);
+	// Redis: each consumer reads the profile's Stream through a consumer group of its own, which
+	// also brings changes written by other processes at once. SQLite: a durable cursor, polled.
+	const openFeed: OpenConsumerFeed = redis
+		? (consumerId, startAt, onChanges) =>
+				openRedisGroupFeed(redis.settings, redis.store, profileId, consumerId, onChanges, { startAt, onError })
+		: cursorFeeds(store, profileId, { pollIntervalMs, onError });
 
-	// One durable cursor per trigger node of a workflow: several workflows watching one profile
-	// each see every change, and a re-activation resumes where the last one stopped.
+	// One consumer per trigger node of a workflow: several workflows watching one profile each
+	// see every change, and a re-activation resumes where the last one stopped.
 	const consumerId = `trigger:${context.getWorkflow().id ?? 'unsaved'}:${context.getNode().id}`;
 
 	if (context.getMode() !== 'manual') {
-		const feed = new ChangeFeed(
-			store,
-			profileId,
-			consumerId,
-			(changes) => {
-				// One execution per firing, as a contact entering a workflow is one run of it.
-				// context.emit is read at call time: n8n replaces it after trigger() returns.
-				for (const item of firingItems(changes)) context.emit([context.helpers.returnJsonArray([item])]);
-			},
-			{ pollIntervalMs, onError },
-		);
-		// The waker first: a change written while the feed reads its backlog then still wakes it.
-		const stopWaker = startWaker?.(profileId, onError);
+		const feed = openFeed(consumerId, 'resume', (changes) => {
+			// One execution per firing, as a contact entering a workflow is one run of it.
+			// context.emit is read at call time: n8n replaces it after trigger() returns.
+			for (const item of firingItems(changes)) context.emit([context.helpers.returnJsonArray([item])]);
+		});
 		await feed.start();
-		return { closeFunction: closing(feed, store, stopWaker) };
+		return { closeFunction: closing(feed, store) };
 	}
 
-	// Listening in the editor: a cursor of its own, moved to "now" each time, so a test run waits
-	// for the next firing change and neither replays old ones nor moves the production cursor.
-	const manualConsumerId = `${consumerId}:manual`;
+	// Listening in the editor: a consumer of its own, moved to "now" each time, so a test run waits
+	// for the next firing change and neither replays old ones nor moves the production position.
 	let emitted = false;
-	const feed = new ChangeFeed(
-		store,
-		profileId,
-		manualConsumerId,
-		(changes) => {
-			const [first] = firingItems(changes);
-			if (emitted || first === undefined) return;
-			emitted = true;
-			context.emit([context.helpers.returnJsonArray([first])]);
-		},
-		{ pollIntervalMs, onError },
-	);
-	let stopWaker: (() => Promise<void>) | undefined;
-	const manualTriggerFunction = async () => {
-		await store.saveCursor(manualConsumerId, await store.latestChangeSeq(profileId));
-		stopWaker ??= startWaker?.(profileId, onError);
-		await feed.start();
-	};
-	return { closeFunction: closing(feed, store, () => stopWaker?.()), manualTriggerFunction };
+	const feed = openFeed(`${consumerId}:manual`, 'now', (changes) => {
+		const [first] = firingItems(changes);
+		if (emitted || first === undefined) return;
+		emitted = true;
+		context.emit([context.helpers.returnJsonArray([first])]);
+	});
+	const manualTriggerFunction = async () => await feed.start();
+	return { closeFunction: closing(feed, store), manualTriggerFunction };
 }
 
-function closing(
-	feed: ChangeFeed,
-	store: ScoreStore,
-	stopWaker?: () => Promise<void> | undefined,
-): () => Promise<void> {
+function closing(feed: ConsumerFeed, store: ScoreStore): () => Promise<void> {
 	let closed = false;
 	return async () => {
 		if (closed) return;
 		closed = true;
 		await feed.stop();
-		await stopWaker?.();
 		await store.close();
 	};
 }

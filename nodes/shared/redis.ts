@@ -9,7 +9,6 @@ import type {
 
 import { EngagementScoreError, StoreUnavailableError } from '../../src/errors';
 import type { RedisArgument, RedisCommandClient, RedisCommandPipeline } from '../../src/stores/redis-client';
-import { RedisChangeWaker } from '../../src/stores/redis-change-waker';
 import { RedisGroupFeed, type RedisGroupFeedOptions } from '../../src/stores/redis-group-feed';
 import { DEFAULT_KEY_PREFIX } from '../../src/stores/redis-keys';
 import { DEFAULT_EVENT_ID_RETENTION_DAYS, RedisStore } from '../../src/stores/redis-store';
@@ -85,35 +84,6 @@ export function openRedisStore(settings: RedisConnectionSettings): RedisStore {
 		location: connection.location,
 		onClose: async () => connection.release(),
 	});
-}
-
-/**
- * For the trigger: wakes its change feed as soon as any process writes a change of the profile,
- * over a connection of its own (a blocking read holds it). While Redis is away the connection
- * reconnects with backoff and the feed resumes from its durable cursor. Returns the stop function.
- */
-export function startRedisChangeWaker(
-	settings: RedisConnectionSettings,
-	store: RedisStore,
-	profileId: string,
-	onError?: (error: unknown) => void,
-): () => Promise<void> {
-	const client = new Redis({
-		...clientOptions(settings),
-		lazyConnect: false,
-		// Only reads go over this connection, so waiting for Redis and resending are both safe.
-		enableOfflineQueue: true,
-		maxRetriesPerRequest: null,
-		autoResendUnfulfilledCommands: true,
-	});
-	client.on('error', () => undefined);
-	const waker = new RedisChangeWaker(client, store, profileId, { onError });
-	waker.start();
-	return async () => {
-		const stopped = waker.stop();
-		if (client.status !== 'end') client.disconnect();
-		await stopped;
-	};
 }
 
 /**

@@ -25,8 +25,10 @@ return 1
 `;
 
 /**
- * Removes everything of the profile except its seq counter: a profile created again under the
- * same id continues numbering, so a trigger's saved cursor never skips the new profile's changes.
+ * Removes everything of the profile except its seq counter (the change-log Stream goes with the
+ * triggers' consumer groups): a profile created again under the same id continues numbering, so a
+ * trigger's position (its group, recreated where it was, or a saved cursor) never skips the new
+ * profile's changes.
  */
 export const DELETE_PROFILE_LUA = `
 local existed = redis.call('EXISTS', K_PROFILE)

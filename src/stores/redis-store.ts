@@ -343,7 +343,7 @@ export class RedisStore implements ScoreStore {
 		});
 	}
 
-	/** The profile's change-log Stream, for a blocking reader (see RedisChangeWaker). */
+	/** The profile's change-log Stream, which triggers read through consumer groups (see RedisGroupFeed). */
 	changeLogKey(profileId: string): string {
 		return profileKeys(this.prefix, profileId).log;
 	}

@@ -5,6 +5,7 @@
  * process's memory. The poll interval is set far beyond the test's timeouts, so a firing that
  * arrives at all arrived through the profile's Redis Stream.
  */
+import { Redis } from 'ioredis';
 import type { IDataObject } from 'n8n-workflow';
 
 import { closeRedisConnections, openRedisStore, redisConnectionSettings } from '../../nodes/shared/redis';
@@ -200,6 +201,22 @@ test('"Listen for test event" completes with the next crossing written by anothe
 		}),
 	]).finally(() => clearTimeout(timer));
 	expect(triggerOutput(run).map((item) => [item.contactId, item.score])).toEqual([['new', 60]]);
+});
+
+test('each trigger node reads through a consumer group of its own, which stays in Redis with nothing pending after deactivation', async () => {
+	const trigger = await activate('wf-groups');
+	await setScore('g1', 60);
+	await trigger.waitForItems(1, 10_000);
+	await deactivate(trigger);
+
+	const redis = new Redis({ host: server.host, port: server.port, password: PASSWORD });
+	try {
+		const groups = (await redis.call('XINFO', 'GROUPS', worker.changeLogKey('lead'))) as unknown[][];
+		const summary = groups.map((fields) => [fields[fields.indexOf('name') + 1], fields[fields.indexOf('pending') + 1]]);
+		expect(summary).toEqual([['trigger:wf-groups:trigger-1', 0]]);
+	} finally {
+		redis.disconnect();
+	}
 });
 
 test('activation with a wrong password fails with a clear error and fires nothing', async () => {
