@@ -47,7 +47,16 @@ const os = require('node:os');
 const path = require('node:path');
 
 if (!process.env.N8N_USER_FOLDER) {
-	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-harness-'));
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-harness-'));
+	process.env.N8N_USER_FOLDER = userFolder;
+	// Without this every test run left one folder per test file in /tmp. Under jest this module is
+	// loaded once per test file, and a listener on jest's sandboxed `process` never hears 'exit'.
+	const removeUserFolder = () => fs.rmSync(userFolder, { recursive: true, force: true });
+	try {
+		afterAll(removeUserFolder);
+	} catch {
+		process.once('exit', removeUserFolder);
+	}
 }
 process.env.N8N_ENCRYPTION_KEY ??= 'engagement-score-test-harness';
 // n8n logs every node error with its stack; tests assert on the errors instead.
