@@ -5,6 +5,8 @@
  */
 const { randomUUID } = require('node:crypto');
 
+const ALL_EXECUTION_STATUSES = ['success', 'error', 'crashed', 'canceled', 'running', 'new', 'waiting'];
+
 class N8nRestClient {
 	constructor(baseUrl) {
 		this.baseUrl = baseUrl;
@@ -76,20 +78,55 @@ class N8nRestClient {
 	}
 
 	/**
-	 * Summaries ({ id, status, mode, startedAt, stoppedAt, ... }) of every execution of a workflow
-	 * whose status is one of `statuses`, paging through the executions list as the editor does.
+	 * How many executions of a workflow have one of `statuses`: the executions list's own count
+	 * (exact on this scale; n8n estimates only past 100,000 rows on PostgreSQL).
 	 */
-	async listExecutions(workflowId, statuses = ['success', 'error', 'crashed', 'canceled', 'running', 'new', 'waiting']) {
-		const all = [];
-		let cursor;
-		for (;;) {
-			const query = new URLSearchParams({ limit: '100', filter: JSON.stringify({ workflowId, status: statuses }) });
-			if (cursor) query.set('cursor', cursor);
-			const page = await this.request('GET', `/executions?${query}`);
-			all.push(...page.results);
-			if (!page.nextCursor || page.results.length === 0) return all;
-			cursor = page.nextCursor;
+	async countExecutions(workflowId, statuses = ALL_EXECUTION_STATUSES) {
+		const query = new URLSearchParams({ limit: '1', filter: JSON.stringify({ workflowId, status: statuses }) });
+		const page = await this.request('GET', `/executions?${query}`);
+		if (page.estimated || typeof page.count !== 'number' || page.count < 0) {
+			throw new Error(`n8n gave no exact execution count: ${JSON.stringify({ count: page.count, estimated: page.estimated })}`);
 		}
+		return page.count;
+	}
+
+	/**
+	 * Summaries ({ id, status, mode, startedAt, stoppedAt, ... }) of every execution of a workflow
+	 * whose status is one of `statuses`, each once.
+	 *
+	 * Not through the list's own `nextCursor`: n8n 2.41 sorts a page by start time but continues
+	 * after the cursor by id (`id < last id of the page`), and in queue mode workers start
+	 * executions out of id order, so following it skips some executions and repeats others. Pages
+	 * are taken by start time instead (`startedBefore` the oldest start seen, inclusive), repeats
+	 * dropped by id, and the result is checked against the list's exact count.
+	 */
+	async listExecutions(workflowId, statuses = ALL_EXECUTION_STATUSES) {
+		const byId = new Map();
+		const count = await this.countExecutions(workflowId, statuses);
+		let startedBefore;
+		for (;;) {
+			const filter = { workflowId, status: statuses, ...(startedBefore ? { startedBefore } : {}) };
+			const query = new URLSearchParams({ limit: '100', filter: JSON.stringify(filter) });
+			const page = await this.request('GET', `/executions?${query}`);
+			let added = 0;
+			for (const summary of page.results) {
+				if (byId.has(summary.id)) continue;
+				byId.set(summary.id, summary);
+				added++;
+			}
+			if (page.results.length < 100) break;
+			if (added === 0) throw new Error(`More than 100 executions of workflow ${workflowId} started at ${startedBefore}: cannot page past them`);
+			const oldest = page.results[page.results.length - 1];
+			startedBefore = oldest.startedAt ?? oldest.createdAt;
+		}
+		const all = [...byId.values()];
+		if (all.length !== count) {
+			throw new Error(
+				`Listed ${all.length} executions of workflow ${workflowId} but n8n counts ${count} ` +
+					'(executions that have not started yet are not paged by start time: list them once all have run)',
+			);
+		}
+		return all;
 	}
 
 	/** One execution with its data, which n8n sends as a `flatted` string (parse it with the runtime's flatted). */
