@@ -246,7 +246,7 @@ class SharedConnection implements RedisCommandClient {
 		try {
 			return await this.client.call(command, ...args);
 		} catch (error) {
-			throw describeFailure(error, this.settings, this.lastError);
+			throw await this.failure(error);
 		}
 	}
 
@@ -265,8 +265,14 @@ class SharedConnection implements RedisCommandClient {
 		try {
 			return (await batch.exec()) as Array<[Error | null, unknown]> | null;
 		} catch (error) {
-			throw describeFailure(error, this.settings, this.lastError);
+			throw await this.failure(error);
 		}
+	}
+
+	/** The error to show for a failed command; a refusal for want of memory names Redis's figures. */
+	private async failure(error: unknown): Promise<Error> {
+		const memory = isOutOfMemory(error) ? await memoryFigures(this.client) : undefined;
+		return describeFailure(error, this.settings, this.lastError, memory);
 	}
 
 	/** Connects on first use; while Redis is away, fails at once with the reason it is away. */
@@ -322,12 +328,42 @@ function isAuthFailure(message: string): boolean {
 	return /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message);
 }
 
-/** Turns a connection or authentication failure into an error that says what to check. */
-function describeFailure(error: unknown, settings: RedisConnectionSettings, lastError: Error | undefined): Error {
+/** A command, script or MULTI/EXEC refused because Redis is over maxmemory (ioredis puts a queued command's refusal in `previousErrors`). */
+function isOutOfMemory(error: unknown): boolean {
+	const refusals = [error, ...((error as { previousErrors?: unknown[] } | undefined)?.previousErrors ?? [])];
+	return refusals.some((refusal) => /^OOM /.test(messageOf(refusal)));
+}
+
+/** "maxmemory 3.00M, used 3.06M" from INFO, or undefined if INFO cannot be read. */
+async function memoryFigures(client: Redis): Promise<string | undefined> {
+	const info = await client.call('INFO', 'memory').catch(() => undefined);
+	if (typeof info !== 'string') return undefined;
+	const field = (name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
+	const [limit, used] = [field('maxmemory_human'), field('used_memory_human')];
+	return limit && used ? `maxmemory ${limit}, used ${used}` : undefined;
+}
+
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** Turns a connection, authentication or out-of-memory failure into an error that says what to check. */
+function describeFailure(
+	error: unknown,
+	settings: RedisConnectionSettings,
+	lastError: Error | undefined,
+	memory?: string,
+): Error {
 	if (error instanceof EngagementScoreError) return error;
-	const message = error instanceof Error ? error.message : String(error);
-	const cause = lastError && lastError.message !== message ? `${message}; ${lastError.message}` : message;
+	const message = messageOf(error);
 	const where = `Redis at ${settings.host}:${settings.port}`;
+	if (isOutOfMemory(error)) {
+		return new StoreUnavailableError(
+			`${where} is out of memory (${memory ?? 'used memory is over maxmemory'}): nothing was written. Free memory or raise maxmemory.`,
+			'store',
+		);
+	}
+	const cause = lastError && lastError.message !== message ? `${message}; ${lastError.message}` : message;
 	if (isAuthFailure(cause)) {
 		return new StoreUnavailableError(
 			`${where} refused the credential's user or password (${cause}). Nothing was written.`,

@@ -1,0 +1,197 @@
+/**
+ * The nodes on a Redis at its memory limit (maxmemory with noeviction, the policy the README asks
+ * for): the item fails saying Redis is out of memory, nothing of the batch is written (scores,
+ * change log, seen event ids, seq), and once memory is freed the same work applies once.
+ * Real redis-server; the test fills it with a key of its own.
+ */
+import { Redis } from 'ioredis';
+import type { IDataObject } from 'n8n-workflow';
+
+import { closeRedisConnections } from '../../nodes/shared/redis';
+import { profileKeys } from '../../src/stores/redis-keys';
+import { RedisTestServer } from '../helpers/redis-server';
+import type { HarnessCredential } from '../harness/run-workflow';
+import {
+	createRedisProfile,
+	MODIFY_TYPE,
+	profileLocator,
+	redisCredential,
+	runEngagementScoreOnRedis,
+	runRedisNode,
+	scoreOnRedis,
+} from '../harness/redis-nodes';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MAXMEMORY = '64mb';
+const FILLER = 'test-owned:filler';
+let server: RedisTestServer;
+let admin: Redis;
+let credential: HarnessCredential;
+let prefix: string;
+let prefixCounter = 0;
+
+beforeAll(async () => {
+	server = await RedisTestServer.start({ extraArgs: ['--maxmemory', MAXMEMORY, '--maxmemory-policy', 'noeviction'] });
+	admin = new Redis({ host: server.host, port: server.port });
+});
+afterAll(async () => {
+	await closeRedisConnections();
+	admin.disconnect();
+	await server.destroy();
+});
+beforeEach(() => {
+	prefix = `memory-${++prefixCounter}:`;
+	credential = redisCredential(server, { keyPrefix: prefix });
+});
+afterEach(async () => {
+	await freeMemory();
+	await admin.config('SET', 'maxmemory', MAXMEMORY);
+});
+
+/**
+ * Makes Redis full: 2 MB in a key the test owns, then maxmemory half a megabyte below what Redis
+ * uses, so that any write is refused until the filler is deleted (which brings it 1.5 MB under).
+ */
+async function fillRedis(): Promise<void> {
+	const chunk = 'x'.repeat(32 * 1024);
+	const pipeline = admin.pipeline();
+	for (let index = 0; index < 64; index++) pipeline.hset(FILLER, `part-${index}`, chunk);
+	await pipeline.exec();
+	await admin.config('SET', 'maxmemory', String((await usedMemory()) - 512 * 1024));
+	await expect(admin.set('test-owned:probe', '1')).rejects.toThrow(/^OOM /);
+}
+
+async function freeMemory(): Promise<void> {
+	await admin.del(FILLER);
+}
+
+async function usedMemory(): Promise<number> {
+	return Number(/^used_memory:(\d+)/m.exec(await admin.info('memory'))?.[1]);
+}
+
+/** Everything the store keeps for the profile's contacts, read straight from Redis. */
+async function storedState(profileId: string) {
+	const keys = profileKeys(prefix, profileId);
+	return {
+		scores: await admin.zrange(keys.scores, 0, -1, 'WITHSCORES'),
+		contacts: await admin.hgetall(keys.contacts),
+		idle: await admin.zrange(keys.idle, 0, -1, 'WITHSCORES'),
+		changeLogLength: await admin.xlen(keys.log),
+		history: await admin.zrange(keys.history, 0, -1),
+		seenEventIds: await admin.zrange(keys.seenEvents, 0, -1),
+		seq: await admin.get(keys.seq),
+		otherKeys: (await admin.keys(`${prefix}*`)).sort(),
+	};
+}
+
+function outOfMemoryError(itemIndex: number): RegExp {
+	return new RegExp(
+		`^Item ${itemIndex}: store: Redis at 127\\.0\\.0\\.1:${server.port} is out of memory \\(maxmemory [\\d.]+[KMG]?, used [\\d.]+[KMG]?\\): nothing was written\\. Free memory or raise maxmemory\\.$`,
+	);
+}
+
+const rules = [{ id: 'opened', eventType: 'email_opened', points: 5 }];
+
+test('Score Event on a full Redis fails every item saying Redis is out of memory, writes nothing, and applies the same events once after memory is freed', async () => {
+	await createRedisProfile(credential, { id: 'lead', rules });
+	expect((await scoreOnRedis(credential, 'lead', [{ id: 'warm-up', contactId: 'c1', type: 'email_opened' }])).error).toBeUndefined();
+	const before = await storedState('lead');
+	expect(before.changeLogLength).toBe(1);
+
+	await fillRedis();
+	const events: IDataObject[] = [
+		{ id: 'e1', contactId: 'c1', type: 'email_opened' },
+		{ id: 'e2', contactId: 'c2', type: 'email_opened' },
+		{ id: 'e3', contactId: 'c1', type: 'email_opened' },
+	];
+	const failed = await scoreOnRedis(credential, 'lead', events);
+	expect(failed.error?.name).toBe('NodeOperationError');
+	expect(failed.error?.message).toMatch(outOfMemoryError(0));
+	expect(await storedState('lead')).toEqual(before);
+
+	const eachFailed = await scoreOnRedis(credential, 'lead', events, { continueOnFail: true });
+	expect(eachFailed.error).toBeUndefined();
+	expect(eachFailed.json.map((json, index) => outOfMemoryError(index).test(String(json.error)))).toEqual([true, true, true]);
+	expect(await storedState('lead')).toEqual(before);
+
+	await freeMemory();
+	const applied = await scoreOnRedis(credential, 'lead', [...events, ...events]);
+	expect(applied.error).toBeUndefined();
+	expect(applied.json.map((json) => [json.contactId, json.duplicate, json.score])).toEqual([
+		['c1', false, 10],
+		['c2', false, 5],
+		['c1', false, 15],
+		['c1', true, 15],
+		['c2', true, 5],
+		['c1', true, 15],
+	]);
+	const after = await storedState('lead');
+	expect(after.changeLogLength).toBe(4);
+	expect(after.seq).toBe('4');
+	expect(after.seenEventIds.sort()).toEqual(['e1', 'e2', 'e3', 'warm-up']);
+});
+
+test('Modify Engagement Score on a full Redis fails saying Redis is out of memory and writes nothing; after memory is freed it applies', async () => {
+	await createRedisProfile(credential, { id: 'lead', rules });
+	await scoreOnRedis(credential, 'lead', [{ id: 'warm-up', contactId: 'c1', type: 'email_opened' }]);
+	const before = await storedState('lead');
+	const modify = async () =>
+		await runRedisNode(MODIFY_TYPE, credential, { profileId: profileLocator('lead'), contactId: 'c1', operation: 'add', points: 7 });
+
+	await fillRedis();
+	const failed = await modify();
+	expect(failed.error?.message).toMatch(outOfMemoryError(0));
+	expect(await storedState('lead')).toEqual(before);
+
+	await freeMemory();
+	const applied = await modify();
+	expect(applied.error).toBeUndefined();
+	expect(applied.json[0]).toMatchObject({ contactId: 'c1', previousScore: 5, score: 12 });
+	expect((await storedState('lead')).changeLogLength).toBe(2);
+});
+
+test('Decay > Apply on a full Redis fails saying Redis is out of memory and writes nothing (no snapshot left behind); after memory is freed it applies', async () => {
+	await createRedisProfile(credential, { id: 'lead', rules });
+	const longAgo = new Date(Date.now() - 60 * DAY_MS).toISOString();
+	await scoreOnRedis(credential, 'lead', [
+		{ id: 'o1', contactId: 'sleepy', type: 'email_opened', occurredAt: longAgo },
+		{ id: 'o2', contactId: 'dozy', type: 'email_opened', occurredAt: longAgo },
+		{ id: 'o3', contactId: 'busy', type: 'email_opened' },
+	]);
+	const before = await storedState('lead');
+	const decay = async () =>
+		await runEngagementScoreOnRedis(credential, {
+			resource: 'decay',
+			operation: 'apply',
+			profileId: profileLocator('lead'),
+			mode: 'subtract',
+			inactiveDays: 30,
+			points: 2,
+			floor: 0,
+		});
+
+	await fillRedis();
+	const failed = await decay();
+	expect(failed.error?.message).toMatch(outOfMemoryError(0));
+	expect(await storedState('lead')).toEqual(before);
+
+	await freeMemory();
+	const applied = await decay();
+	expect(applied.error).toBeUndefined();
+	expect(applied.json[0]).toMatchObject({ contactsInactive: 2, contactsDecayed: 2, totalDelta: -4 });
+	expect((await storedState('lead')).changeLogLength).toBe(5);
+});
+
+test('reading contacts still works on a full Redis', async () => {
+	await createRedisProfile(credential, { id: 'lead', rules });
+	await scoreOnRedis(credential, 'lead', [{ id: 'e1', contactId: 'c1', type: 'email_opened' }]);
+	await fillRedis();
+	const list = await runEngagementScoreOnRedis(credential, {
+		resource: 'contact',
+		operation: 'getMany',
+		profileId: profileLocator('lead'),
+		returnAll: true,
+	});
+	expect(list.error).toBeUndefined();
+	expect(list.json.map((json) => [json.contactId, json.score])).toEqual([['c1', 5]]);
+});
