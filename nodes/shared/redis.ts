@@ -149,6 +149,8 @@ export async function testRedisCredential(
 	try {
 		await client.connect();
 		await client.call('PING');
+		const tooOld = await versionProblem(client, settings, lastError);
+		if (tooOld) return { status: 'Error', message: tooOld.message };
 		return { status: 'OK', message: `Connected to ${locationOf(settings)}` };
 	} catch (error) {
 		return { status: 'Error', message: describeFailure(error, settings, lastError).message };
@@ -191,6 +193,8 @@ class SharedConnection implements RedisCommandClient {
 	private users = 0;
 	private idleTimer?: NodeJS.Timeout;
 	private lastError?: Error;
+	/** The server's version was checked on the current connection. */
+	private versionChecked = false;
 
 	static acquire(settings: RedisConnectionSettings): SharedConnection {
 		const id = JSON.stringify(settings);
@@ -226,6 +230,7 @@ class SharedConnection implements RedisCommandClient {
 		});
 		this.client.on('ready', () => {
 			this.lastError = undefined;
+			this.versionChecked = false;
 		});
 	}
 
@@ -275,8 +280,17 @@ class SharedConnection implements RedisCommandClient {
 		return describeFailure(error, this.settings, this.lastError, memory);
 	}
 
-	/** Connects on first use; while Redis is away, fails at once with the reason it is away. */
+	/** Connected, to a server the store's scripts run on (checked once per connection). */
 	private async ready(): Promise<void> {
+		await this.connected();
+		if (this.versionChecked) return;
+		const tooOld = await versionProblem(this.client, this.settings, this.lastError);
+		if (tooOld) throw tooOld;
+		this.versionChecked = true;
+	}
+
+	/** Connects on first use; while Redis is away, fails at once with the reason it is away. */
+	private async connected(): Promise<void> {
 		const status = this.client.status;
 		if (status === 'ready') return;
 		if (status === 'wait' || status === 'end' || status === 'close') {
@@ -326,6 +340,30 @@ class DeferredPipeline implements RedisCommandPipeline {
 
 function isAuthFailure(message: string): boolean {
 	return /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message);
+}
+
+/** The store's scripts declare flags (a `#!lua` first line, see redis-scripts.ts), which Redis parses from 7.0 on. */
+const MINIMUM_REDIS_MAJOR = 7;
+
+/**
+ * The error for a server older than Redis 7.0, from its INFO; undefined for a newer one, or when
+ * INFO is denied to the user (an ACL), in which case an old server's own error will show.
+ */
+async function versionProblem(
+	client: Redis,
+	settings: RedisConnectionSettings,
+	lastError: Error | undefined,
+): Promise<Error | undefined> {
+	const info = await client.call('INFO', 'server').catch((error: unknown) => {
+		if (/NOPERM/.test(messageOf(error))) return undefined;
+		throw describeFailure(error, settings, lastError);
+	});
+	const version = typeof info === 'string' ? /^redis_version:(\S+)/m.exec(info)?.[1] : undefined;
+	if (version === undefined || Number.parseInt(version, 10) >= MINIMUM_REDIS_MAJOR) return undefined;
+	return new StoreUnavailableError(
+		`Redis at ${settings.host}:${settings.port} is version ${version}; the Engagement Score store needs Redis ${MINIMUM_REDIS_MAJOR}.0 or later. Nothing was written.`,
+		'credentials',
+	);
 }
 
 /** A command, script or MULTI/EXEC refused because Redis is over maxmemory (ioredis puts a queued command's refusal in `previousErrors`). */
