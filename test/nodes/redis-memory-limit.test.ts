@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { IDataObject } from 'n8n-workflow';
 
 import { closeRedisConnections } from '../../nodes/shared/redis';
-import { profileKeys } from '../../src/stores/redis-keys';
+import { fillRedis, storedProfileState } from '../helpers/redis-memory';
 import { RedisTestServer } from '../helpers/redis-server';
 import type { HarnessCredential } from '../harness/run-workflow';
 import {
@@ -48,40 +48,12 @@ afterEach(async () => {
 	await admin.config('SET', 'maxmemory', MAXMEMORY);
 });
 
-/**
- * Makes Redis full: 2 MB in a key the test owns, then maxmemory half a megabyte below what Redis
- * uses, so that any write is refused until the filler is deleted (which brings it 1.5 MB under).
- */
-async function fillRedis(): Promise<void> {
-	const chunk = 'x'.repeat(32 * 1024);
-	const pipeline = admin.pipeline();
-	for (let index = 0; index < 64; index++) pipeline.hset(FILLER, `part-${index}`, chunk);
-	await pipeline.exec();
-	await admin.config('SET', 'maxmemory', String((await usedMemory()) - 512 * 1024));
-	await expect(admin.set('test-owned:probe', '1')).rejects.toThrow(/^OOM /);
-}
-
 async function freeMemory(): Promise<void> {
 	await admin.del(FILLER);
 }
 
-async function usedMemory(): Promise<number> {
-	return Number(/^used_memory:(\d+)/m.exec(await admin.info('memory'))?.[1]);
-}
-
-/** Everything the store keeps for the profile's contacts, read straight from Redis. */
 async function storedState(profileId: string) {
-	const keys = profileKeys(prefix, profileId);
-	return {
-		scores: await admin.zrange(keys.scores, 0, -1, 'WITHSCORES'),
-		contacts: await admin.hgetall(keys.contacts),
-		idle: await admin.zrange(keys.idle, 0, -1, 'WITHSCORES'),
-		changeLogLength: await admin.xlen(keys.log),
-		history: await admin.zrange(keys.history, 0, -1),
-		seenEventIds: await admin.zrange(keys.seenEvents, 0, -1),
-		seq: await admin.get(keys.seq),
-		otherKeys: (await admin.keys(`${prefix}*`)).sort(),
-	};
+	return await storedProfileState(admin, prefix, profileId);
 }
 
 function outOfMemoryError(itemIndex: number): RegExp {
@@ -98,7 +70,7 @@ test('Score Event on a full Redis fails every item saying Redis is out of memory
 	const before = await storedState('lead');
 	expect(before.changeLogLength).toBe(1);
 
-	await fillRedis();
+	await fillRedis(admin, FILLER);
 	const events: IDataObject[] = [
 		{ id: 'e1', contactId: 'c1', type: 'email_opened' },
 		{ id: 'e2', contactId: 'c2', type: 'email_opened' },
@@ -131,6 +103,22 @@ test('Score Event on a full Redis fails every item saying Redis is out of memory
 	expect(after.seenEventIds.sort()).toEqual(['e1', 'e2', 'e3', 'warm-up']);
 });
 
+test('a batch larger than one script (5,001 events: several scripts in one MULTI/EXEC) on a full Redis fails whole with the same error', async () => {
+	await createRedisProfile(credential, { id: 'lead', rules });
+	await scoreOnRedis(credential, 'lead', [{ id: 'warm-up', contactId: 'c1', type: 'email_opened' }]);
+	const before = await storedState('lead');
+	const events = Array.from({ length: 5001 }, (_, index) => ({ id: `e${index}`, contactId: `c${index % 100}`, type: 'email_opened' }));
+
+	await fillRedis(admin, FILLER);
+	const failed = await scoreOnRedis(credential, 'lead', events);
+	expect(failed.error?.message).toMatch(outOfMemoryError(0));
+	expect(await storedState('lead')).toEqual(before);
+
+	await freeMemory();
+	expect((await scoreOnRedis(credential, 'lead', events)).error).toBeUndefined();
+	expect((await storedState('lead')).changeLogLength).toBe(5002);
+});
+
 test('Modify Engagement Score on a full Redis fails saying Redis is out of memory and writes nothing; after memory is freed it applies', async () => {
 	await createRedisProfile(credential, { id: 'lead', rules });
 	await scoreOnRedis(credential, 'lead', [{ id: 'warm-up', contactId: 'c1', type: 'email_opened' }]);
@@ -138,7 +126,7 @@ test('Modify Engagement Score on a full Redis fails saying Redis is out of memor
 	const modify = async () =>
 		await runRedisNode(MODIFY_TYPE, credential, { profileId: profileLocator('lead'), contactId: 'c1', operation: 'add', points: 7 });
 
-	await fillRedis();
+	await fillRedis(admin, FILLER);
 	const failed = await modify();
 	expect(failed.error?.message).toMatch(outOfMemoryError(0));
 	expect(await storedState('lead')).toEqual(before);
@@ -170,7 +158,7 @@ test('Decay > Apply on a full Redis fails saying Redis is out of memory and writ
 			floor: 0,
 		});
 
-	await fillRedis();
+	await fillRedis(admin, FILLER);
 	const failed = await decay();
 	expect(failed.error?.message).toMatch(outOfMemoryError(0));
 	expect(await storedState('lead')).toEqual(before);
@@ -185,7 +173,7 @@ test('Decay > Apply on a full Redis fails saying Redis is out of memory and writ
 test('reading contacts still works on a full Redis', async () => {
 	await createRedisProfile(credential, { id: 'lead', rules });
 	await scoreOnRedis(credential, 'lead', [{ id: 'e1', contactId: 'c1', type: 'email_opened' }]);
-	await fillRedis();
+	await fillRedis(admin, FILLER);
 	const list = await runEngagementScoreOnRedis(credential, {
 		resource: 'contact',
 		operation: 'getMany',

@@ -1,0 +1,74 @@
+import Redis from 'ioredis';
+
+import { RedisStore } from '../../src/stores/redis-store';
+import { fillRedis, storedProfileState } from '../helpers/redis-memory';
+import { RedisTestServer } from '../helpers/redis-server';
+import { profileFixture, scoredEvent } from './conformance';
+
+/**
+ * The Redis store on a Redis at its memory limit (maxmemory, noeviction): what its scripts' flags
+ * promise (see redis-scripts.ts). The item-level errors are tested through the nodes in
+ * test/nodes/redis-memory-limit.test.ts.
+ */
+const MAXMEMORY = '64mb';
+const FILLER = 'test-owned:filler';
+let server: RedisTestServer;
+let admin: Redis;
+let prefixCount = 0;
+
+beforeAll(async () => {
+	server = await RedisTestServer.start({ extraArgs: ['--maxmemory', MAXMEMORY, '--maxmemory-policy', 'noeviction'] });
+	admin = new Redis({ host: server.host, port: server.port });
+});
+afterAll(async () => {
+	admin.disconnect();
+	await server.destroy();
+});
+afterEach(async () => {
+	await admin.del(FILLER);
+	await admin.config('SET', 'maxmemory', MAXMEMORY);
+});
+
+/** A store with contacts a (8), b (3) and their change log, on a fresh prefix. */
+async function storeWithContacts() {
+	const prefix = `memory-store-${++prefixCount}:`;
+	const store = new RedisStore(admin, { keyPrefix: prefix });
+	await store.insertProfile(profileFixture('p'));
+	await store.applyEvents('p', 1, [scoredEvent('a', 5, { eventId: 'e1' }), scoredEvent('b', 3), scoredEvent('a', 3)]);
+	return { store, state: async () => await storedProfileState(admin, prefix, 'p') };
+}
+
+test('a full Redis refuses a write script before it runs, also when it is sent whole again after SCRIPT FLUSH', async () => {
+	const { store, state } = await storeWithContacts();
+	const before = await state();
+	await fillRedis(admin, FILLER);
+	const events = [scoredEvent('a', 1, { eventId: 'e2' }), scoredEvent('c', 1)];
+	await expect(store.applyEvents('p', 1, events)).rejects.toThrow(/OOM command not allowed/);
+	await admin.script('FLUSH');
+	await expect(store.applyEvents('p', 1, events)).rejects.toThrow(/OOM command not allowed/);
+	await expect(store.adjustScore('p', { contactId: 'a', operation: 'add', points: 1, at: 5 })).rejects.toThrow(/OOM/);
+	await expect(store.resetContact('p', 'a', 5)).rejects.toThrow(/OOM/);
+	expect(await state()).toEqual(before);
+});
+
+test('reads still run on a full Redis (their scripts are flagged no-writes), also after SCRIPT FLUSH', async () => {
+	const { store } = await storeWithContacts();
+	await fillRedis(admin, FILLER);
+	await admin.script('FLUSH');
+	expect((await store.listContacts('p', { order: 'desc', limit: 10 })).map((contact) => [contact.contactId, contact.score])).toEqual([
+		['a', 8],
+		['b', 3],
+	]);
+	expect(await store.getContact('p', 'b')).toMatchObject({ contactId: 'b', score: 3 });
+	expect((await store.getHistory('p', 'a', 10)).map((change) => change.score)).toEqual([8, 5]);
+	expect(await store.latestChangeSeq('p')).toBe(3);
+});
+
+test('deleting a contact runs on a full Redis, as DEL does: it is how a user frees memory', async () => {
+	const { store, state } = await storeWithContacts();
+	await fillRedis(admin, FILLER);
+	expect(await store.deleteContact('p', 'a')).toBe(true);
+	const after = await state();
+	expect(after.scores).toEqual(['b', '3']);
+	expect(after.changeLogLength).toBe(1);
+});
