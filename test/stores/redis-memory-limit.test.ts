@@ -1,6 +1,8 @@
 import Redis from 'ioredis';
 
 import { RedisStore } from '../../src/stores/redis-store';
+import { SCRIPTS } from '../../src/stores/redis-scripts';
+import type { RedisCommandClient } from '../../src/stores/redis-client';
 import { fillRedis, storedProfileState } from '../helpers/redis-memory';
 import { RedisTestServer } from '../helpers/redis-server';
 import { profileFixture, scoredEvent } from './conformance';
@@ -71,4 +73,32 @@ test('deleting a contact runs on a full Redis, as DEL does: it is how a user fre
 	const after = await state();
 	expect(after.scores).toEqual(['b', '3']);
 	expect(after.changeLogLength).toBe(1);
+});
+
+test('a decay that runs out of memory part way says how many contacts it decayed; the rest are untouched', async () => {
+	// Another process fills Redis just before the decay's third step.
+	let decaySteps = 0;
+	const client: RedisCommandClient = {
+		call: async (command, ...args) => {
+			if (command === 'EVALSHA' && args[0] === SCRIPTS.decayChunk.sha && ++decaySteps === 3) await fillRedis(admin, FILLER);
+			return await admin.call(command, ...args);
+		},
+		pipeline: () => admin.pipeline(),
+		multi: () => admin.multi(),
+	};
+	const prefix = `memory-store-${++prefixCount}:`;
+	const store = new RedisStore(client, { keyPrefix: prefix, contactsPerDecayStep: 1 });
+	await store.insertProfile(profileFixture('p'));
+	await store.applyEvents('p', 1, ['a', 'b', 'c', 'd'].map((contactId) => scoredEvent(contactId, 10, { occurredAt: 1_000 })));
+
+	await expect(store.applyDecay('p', { mode: 'subtract', points: 4, floor: 0, inactiveDays: 1 }, 2_000, 3_000)).rejects.toThrow(
+		/^The decay stopped part way: 2 contacts were decayed \(changes 5 to 6; a new run now would decay them again\), the others were not: .*OOM command not allowed/,
+	);
+	expect((await store.listContacts('p', { order: 'asc', limit: 10 })).map((contact) => [contact.contactId, contact.score])).toEqual([
+		['a', 6],
+		['b', 6],
+		['c', 10],
+		['d', 10],
+	]);
+	expect(await store.latestChangeSeq('p')).toBe(6);
 });
