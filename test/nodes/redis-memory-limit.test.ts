@@ -4,16 +4,15 @@
  * change log, seen event ids, seq), and once memory is freed the same work applies once.
  * Real redis-server; the test fills it with a key of its own.
  */
-import { Redis } from 'ioredis';
 import type { IDataObject } from 'n8n-workflow';
 
 import { closeRedisConnections } from '../../nodes/shared/redis';
-import { fillRedis, storedProfileState } from '../helpers/redis-memory';
-import { RedisTestServer } from '../helpers/redis-server';
+import { LimitedRedis } from '../helpers/redis-memory';
 import type { HarnessCredential } from '../harness/run-workflow';
 import {
 	createRedisProfile,
 	MODIFY_TYPE,
+	type NodeRun,
 	profileLocator,
 	redisCredential,
 	runEngagementScoreOnRedis,
@@ -22,44 +21,52 @@ import {
 } from '../harness/redis-nodes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const MAXMEMORY = '64mb';
-const FILLER = 'test-owned:filler';
-let server: RedisTestServer;
-let admin: Redis;
+let redis: LimitedRedis;
 let credential: HarnessCredential;
 let prefix: string;
 let prefixCounter = 0;
 
 beforeAll(async () => {
-	server = await RedisTestServer.start({ extraArgs: ['--maxmemory', MAXMEMORY, '--maxmemory-policy', 'noeviction'] });
-	admin = new Redis({ host: server.host, port: server.port });
+	redis = await LimitedRedis.start();
 });
 afterAll(async () => {
 	await closeRedisConnections();
-	admin.disconnect();
-	await server.destroy();
+	await redis.destroy();
 });
 beforeEach(() => {
 	prefix = `memory-${++prefixCounter}:`;
-	credential = redisCredential(server, { keyPrefix: prefix });
+	credential = redisCredential(redis.server, { keyPrefix: prefix });
 });
 afterEach(async () => {
-	await freeMemory();
-	await admin.config('SET', 'maxmemory', MAXMEMORY);
+	await redis.reset();
 });
 
-async function freeMemory(): Promise<void> {
-	await admin.del(FILLER);
-}
-
-async function storedState(profileId: string) {
-	return await storedProfileState(admin, prefix, profileId);
+async function storedState() {
+	return await redis.storedState(prefix, 'lead');
 }
 
 function outOfMemoryError(itemIndex: number): RegExp {
 	return new RegExp(
-		`^Item ${itemIndex}: store: Redis at 127\\.0\\.0\\.1:${server.port} is out of memory \\(maxmemory [\\d.]+[KMG]?, used [\\d.]+[KMG]?\\): nothing was written\\. Free memory or raise maxmemory\\.$`,
+		`^Item ${itemIndex}: store: Redis at 127\\.0\\.0\\.1:${redis.server.port} is out of memory \\(maxmemory [\\d.]+[KMG]?, used [\\d.]+[KMG]?\\): nothing was written\\. Free memory or raise maxmemory\\.$`,
 	);
+}
+
+/**
+ * Runs `work` on a full Redis: it must fail with the out-of-memory error and leave the profile's
+ * data exactly as it was. Then frees memory, runs it again and returns that run, which must succeed.
+ */
+async function refusedWhileFullThenApplied(work: () => Promise<NodeRun>): Promise<NodeRun> {
+	const before = await storedState();
+	await redis.fill();
+	const failed = await work();
+	expect(failed.error?.name).toBe('NodeOperationError');
+	expect(failed.error?.message).toMatch(outOfMemoryError(0));
+	expect(await storedState()).toEqual(before);
+
+	await redis.free();
+	const applied = await work();
+	expect(applied.error).toBeUndefined();
+	return applied;
 }
 
 const rules = [{ id: 'opened', eventType: 'email_opened', points: 5 }];
@@ -67,10 +74,10 @@ const rules = [{ id: 'opened', eventType: 'email_opened', points: 5 }];
 test('Score Event on a full Redis fails every item saying Redis is out of memory, writes nothing, and applies the same events once after memory is freed', async () => {
 	await createRedisProfile(credential, { id: 'lead', rules });
 	expect((await scoreOnRedis(credential, 'lead', [{ id: 'warm-up', contactId: 'c1', type: 'email_opened' }])).error).toBeUndefined();
-	const before = await storedState('lead');
+	const before = await storedState();
 	expect(before.changeLogLength).toBe(1);
 
-	await fillRedis(admin, FILLER);
+	await redis.fill();
 	const events: IDataObject[] = [
 		{ id: 'e1', contactId: 'c1', type: 'email_opened' },
 		{ id: 'e2', contactId: 'c2', type: 'email_opened' },
@@ -79,14 +86,14 @@ test('Score Event on a full Redis fails every item saying Redis is out of memory
 	const failed = await scoreOnRedis(credential, 'lead', events);
 	expect(failed.error?.name).toBe('NodeOperationError');
 	expect(failed.error?.message).toMatch(outOfMemoryError(0));
-	expect(await storedState('lead')).toEqual(before);
+	expect(await storedState()).toEqual(before);
 
 	const eachFailed = await scoreOnRedis(credential, 'lead', events, { continueOnFail: true });
 	expect(eachFailed.error).toBeUndefined();
 	expect(eachFailed.json.map((json, index) => outOfMemoryError(index).test(String(json.error)))).toEqual([true, true, true]);
-	expect(await storedState('lead')).toEqual(before);
+	expect(await storedState()).toEqual(before);
 
-	await freeMemory();
+	await redis.free();
 	const applied = await scoreOnRedis(credential, 'lead', [...events, ...events]);
 	expect(applied.error).toBeUndefined();
 	expect(applied.json.map((json) => [json.contactId, json.duplicate, json.score])).toEqual([
@@ -97,7 +104,7 @@ test('Score Event on a full Redis fails every item saying Redis is out of memory
 		['c2', true, 5],
 		['c1', true, 15],
 	]);
-	const after = await storedState('lead');
+	const after = await storedState();
 	expect(after.changeLogLength).toBe(4);
 	expect(after.seq).toBe('4');
 	expect(after.seenEventIds.sort()).toEqual(['e1', 'e2', 'e3', 'warm-up']);
@@ -106,36 +113,20 @@ test('Score Event on a full Redis fails every item saying Redis is out of memory
 test('a batch larger than one script (5,001 events: several scripts in one MULTI/EXEC) on a full Redis fails whole with the same error', async () => {
 	await createRedisProfile(credential, { id: 'lead', rules });
 	await scoreOnRedis(credential, 'lead', [{ id: 'warm-up', contactId: 'c1', type: 'email_opened' }]);
-	const before = await storedState('lead');
 	const events = Array.from({ length: 5001 }, (_, index) => ({ id: `e${index}`, contactId: `c${index % 100}`, type: 'email_opened' }));
-
-	await fillRedis(admin, FILLER);
-	const failed = await scoreOnRedis(credential, 'lead', events);
-	expect(failed.error?.message).toMatch(outOfMemoryError(0));
-	expect(await storedState('lead')).toEqual(before);
-
-	await freeMemory();
-	expect((await scoreOnRedis(credential, 'lead', events)).error).toBeUndefined();
-	expect((await storedState('lead')).changeLogLength).toBe(5002);
+	await refusedWhileFullThenApplied(async () => await scoreOnRedis(credential, 'lead', events));
+	expect((await storedState()).changeLogLength).toBe(5002);
 });
 
 test('Modify Engagement Score on a full Redis fails saying Redis is out of memory and writes nothing; after memory is freed it applies', async () => {
 	await createRedisProfile(credential, { id: 'lead', rules });
 	await scoreOnRedis(credential, 'lead', [{ id: 'warm-up', contactId: 'c1', type: 'email_opened' }]);
-	const before = await storedState('lead');
-	const modify = async () =>
-		await runRedisNode(MODIFY_TYPE, credential, { profileId: profileLocator('lead'), contactId: 'c1', operation: 'add', points: 7 });
-
-	await fillRedis(admin, FILLER);
-	const failed = await modify();
-	expect(failed.error?.message).toMatch(outOfMemoryError(0));
-	expect(await storedState('lead')).toEqual(before);
-
-	await freeMemory();
-	const applied = await modify();
-	expect(applied.error).toBeUndefined();
+	const applied = await refusedWhileFullThenApplied(
+		async () =>
+			await runRedisNode(MODIFY_TYPE, credential, { profileId: profileLocator('lead'), contactId: 'c1', operation: 'add', points: 7 }),
+	);
 	expect(applied.json[0]).toMatchObject({ contactId: 'c1', previousScore: 5, score: 12 });
-	expect((await storedState('lead')).changeLogLength).toBe(2);
+	expect((await storedState()).changeLogLength).toBe(2);
 });
 
 test('Decay > Apply on a full Redis fails saying Redis is out of memory and writes nothing (no snapshot left behind); after memory is freed it applies', async () => {
@@ -146,34 +137,26 @@ test('Decay > Apply on a full Redis fails saying Redis is out of memory and writ
 		{ id: 'o2', contactId: 'dozy', type: 'email_opened', occurredAt: longAgo },
 		{ id: 'o3', contactId: 'busy', type: 'email_opened' },
 	]);
-	const before = await storedState('lead');
-	const decay = async () =>
-		await runEngagementScoreOnRedis(credential, {
-			resource: 'decay',
-			operation: 'apply',
-			profileId: profileLocator('lead'),
-			mode: 'subtract',
-			inactiveDays: 30,
-			points: 2,
-			floor: 0,
-		});
-
-	await fillRedis(admin, FILLER);
-	const failed = await decay();
-	expect(failed.error?.message).toMatch(outOfMemoryError(0));
-	expect(await storedState('lead')).toEqual(before);
-
-	await freeMemory();
-	const applied = await decay();
-	expect(applied.error).toBeUndefined();
+	const applied = await refusedWhileFullThenApplied(
+		async () =>
+			await runEngagementScoreOnRedis(credential, {
+				resource: 'decay',
+				operation: 'apply',
+				profileId: profileLocator('lead'),
+				mode: 'subtract',
+				inactiveDays: 30,
+				points: 2,
+				floor: 0,
+			}),
+	);
 	expect(applied.json[0]).toMatchObject({ contactsInactive: 2, contactsDecayed: 2, totalDelta: -4 });
-	expect((await storedState('lead')).changeLogLength).toBe(5);
+	expect((await storedState()).changeLogLength).toBe(5);
 });
 
 test('reading contacts still works on a full Redis', async () => {
 	await createRedisProfile(credential, { id: 'lead', rules });
 	await scoreOnRedis(credential, 'lead', [{ id: 'e1', contactId: 'c1', type: 'email_opened' }]);
-	await fillRedis(admin, FILLER);
+	await redis.fill();
 	const list = await runEngagementScoreOnRedis(credential, {
 		resource: 'contact',
 		operation: 'getMany',

@@ -1,10 +1,7 @@
-import Redis from 'ioredis';
-
 import { RedisStore } from '../../src/stores/redis-store';
 import { SCRIPTS } from '../../src/stores/redis-scripts';
 import type { RedisCommandClient } from '../../src/stores/redis-client';
-import { fillRedis, storedProfileState } from '../helpers/redis-memory';
-import { RedisTestServer } from '../helpers/redis-server';
+import { LimitedRedis } from '../helpers/redis-memory';
 import { profileFixture, scoredEvent } from './conformance';
 
 /**
@@ -12,41 +9,35 @@ import { profileFixture, scoredEvent } from './conformance';
  * promise (see redis-scripts.ts). The item-level errors are tested through the nodes in
  * test/nodes/redis-memory-limit.test.ts.
  */
-const MAXMEMORY = '64mb';
-const FILLER = 'test-owned:filler';
-let server: RedisTestServer;
-let admin: Redis;
+let redis: LimitedRedis;
 let prefixCount = 0;
 
 beforeAll(async () => {
-	server = await RedisTestServer.start({ extraArgs: ['--maxmemory', MAXMEMORY, '--maxmemory-policy', 'noeviction'] });
-	admin = new Redis({ host: server.host, port: server.port });
+	redis = await LimitedRedis.start();
 });
 afterAll(async () => {
-	admin.disconnect();
-	await server.destroy();
+	await redis.destroy();
 });
 afterEach(async () => {
-	await admin.del(FILLER);
-	await admin.config('SET', 'maxmemory', MAXMEMORY);
+	await redis.reset();
 });
 
 /** A store with contacts a (8), b (3) and their change log, on a fresh prefix. */
 async function storeWithContacts() {
 	const prefix = `memory-store-${++prefixCount}:`;
-	const store = new RedisStore(admin, { keyPrefix: prefix });
+	const store = new RedisStore(redis.admin, { keyPrefix: prefix });
 	await store.insertProfile(profileFixture('p'));
 	await store.applyEvents('p', 1, [scoredEvent('a', 5, { eventId: 'e1' }), scoredEvent('b', 3), scoredEvent('a', 3)]);
-	return { store, state: async () => await storedProfileState(admin, prefix, 'p') };
+	return { store, state: async () => await redis.storedState(prefix, 'p') };
 }
 
 test('a full Redis refuses a write script before it runs, also when it is sent whole again after SCRIPT FLUSH', async () => {
 	const { store, state } = await storeWithContacts();
 	const before = await state();
-	await fillRedis(admin, FILLER);
+	await redis.fill();
 	const events = [scoredEvent('a', 1, { eventId: 'e2' }), scoredEvent('c', 1)];
 	await expect(store.applyEvents('p', 1, events)).rejects.toThrow(/OOM command not allowed/);
-	await admin.script('FLUSH');
+	await redis.admin.script('FLUSH');
 	await expect(store.applyEvents('p', 1, events)).rejects.toThrow(/OOM command not allowed/);
 	await expect(store.adjustScore('p', { contactId: 'a', operation: 'add', points: 1, at: 5 })).rejects.toThrow(/OOM/);
 	await expect(store.resetContact('p', 'a', 5)).rejects.toThrow(/OOM/);
@@ -55,8 +46,8 @@ test('a full Redis refuses a write script before it runs, also when it is sent w
 
 test('reads still run on a full Redis (their scripts are flagged no-writes), also after SCRIPT FLUSH', async () => {
 	const { store } = await storeWithContacts();
-	await fillRedis(admin, FILLER);
-	await admin.script('FLUSH');
+	await redis.fill();
+	await redis.admin.script('FLUSH');
 	expect((await store.listContacts('p', { order: 'desc', limit: 10 })).map((contact) => [contact.contactId, contact.score])).toEqual([
 		['a', 8],
 		['b', 3],
@@ -68,7 +59,7 @@ test('reads still run on a full Redis (their scripts are flagged no-writes), als
 
 test('deleting a contact runs on a full Redis, as DEL does: it is how a user frees memory', async () => {
 	const { store, state } = await storeWithContacts();
-	await fillRedis(admin, FILLER);
+	await redis.fill();
 	expect(await store.deleteContact('p', 'a')).toBe(true);
 	const after = await state();
 	expect(after.scores).toEqual(['b', '3']);
@@ -80,11 +71,11 @@ test('a decay that runs out of memory part way says how many contacts it decayed
 	let decaySteps = 0;
 	const client: RedisCommandClient = {
 		call: async (command, ...args) => {
-			if (command === 'EVALSHA' && args[0] === SCRIPTS.decayChunk.sha && ++decaySteps === 3) await fillRedis(admin, FILLER);
-			return await admin.call(command, ...args);
+			if (command === 'EVALSHA' && args[0] === SCRIPTS.decayChunk.sha && ++decaySteps === 3) await redis.fill();
+			return await redis.admin.call(command, ...args);
 		},
-		pipeline: () => admin.pipeline(),
-		multi: () => admin.multi(),
+		pipeline: () => redis.admin.pipeline(),
+		multi: () => redis.admin.multi(),
 	};
 	const prefix = `memory-store-${++prefixCount}:`;
 	const store = new RedisStore(client, { keyPrefix: prefix, contactsPerDecayStep: 1 });
