@@ -149,6 +149,8 @@ export async function testRedisCredential(
 	try {
 		await client.connect();
 		await client.call('PING');
+		const tooOld = await versionProblem(client, settings, lastError);
+		if (tooOld) return { status: 'Error', message: tooOld.message };
 		return { status: 'OK', message: `Connected to ${locationOf(settings)}` };
 	} catch (error) {
 		return { status: 'Error', message: describeFailure(error, settings, lastError).message };
@@ -191,6 +193,8 @@ class SharedConnection implements RedisCommandClient {
 	private users = 0;
 	private idleTimer?: NodeJS.Timeout;
 	private lastError?: Error;
+	/** The server's version was checked on the current connection. */
+	private versionChecked = false;
 
 	static acquire(settings: RedisConnectionSettings): SharedConnection {
 		const id = JSON.stringify(settings);
@@ -226,6 +230,7 @@ class SharedConnection implements RedisCommandClient {
 		});
 		this.client.on('ready', () => {
 			this.lastError = undefined;
+			this.versionChecked = false;
 		});
 	}
 
@@ -246,7 +251,7 @@ class SharedConnection implements RedisCommandClient {
 		try {
 			return await this.client.call(command, ...args);
 		} catch (error) {
-			throw describeFailure(error, this.settings, this.lastError);
+			throw await this.failure(error);
 		}
 	}
 
@@ -265,12 +270,27 @@ class SharedConnection implements RedisCommandClient {
 		try {
 			return (await batch.exec()) as Array<[Error | null, unknown]> | null;
 		} catch (error) {
-			throw describeFailure(error, this.settings, this.lastError);
+			throw await this.failure(error);
 		}
 	}
 
-	/** Connects on first use; while Redis is away, fails at once with the reason it is away. */
+	/** The error to show for a failed command; a refusal for want of memory names Redis's figures. */
+	private async failure(error: unknown): Promise<Error> {
+		const memory = isOutOfMemory(error) ? await memoryFigures(this.client) : undefined;
+		return describeFailure(error, this.settings, this.lastError, memory);
+	}
+
+	/** Connected, to a server the store's scripts run on (checked once per connection). */
 	private async ready(): Promise<void> {
+		await this.connected();
+		if (this.versionChecked) return;
+		const tooOld = await versionProblem(this.client, this.settings, this.lastError);
+		if (tooOld) throw tooOld;
+		this.versionChecked = true;
+	}
+
+	/** Connects on first use; while Redis is away, fails at once with the reason it is away. */
+	private async connected(): Promise<void> {
 		const status = this.client.status;
 		if (status === 'ready') return;
 		if (status === 'wait' || status === 'end' || status === 'close') {
@@ -322,12 +342,66 @@ function isAuthFailure(message: string): boolean {
 	return /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message);
 }
 
-/** Turns a connection or authentication failure into an error that says what to check. */
-function describeFailure(error: unknown, settings: RedisConnectionSettings, lastError: Error | undefined): Error {
+/** The store's scripts declare flags (a `#!lua` first line, see redis-scripts.ts), which Redis parses from 7.0 on. */
+const MINIMUM_REDIS_MAJOR = 7;
+
+/**
+ * The error for a server older than Redis 7.0, from its INFO; undefined for a newer one, or when
+ * INFO is denied to the user (an ACL), in which case an old server's own error will show.
+ */
+async function versionProblem(
+	client: Redis,
+	settings: RedisConnectionSettings,
+	lastError: Error | undefined,
+): Promise<Error | undefined> {
+	const info = await client.call('INFO', 'server').catch((error: unknown) => {
+		if (/NOPERM/.test(messageOf(error))) return undefined;
+		throw describeFailure(error, settings, lastError);
+	});
+	const version = typeof info === 'string' ? /^redis_version:(\S+)/m.exec(info)?.[1] : undefined;
+	if (version === undefined || Number.parseInt(version, 10) >= MINIMUM_REDIS_MAJOR) return undefined;
+	return new StoreUnavailableError(
+		`Redis at ${settings.host}:${settings.port} is version ${version}; the Engagement Score store needs Redis ${MINIMUM_REDIS_MAJOR}.0 or later. Nothing was written.`,
+		'credentials',
+	);
+}
+
+/** A command, script or MULTI/EXEC refused because Redis is over maxmemory (ioredis puts a queued command's refusal in `previousErrors`). */
+function isOutOfMemory(error: unknown): boolean {
+	const refusals = [error, ...((error as { previousErrors?: unknown[] } | undefined)?.previousErrors ?? [])];
+	return refusals.some((refusal) => /^OOM /.test(messageOf(refusal)));
+}
+
+/** "maxmemory 3.00M, used 3.06M" from INFO, or undefined if INFO cannot be read. */
+async function memoryFigures(client: Redis): Promise<string | undefined> {
+	const info = await client.call('INFO', 'memory').catch(() => undefined);
+	if (typeof info !== 'string') return undefined;
+	const field = (name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
+	const [limit, used] = [field('maxmemory_human'), field('used_memory_human')];
+	return limit && used ? `maxmemory ${limit}, used ${used}` : undefined;
+}
+
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** Turns a connection, authentication or out-of-memory failure into an error that says what to check. */
+function describeFailure(
+	error: unknown,
+	settings: RedisConnectionSettings,
+	lastError: Error | undefined,
+	memory?: string,
+): Error {
 	if (error instanceof EngagementScoreError) return error;
-	const message = error instanceof Error ? error.message : String(error);
-	const cause = lastError && lastError.message !== message ? `${message}; ${lastError.message}` : message;
+	const message = messageOf(error);
 	const where = `Redis at ${settings.host}:${settings.port}`;
+	if (isOutOfMemory(error)) {
+		return new StoreUnavailableError(
+			`${where} is out of memory (${memory ?? 'used memory is over maxmemory'}): nothing was written. Free memory or raise maxmemory.`,
+			'store',
+		);
+	}
+	const cause = lastError && lastError.message !== message ? `${message}; ${lastError.message}` : message;
 	if (isAuthFailure(cause)) {
 		return new StoreUnavailableError(
 			`${where} refused the credential's user or password (${cause}). Nothing was written.`,

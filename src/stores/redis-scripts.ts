@@ -7,13 +7,33 @@ import { DECAY_CHUNK_LUA, DECAY_SNAPSHOT_LUA } from './redis-lua-decay';
 import { APPLY_EVENTS_LUA } from './redis-lua-events';
 import { DELETE_PROFILE_LUA, INSERT_PROFILE_LUA, UPDATE_PROFILE_LUA } from './redis-lua-profiles';
 
+/**
+ * What a script may do, declared on its first line (Redis 7's `#!lua` flags line). A script with
+ * that line is checked by Redis before it runs, never halfway: without it (EVAL's compatibility
+ * mode) Redis refuses a write for want of memory only if it is the script's first write, so a
+ * script starting with a removal kept writing far past `maxmemory`.
+ * - writes: refused whole, with an OOM error, while Redis is over `maxmemory`; once started it
+ *   runs to the end, so a batch is either applied whole or not at all.
+ * - reads: `no-writes`; Redis lets it run on a full server (and on replicas) and refuses any write in it.
+ * - removes: `allow-oom`, for scripts that only delete (like DEL, which Redis allows on a full
+ *   server): deleting a contact or profile stays a way to free memory.
+ * Redis 6 cannot parse the flags line; nodes/shared/redis.ts refuses servers older than 7.0.
+ */
+export type ScriptAccess = 'writes' | 'reads' | 'removes';
+
+const FLAGS_LINE: Record<ScriptAccess, string> = {
+	writes: '#!lua',
+	reads: '#!lua flags=no-writes',
+	removes: '#!lua flags=allow-oom',
+};
+
 /** A Lua script called by its SHA1 (EVALSHA); sent whole (EVAL) only when the server lacks it. */
 export class RedisScript {
 	readonly source: string;
 	readonly sha: string;
 
-	constructor(body: string) {
-		this.source = LUA_COMMON + body;
+	constructor(body: string, access: ScriptAccess) {
+		this.source = `${FLAGS_LINE[access]}\n${LUA_COMMON}${body}`;
 		this.sha = createHash('sha1').update(this.source).digest('hex');
 	}
 
@@ -37,16 +57,16 @@ export function isNoScript(error: unknown): boolean {
 }
 
 export const SCRIPTS = {
-	applyEvents: new RedisScript(APPLY_EVENTS_LUA),
-	adjustScore: new RedisScript(ADJUST_SCORE_LUA),
-	resetContact: new RedisScript(RESET_CONTACT_LUA),
-	deleteContact: new RedisScript(DELETE_CONTACT_LUA),
-	getContact: new RedisScript(GET_CONTACT_LUA),
-	listContacts: new RedisScript(LIST_CONTACTS_LUA),
-	history: new RedisScript(HISTORY_LUA),
-	decaySnapshot: new RedisScript(DECAY_SNAPSHOT_LUA),
-	decayChunk: new RedisScript(DECAY_CHUNK_LUA),
-	insertProfile: new RedisScript(INSERT_PROFILE_LUA),
-	updateProfile: new RedisScript(UPDATE_PROFILE_LUA),
-	deleteProfile: new RedisScript(DELETE_PROFILE_LUA),
+	applyEvents: new RedisScript(APPLY_EVENTS_LUA, 'writes'),
+	adjustScore: new RedisScript(ADJUST_SCORE_LUA, 'writes'),
+	resetContact: new RedisScript(RESET_CONTACT_LUA, 'writes'),
+	deleteContact: new RedisScript(DELETE_CONTACT_LUA, 'removes'),
+	getContact: new RedisScript(GET_CONTACT_LUA, 'reads'),
+	listContacts: new RedisScript(LIST_CONTACTS_LUA, 'reads'),
+	history: new RedisScript(HISTORY_LUA, 'reads'),
+	decaySnapshot: new RedisScript(DECAY_SNAPSHOT_LUA, 'writes'),
+	decayChunk: new RedisScript(DECAY_CHUNK_LUA, 'writes'),
+	insertProfile: new RedisScript(INSERT_PROFILE_LUA, 'writes'),
+	updateProfile: new RedisScript(UPDATE_PROFILE_LUA, 'writes'),
+	deleteProfile: new RedisScript(DELETE_PROFILE_LUA, 'removes'),
 } as const;

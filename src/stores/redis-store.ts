@@ -252,12 +252,18 @@ export class RedisStore implements ScoreStore {
 				for (let first = 0; first < size; first += this.contactsPerDecayStep) {
 					const last = Math.min(size, first + this.contactsPerDecayStep) - 1;
 					const args = [first, last, policy.mode, amount, policy.floor, inactiveBefore, at, cause];
-					const [inactive, decayed, delta, firstSeq, lastSeq] = (await this.runScript(
-						SCRIPTS.decayChunk,
-						profileId,
-						args,
-						extraKeys,
-					)) as string[];
+					let reply: string[];
+					try {
+						reply = (await this.runScript(SCRIPTS.decayChunk, profileId, args, extraKeys)) as string[];
+					} catch (error) {
+						// Each step is atomic, but the steps before it stay written: say how far the decay got.
+						if (contactsDecayed === 0) throw error;
+						throw new StoreUnavailableError(
+							`The decay stopped part way: ${contactsDecayed} contacts were decayed (changes ${firstChangeSeq} to ${lastChangeSeq}; a new run now would decay them again), the others were not: ${messageOf(this.translate(error))}`,
+							'store',
+						);
+					}
+					const [inactive, decayed, delta, firstSeq, lastSeq] = reply;
 					contactsInactive += Number(inactive);
 					contactsDecayed += Number(decayed);
 					totalDelta = normalizeScore(totalDelta + Number(delta));
