@@ -56,6 +56,8 @@ async function scoringThroughput(connect, report) {
 	const store = new RedisStore(connect(), { keyPrefix: 'bench-batch:' });
 	const engine = new EngagementEngine(store);
 	await store.insertProfile(profile('bench'));
+	const statsClient = connect();
+	await statsClient.call('CONFIG', 'RESETSTAT');
 	let started = process.hrtime.bigint();
 	for (let start = 0; start < EVENTS; start += BATCH) {
 		const results = await engine.scoreEvents('bench', events.slice(start, start + BATCH));
@@ -65,6 +67,12 @@ async function scoringThroughput(connect, report) {
 	if ((await store.latestChangeSeq('bench')) !== EVENTS) throw new Error('not every event was logged');
 	const batchRate = Math.round(EVENTS / batchSeconds);
 	report(`Redis Score Event (engine + store), 100k events in batches of ${BATCH} (dedupe, score, activity, change log)`, batchRate, 'events/s');
+	// Where Redis spends the batch run: the scripts in all, and the data commands they call.
+	const usec = commandMicroseconds(await statsClient.call('INFO', 'commandstats'));
+	const scriptUsec = (usec.evalsha ?? 0) + (usec.eval ?? 0);
+	const writeUsec = ['xadd', 'zadd', 'zmscore', 'hset', 'hmget', 'zremrangebyscore', 'set', 'get'].reduce((sum, name) => sum + (usec[name] ?? 0), 0);
+	report('  Redis time in the scripts, per event', Number((scriptUsec / EVENTS).toFixed(1)), 'us');
+	report('  of which the data commands the scripts call (XADD, ZADD, ZMSCORE, HSET, HMGET, ...), per event', Number((writeUsec / EVENTS).toFixed(1)), 'us');
 
 	const single = new RedisStore(connect(), { keyPrefix: 'bench-single-call:' });
 	await single.insertProfile(profile('bench'));
@@ -103,6 +111,13 @@ async function scoringThroughput(connect, report) {
 	const chainedRate = Math.round(LIKE_FOR_LIKE / (Number(process.hrtime.bigint() - started) / 1e9));
 	report('Redis the same guarantees as 5 awaited commands per event (first 20k of the events)', chainedRate, 'events/s');
 	report('Redis batch / like-for-like per-command ratio', Number((batchRate / chainedRate).toFixed(1)), 'x');
+}
+
+/** `INFO commandstats` as { command: total microseconds }. */
+function commandMicroseconds(info) {
+	const usec = {};
+	for (const [, command, total] of info.matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)) usec[command] = Number(total);
+	return usec;
 }
 
 async function triggerLatency(connect, report) {
