@@ -10,7 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { EngagementScoreError, InvalidInputError, ProfileNotFoundError } from '../../src/errors';
 import { firing, type FiringMode, type ScoreConditionSet } from '../../src/score-condition';
 import type { ScoreStore } from '../../src/store';
-import type { RedisStore } from '../../src/stores/redis-store';
+import type { RedisStore } from '../../src/stores/redis/redis-store';
 import type { ScoreChange } from '../../src/types';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';

@@ -8,10 +8,10 @@ import type {
 } from 'n8n-workflow';
 
 import { EngagementScoreError, StoreUnavailableError } from '../../src/errors';
-import type { RedisArgument, RedisCommandClient, RedisCommandPipeline } from '../../src/stores/redis-client';
-import { RedisGroupFeed, type RedisGroupFeedOptions } from '../../src/stores/redis-group-feed';
-import { DEFAULT_KEY_PREFIX } from '../../src/stores/redis-keys';
-import { DEFAULT_EVENT_ID_RETENTION_DAYS, RedisStore } from '../../src/stores/redis-store';
+import type { RedisArgument, RedisCommandClient, RedisCommandPipeline } from '../../src/stores/redis/client';
+import { RedisGroupFeed, type RedisGroupFeedOptions } from '../../src/stores/redis/group-feed';
+import { DEFAULT_KEY_PREFIX } from '../../src/stores/redis/keys';
+import { DEFAULT_EVENT_ID_RETENTION_DAYS, RedisStore } from '../../src/stores/redis/redis-store';
 import type { ScoreChange } from '../../src/types';
 
 export const REDIS_CREDENTIAL_TYPE = 'engagementScoreRedisApi';

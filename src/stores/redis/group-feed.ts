@@ -1,6 +1,6 @@
-import type { ScoreChange } from '../types';
-import type { RedisCommandClient } from './redis-client';
-import { toScoreChange, type StreamEntry } from './redis-codec';
+import type { ScoreChange } from '../../types';
+import type { RedisCommandClient } from './client';
+import { toScoreChange, type StreamEntry } from './codec';
 import type { RedisStore } from './redis-store';
 
 export interface RedisGroupFeedOptions {

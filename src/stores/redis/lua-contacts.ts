@@ -1,48 +1,4 @@
-/** Scripts for one contact at a time. Each is atomic; see redis-lua-common.ts for the helpers. */
-
-/**
- * ARGV: contact id, operation (add|subtract|set), points, at, counts as activity ("1"|"0"), cause JSON.
- * Returns "<previous>,<score>,<seq or empty>".
- */
-export const ADJUST_SCORE_LUA = `
-if not profile_exists() then return not_found() end
-local contact, operation, points, at = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local current = redis.call('ZSCORE', K_SCORES, contact)
-local previous = 0
-if current then previous = tonumber(current) end
-local score
-if operation == 'add' then
-	score = normalize(previous + points)
-elseif operation == 'subtract' then
-	score = normalize(previous - points)
-else
-	score = normalize(points)
-end
-local meta = touch_meta(read_meta(redis.call('HGET', K_CONTACTS, contact)), at, ARGV[5] == '1')
-write_contact(contact, score, meta)
-local seq = ''
-if score ~= previous then
-	seq = next_seq()
-	log_change(seq, contact, previous, score, ARGV[6], at)
-end
-return num(previous) .. ',' .. num(score) .. ',' .. seq
-`;
-
-/** ARGV: contact id, at, cause JSON. Returns false for an unknown contact, else "<previous>,<seq>". */
-export const RESET_CONTACT_LUA = `
-if not profile_exists() then return not_found() end
-local contact, at = ARGV[1], tonumber(ARGV[2])
-local current = redis.call('ZSCORE', K_SCORES, contact)
-if not current then return false end
-local previous = tonumber(current)
-local meta = read_meta(redis.call('HGET', K_CONTACTS, contact))
-if at < meta.first then meta.first = at end
-meta.updated = at
-write_contact(contact, 0, meta)
-local seq = next_seq()
-log_change(seq, contact, previous, 0, ARGV[3], at)
-return num(previous) .. ',' .. seq
-`;
+/** Reads of contacts, and deleting one. Each is atomic; see lua-common.ts for the helpers. */
 
 /** ARGV: contact id. Removes score, activity, history index and the contact's change-log entries. Returns 1 if it existed. */
 export const DELETE_CONTACT_LUA = `
