@@ -14,17 +14,21 @@ const { execFile } = require('node:child_process');
 
 /** Every program the tests may ask for: how to find it, and which Debian package provides it. */
 const SYSTEM_PACKAGES = {
-	'redis-server': { debianPackage: 'redis-server', find: () => findOnPath('redis-server') },
+	'redis-server': onPath('redis-server', 'redis-server'),
 	// Debian keeps PostgreSQL's server binaries off PATH, one folder per major version.
-	postgresql: { debianPackage: 'postgresql', find: newestPostgresBinDir },
-	chromium: { debianPackage: 'chromium', find: () => findOnPath('chromium') },
+	postgresql: { debianPackage: 'postgresql', lookedFor: 'no /usr/lib/postgresql/*/bin/postgres', find: newestPostgresBinDir },
+	chromium: onPath('chromium', 'chromium'),
 	// node-gyp's toolchain, for the first-run rebuild of n8n's native addons (sqlite3, isolated-vm).
-	'g++': { debianPackage: 'g++', find: () => findOnPath('g++') },
-	make: { debianPackage: 'make', find: () => findOnPath('make') },
-	python3: { debianPackage: 'python3', find: () => findOnPath('python3') },
+	'g++': onPath('g++', 'g++'),
+	make: onPath('make', 'make'),
+	python3: onPath('python3', 'python3'),
 };
 
 const POSTGRES_ROOT = '/usr/lib/postgresql';
+
+function onPath(binary, debianPackage) {
+	return { debianPackage, lookedFor: `no ${binary} on PATH`, find: () => findOnPath(binary) };
+}
 
 let aptListsUpdated = false;
 
@@ -48,8 +52,9 @@ async function ensureSystemPackages(names, { log = (line) => process.stderr.writ
 	if (!isRoot || !aptGet) {
 		const why = !aptGet ? 'apt-get is not available here' : 'not running as root, so it cannot be installed automatically';
 		throw new SystemPackageError(
-			`The tests need Debian's package ${debianPackages.join(', ')} (${missing.join(', ')} not found on PATH or in its usual place; ${why}). ` +
-				`Install it with \`${isRoot ? '' : 'sudo '}${installCommand}\` (or your system's equivalent) and run the tests again.`,
+			`The tests need Debian's package${debianPackages.length > 1 ? 's' : ''} ${debianPackages.join(', ')} ` +
+				`(${missing.map((name) => SYSTEM_PACKAGES[name].lookedFor).join(', ')}; ${why}). ` +
+				`Install ${debianPackages.length > 1 ? 'them' : 'it'} with \`${isRoot ? '' : 'sudo '}${installCommand}\` (or your system's equivalent) and run the tests again.`,
 		);
 	}
 
