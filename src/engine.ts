@@ -54,6 +54,14 @@ export interface ModifyResult {
 	readonly change?: ScoreChange;
 }
 
+/** A reset of a known contact; `change` is absent when its score already was 0 (nothing logged, no trigger). */
+export interface ResetResult {
+	readonly contactId: string;
+	readonly previousScore: number;
+	readonly score: 0;
+	readonly change?: ScoreChange;
+}
+
 export interface DecayOptions {
 	/** Zone whose calendar days count the inactivity window (default UTC). */
 	readonly timezone?: string;
@@ -251,13 +259,17 @@ export class EngagementEngine {
 		return this.store.getHistory(id, toContactId(contactId), toCount(limit, 'limit', DEFAULT_HISTORY_LIMIT, 1));
 	}
 
-	/** Sets the contact's score to 0 (logged); undefined for a contact the profile never scored. */
-	async resetContact(profileId: string, contactId: unknown, reason?: unknown): Promise<ScoreChange | undefined> {
+	/** Sets the contact's score to 0 (logged when it moves); undefined for a contact the profile never scored. */
+	async resetContact(profileId: string, contactId: unknown, reason?: unknown): Promise<ResetResult | undefined> {
 		const id = toProfileId(profileId);
 		const contact = toContactId(contactId);
 		const text = optionalText(reason, 'reason');
 		const reset: ResetOperation = { kind: 'reset', at: this.now(), ...(text === undefined ? {} : { reason: text }) };
-		return loggedChange(id, await applyBatch(this.store, id, [{ contactId: contact, operation: reset }]), 0);
+		const batch = await applyBatch(this.store, id, [{ contactId: contact, operation: reset }]);
+		const { known, previousScore } = batch.outcomes[0];
+		if (!known) return undefined;
+		const change = loggedChange(id, batch, 0);
+		return change ? { contactId: contact, previousScore, score: 0, change } : { contactId: contact, previousScore, score: 0 };
 	}
 
 	async deleteContact(profileId: string, contactId: unknown): Promise<boolean> {

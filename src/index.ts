@@ -36,7 +36,7 @@ export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } fr
 export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
-export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult } from './engine';
+export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';
 
 export { StaticDataStore } from './stores/static-data/static-data-store';
 export { SqliteStore } from './stores/sqlite/sqlite-store';
