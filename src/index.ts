@@ -1,7 +1,7 @@
 /** The engagement-scoring engine as a plain library: no n8n import anywhere below this file. */
 export * from './types';
 export * from './errors';
-export type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
+export type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
 export { adjustedScore, decayScore, normalizeScore, idleSince, isInactive, planBatch, transition, unseenContact } from './scoring';
 export type {
 	BatchItem,
@@ -40,6 +40,12 @@ export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResul
 
 export { StaticDataStore } from './stores/static-data/static-data-store';
 export { SqliteStore } from './stores/sqlite/sqlite-store';
-export { ChangeFeed } from './change-feed';
-export type { ChangeFeedOptions } from './change-feed';
+export { DEFAULT_EVENT_ID_RETENTION_DAYS, RedisStore } from './stores/redis/redis-store';
+export type { RedisStoreOptions } from './stores/redis/redis-store';
+export { RedisGroupFeed } from './stores/redis/group-feed';
+export type { RedisGroupFeedOptions } from './stores/redis/group-feed';
+export { DEFAULT_KEY_PREFIX } from './stores/redis/keys';
+export type { RedisArgument, RedisCommandClient, RedisCommandPipeline } from './stores/redis/client';
+export { ChangeFeed, cursorFeed } from './change-feed';
+export type { ChangeFeedOptions, ConsumerFeed, FeedOptions, FeedStart } from './change-feed';
 export { changeNotifier } from './change-notifier';

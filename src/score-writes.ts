@@ -145,5 +145,5 @@ function batchKeys(items: readonly BatchItem[]): TransactionKeys {
 		contactIds.add(contactId);
 		if (operation.kind === 'event' && operation.eventId !== undefined) eventIds.add(operation.eventId);
 	}
-	return { contactIds: [...contactIds], eventIds: [...eventIds] };
+	return { contactIds, eventIds };
 }

@@ -1,3 +1,4 @@
+import type { ConsumerFeed, FeedOptions, FeedStart } from './change-feed';
 import type { ContactState } from './scoring/contact-state';
 import type { ChangeRecord } from './scoring/transition';
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from './types';
@@ -31,8 +32,8 @@ export interface ScoreStore {
 	 * it may run again on a fresher snapshot), then commits the plan only if nothing it read has moved
 	 * meanwhile: the profile's status and version, each contact's version, each new event id still
 	 * unseen. The plan's changes are appended to the log in order, in the same atomic step, with
-	 * consecutive sequence numbers from `firstChangeSeq`. Reading a contact or event id that was not
-	 * named is an error.
+	 * consecutive sequence numbers from `firstChangeSeq`. A plan that writes a contact or event id
+	 * the transaction did not name is refused; reading one may be refused (Redis reads only what was named).
 	 */
 	transact<T>(profileId: string, keys: TransactionKeys, plan: (snapshot: Snapshot) => Plan<T>): Promise<Committed<T>>;
 
@@ -51,6 +52,19 @@ export interface ScoreStore {
 	/** The seq of the newest change of the profile, 0 if none. */
 	latestChangeSeq(profileId: string): Promise<number>;
 
+	/**
+	 * A consumer's feed of the profile's changes (one per trigger node): every change after where
+	 * the consumer stopped, in order, none lost or repeated across restarts. SQLite and static data
+	 * keep a durable cursor; Redis reads through a consumer group of the consumer's own.
+	 */
+	openFeed(
+		profileId: string,
+		consumerId: string,
+		startAt: FeedStart,
+		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+		options?: FeedOptions,
+	): ConsumerFeed;
+
 	/** Durable cursors for change-log consumers (one per trigger node). */
 	getCursor(consumerId: string): Promise<number | undefined>;
 	saveCursor(consumerId: string, seq: number): Promise<void>;
@@ -58,11 +72,14 @@ export interface ScoreStore {
 	close(): Promise<void>;
 }
 
+/** Ids, each once: a set is taken as it is (a large batch then builds no second one). */
+export type IdList = readonly string[] | ReadonlySet<string>;
+
 export interface TransactionKeys {
 	/** Every contact the plan may read or write. */
-	readonly contactIds: readonly string[];
+	readonly contactIds: IdList;
 	/** Every event id the plan may ask about or mark as seen. */
-	readonly eventIds?: readonly string[];
+	readonly eventIds?: IdList;
 }
 
 /** What the profile's transaction sees of the profile itself; undefined when it does not exist. */

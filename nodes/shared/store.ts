@@ -2,9 +2,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { ScoreStore } from '../../src/store';
-import { StaticDataStore } from '../../src/stores/static-data/static-data-store';
-import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
+import { SqliteStore, StaticDataStore, type ScoreStore } from '../../src/index';
 import { openRedisStore, REDIS_STORE_OPTION, redisConnectionSettings, type RedisConnectionSettings } from './redis';
 
 export type StoreKind = 'sqlite' | 'workflowStaticData' | 'redis';

@@ -54,8 +54,9 @@ export function isInactive(state: ContactState, inactiveBefore: number): boolean
 
 export function eventCause(operation: EventOperation): ChangeCause {
 	const { eventType, matchedRuleIds, eventId } = operation;
-	if (eventId !== undefined) return { kind: 'event', eventType, ruleIds: [...matchedRuleIds], eventId };
-	if (!Object.isFrozen(matchedRuleIds)) return { kind: 'event', eventType, ruleIds: [...matchedRuleIds] };
+	const ruleIds = Object.isFrozen(matchedRuleIds) ? matchedRuleIds : [...matchedRuleIds];
+	if (eventId !== undefined) return { kind: 'event', eventType, ruleIds, eventId };
+	if (ruleIds !== matchedRuleIds) return { kind: 'event', eventType, ruleIds };
 	// The evaluator shares one frozen list per outcome, so events without an id share a handful of
 	// causes: one frozen object each, which a store may serialise once (a large batch measurably
 	// spent its time building and serialising identical causes).

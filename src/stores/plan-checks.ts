@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors';
 import type { ContactState } from '../scoring/contact-state';
 import type { ChangeRecord } from '../scoring/transition';
-import type { Plan, TransactionKeys } from '../store';
+import type { IdList, Plan, TransactionKeys } from '../store';
 
 /**
  * The store's own invariants, checked before anything of a transaction is written whoever the
@@ -14,8 +14,8 @@ export interface SnapshotGuard {
 }
 
 export function snapshotGuard(keys: TransactionKeys): SnapshotGuard {
-	const contactIds = new Set(keys.contactIds);
-	const eventIds = new Set(keys.eventIds ?? []);
+	const contactIds = asSet(keys.contactIds);
+	const eventIds = asSet(keys.eventIds ?? []);
 	return {
 		contact: (contactId) => {
 			if (!contactIds.has(contactId)) throw notNamed('contact', contactId);
@@ -24,6 +24,16 @@ export function snapshotGuard(keys: TransactionKeys): SnapshotGuard {
 			if (!eventIds.has(eventId)) throw notNamed('event id', eventId);
 		},
 	};
+}
+
+function asSet(ids: IdList): ReadonlySet<string> {
+	return ids instanceof Set ? ids : new Set(ids);
+}
+
+/** The ids as a list, for a store that sends them on. */
+export function idArray(ids: IdList | undefined): readonly string[] {
+	if (ids === undefined) return [];
+	return Array.isArray(ids) ? ids : [...ids];
 }
 
 export function checkPlan(plan: Plan<unknown>, guard: SnapshotGuard): void {

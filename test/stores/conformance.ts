@@ -326,6 +326,20 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 				]);
 			});
 
+			it('remembers only the event ids a plan marks as seen, even if it asked about others', async () => {
+				await published();
+				await store.transact('p1', { contactIds: ['a'], eventIds: ['asked', 'counted'] }, (snapshot) => {
+					expect(snapshot.isSeen('asked')).toBe(false);
+					expect(snapshot.isSeen('counted')).toBe(false);
+					return { contacts: [state('a', 1, 1)], changes: [], seenEventIds: ['counted'], result: null };
+				});
+				await store.transact('p1', { contactIds: ['a'], eventIds: ['asked', 'counted'] }, (snapshot) => {
+					expect(snapshot.isSeen('asked')).toBe(false);
+					expect(snapshot.isSeen('counted')).toBe(true);
+					return { contacts: [], changes: [], seenEventIds: [], result: null };
+				});
+			});
+
 			it('writes nothing when the plan throws, and passes its error on', async () => {
 				await published();
 				await expect(
@@ -334,6 +348,16 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 					}),
 				).rejects.toBeInstanceOf(AbortEdit);
 				expect(await store.getContact('p1', 'a')).toBeUndefined();
+				await expect(
+					store.transact('p1', { contactIds: ['a'], eventIds: ['e1'] }, (snapshot) => {
+						snapshot.isSeen('e1');
+						throw new AbortEdit('no');
+					}),
+				).rejects.toBeInstanceOf(AbortEdit);
+				await store.transact('p1', { contactIds: ['a'], eventIds: ['e1'] }, (snapshot) => {
+					expect(snapshot.isSeen('e1')).toBe(false);
+					return { contacts: [], changes: [], seenEventIds: [], result: null };
+				});
 			});
 
 			it('refuses a plan that writes a contact or event id it did not name, or a number that is not finite, writing none of it', async () => {

@@ -15,6 +15,15 @@ describe('SQLite store file handling', () => {
 		folder = mkdtempSync(join(tmpdir(), 'engagement-file-'));
 	});
 
+	// These tests reopen files they changed behind the store's back: no lingering connection.
+	const idleCloseMs = SqliteStore.idleCloseMs;
+	beforeAll(() => {
+		SqliteStore.idleCloseMs = 0;
+	});
+	afterAll(() => {
+		SqliteStore.idleCloseMs = idleCloseMs;
+	});
+
 	afterEach(() => {
 		rmSync(folder, { recursive: true, force: true });
 	});
@@ -43,9 +52,27 @@ describe('SQLite store file handling', () => {
 		await expect(nodeB.getContact('p1', 'alice')).rejects.toBeInstanceOf(StoreUnavailableError);
 
 		const reopened = SqliteStore.open(file);
-		expect(reopened).not.toBe(nodeA);
 		expect((await reopened.getContact('p1', 'alice'))?.score).toBe(5);
 		await reopened.close();
+	});
+
+	it('closes the connection a while after the last close, and a later open() opens the file afresh', async () => {
+		const file = join(folder, 'scores.sqlite');
+		SqliteStore.idleCloseMs = 20;
+		try {
+			const first = SqliteStore.open(file);
+			await first.insertProfile(profileFixture('p1'));
+			await first.close();
+			expect(SqliteStore.open(file)).toBe(first);
+			await first.close();
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			const later = SqliteStore.open(file);
+			expect(later).not.toBe(first);
+			expect(await later.getProfile('p1')).toBeDefined();
+			await later.close();
+		} finally {
+			SqliteStore.idleCloseMs = 0;
+		}
 	});
 
 	it('writes a WAL-mode file with its schema version, and refuses a file from a newer version', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import type { ConsumerFeed, FeedOptions, FeedStart } from '../../change-feed';
 import {
 	EngagementScoreError,
 	InvalidInputError,
@@ -12,7 +13,7 @@ import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionK
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
-import { checkId, checkPlan, snapshotGuard } from '../plan-checks';
+import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
 import { afterStreamId, decodeContactState, encodeContactState, toScoreChange, type StreamEntry } from './codec';
 import { cursorsKey, DEFAULT_KEY_PREFIX, profileIndexKey, profileKeys, scratchKey, scriptKeys } from './keys';
@@ -34,6 +35,18 @@ export interface RedisStoreOptions {
 	readonly location?: string;
 	/** Called by the last close(), e.g. to release the connection. */
 	readonly onClose?: () => Promise<void>;
+	/**
+	 * Opens a consumer group's feed (RedisGroupFeed) on a connection of its own, whose blocking read
+	 * holds it: the caller knows how to connect one (nodes/shared/redis.ts does, from the credential).
+	 */
+	readonly openGroupFeed?: (
+		store: RedisStore,
+		profileId: string,
+		group: string,
+		startAt: FeedStart,
+		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+		onError?: (error: unknown) => void,
+	) => ConsumerFeed;
 }
 
 /** Conflicting commits of one transaction retried before giving up (each retry re-reads only what moved). */
@@ -142,7 +155,7 @@ export class RedisStore implements ScoreStore {
 
 	async transact<T>(profileId: string, keys: TransactionKeys, plan: (snapshot: Snapshot) => Plan<T>): Promise<Committed<T>> {
 		return this.use(async () => {
-			const leave = await contactQueueFor(this.key).enter(keys.contactIds.map((contactId) => `${profileId}\n${contactId}`));
+			const leave = await contactQueueFor(this.key).enter(idArray(keys.contactIds).map((contactId) => `${profileId}\n${contactId}`));
 			try {
 				return await this.commitPlan(profileId, keys, plan);
 			} finally {
@@ -225,6 +238,18 @@ export class RedisStore implements ScoreStore {
 		});
 	}
 
+	/** Through a consumer group named after the consumer, on the profile's change-log Stream: no polling. */
+	openFeed(
+		profileId: string,
+		consumerId: string,
+		startAt: FeedStart,
+		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+		options: FeedOptions = {},
+	): ConsumerFeed {
+		if (!this.options.openGroupFeed) throw new StoreUnavailableError(`${this.location}: this store was opened without a way to read its Stream`, 'store');
+		return this.options.openGroupFeed(this, profileId, consumerId, startAt, onChanges, options.onError);
+	}
+
 	async getCursor(consumerId: string): Promise<number | undefined> {
 		return this.use(async () => {
 			const seq = await this.client.call('HGET', cursorsKey(this.prefix), consumerId);
@@ -266,7 +291,7 @@ export class RedisStore implements ScoreStore {
 	private async commitPlan<T>(profileId: string, keys: TransactionKeys, plan: (snapshot: Snapshot) => Plan<T>): Promise<Committed<T>> {
 		const guard = snapshotGuard(keys);
 		const read = new RedisSnapshot();
-		await this.readSnapshot(profileId, read, keys.contactIds, keys.eventIds ?? [], true);
+		await this.readSnapshot(profileId, read, idArray(keys.contactIds), idArray(keys.eventIds), true);
 		for (let attempt = 1; ; attempt++) {
 			const planned = callerCode(() =>
 				plan({

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
+import { type ConsumerFeed, cursorFeed, type FeedOptions, type FeedStart } from '../../change-feed';
 import {
 	EngagementScoreError,
 	InvalidInputError,
@@ -19,6 +20,7 @@ import { migrate } from './schema';
 
 /** How long a writer waits for another process's transaction on the same file before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
+const IDLE_CLOSE_MS = 30_000;
 const CONTACT_COLUMNS = 'score, last_activity_at, first_seen_at, updated_at, version';
 
 interface ContactRow {
@@ -59,6 +61,7 @@ export class SqliteStore implements ScoreStore {
 
 	readonly key: string;
 	private references = 1;
+	private idleTimer?: NodeJS.Timeout;
 	private readonly statements: Statements;
 	private readonly contactQueries = new Map<string, StatementSync>();
 	/** The change counter while a transaction that logs changes is open. */
@@ -68,13 +71,15 @@ export class SqliteStore implements ScoreStore {
 	/**
 	 * The store for a file, shared per absolute path within the process: nodes call this on every
 	 * execution, so after the first call it costs a map lookup. Each `close()` releases one `open()`;
-	 * the connection closes with the last one.
+	 * the connection closes a while after the last one (see close).
 	 */
 	static open(filePath: string): SqliteStore {
 		const absolutePath = resolve(filePath);
 		const existing = SqliteStore.openStores.get(absolutePath);
 		if (existing) {
 			existing.references++;
+			clearTimeout(existing.idleTimer);
+			existing.idleTimer = undefined;
 			return existing;
 		}
 		const store = new SqliteStore(absolutePath, connect(absolutePath));
@@ -157,21 +162,31 @@ export class SqliteStore implements ScoreStore {
 				const snapshot: Snapshot = {
 					profile,
 					contact: (contactId) => {
-						guard.contact(contactId);
 						const contact = this.readContact(profileId, contactId);
 						return contact && toContactState(contactId, contact);
 					},
+					// Asking marks the id at once, inside the transaction (one statement instead of a read
+					// and a write per event): the plan nearly always counts an unseen id. An id it does not
+					// count is unmarked before the commit, and a throwing plan rolls every mark back.
 					isSeen: (eventId) => {
-						guard.event(eventId);
-						return row !== undefined && this.statements.isEventSeen.get(row.key, eventId) !== undefined;
+						if (row === undefined) return false;
+						const seen = this.statements.markEventSeen.run(row.key, eventId).changes === 0;
+						if (!seen) marked.add(eventId);
+						return seen;
 					},
 				};
+				const marked = new Set<string>();
 				const planned = plan(snapshot);
 				checkPlan(planned, guard);
 				const { contacts, changes, seenEventIds } = planned;
+				if (row !== undefined) {
+					for (const eventId of seenEventIds) {
+						if (!marked.delete(eventId)) this.statements.markEventSeen.run(row.key, eventId);
+					}
+					for (const eventId of marked) this.statements.unmarkEventSeen.run(row.key, eventId);
+				}
 				if (contacts.length + changes.length + seenEventIds.length === 0) return { result: planned.result, firstChangeSeq: 0 };
 				if (row === undefined) throw new ProfileNotFoundError(profileId);
-				for (const eventId of seenEventIds) this.statements.markEventSeen.run(row.key, eventId);
 				for (const state of contacts) {
 					this.statements.upsertContact.run(
 						profileId,
@@ -268,6 +283,16 @@ export class SqliteStore implements ScoreStore {
 		return this.use(() => (this.statements.latestChangeSeq.get(profileId) as { seq: number | null }).seq ?? 0);
 	}
 
+	openFeed(
+		profileId: string,
+		consumerId: string,
+		startAt: FeedStart,
+		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+		options?: FeedOptions,
+	): ConsumerFeed {
+		return cursorFeed(this, profileId, consumerId, startAt, onChanges, options);
+	}
+
 	async getCursor(consumerId: string): Promise<number | undefined> {
 		return this.use(() => (this.statements.getCursor.get(consumerId) as { seq: number } | undefined)?.seq);
 	}
@@ -278,9 +303,24 @@ export class SqliteStore implements ScoreStore {
 		});
 	}
 
+	/**
+	 * Releases one open(). After the last, the store refuses calls, but the connection lingers for
+	 * IDLE_CLOSE_MS: nodes open and close the store on every execution, and an open() meanwhile
+	 * takes it back without reopening the file (and checking its schema) again.
+	 */
 	async close(): Promise<void> {
 		if (this.references === 0) return;
 		this.references--;
+		if (this.references > 0) return;
+		if (SqliteStore.idleCloseMs <= 0) return this.closeConnection();
+		this.idleTimer = setTimeout(() => this.closeConnection(), SqliteStore.idleCloseMs);
+		this.idleTimer.unref();
+	}
+
+	/** How long a store nobody holds keeps its connection; 0 closes it at once (tests that edit the file). */
+	static idleCloseMs = IDLE_CLOSE_MS;
+
+	private closeConnection(): void {
 		if (this.references > 0) return;
 		if (SqliteStore.openStores.get(this.filePath) === this) SqliteStore.openStores.delete(this.filePath);
 		this.db.close();
@@ -423,8 +463,10 @@ function prepareStatements(db: DatabaseSync) {
 		inactiveContacts: db.prepare(
 			'SELECT contact_id FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ? ORDER BY contact_id',
 		),
-		isEventSeen: db.prepare('SELECT 1 FROM seen_events WHERE profile_key = ? AND event_id = ?'),
-		markEventSeen: db.prepare('INSERT INTO seen_events (profile_key, event_id) VALUES (?, ?)'),
+		markEventSeen: db.prepare(
+			'INSERT INTO seen_events (profile_key, event_id) VALUES (?, ?) ON CONFLICT (profile_key, event_id) DO NOTHING',
+		),
+		unmarkEventSeen: db.prepare('DELETE FROM seen_events WHERE profile_key = ? AND event_id = ?'),
 		insertChange: db.prepare(
 			'INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
 		),
@@ -461,16 +503,34 @@ function toContactState(contactId: string, row: ContactRow): ContactState {
 
 /**
  * Change causes as JSON text. The scoring core shares one frozen cause object among the changes of
- * events without an id that matched the same rules, so each such cause is serialised once.
+ * events without an id that matched the same rules, and one frozen rule-id list among those with
+ * an id: each shared part is serialised once (a large batch spent a measurable share of its time
+ * serialising identical causes).
  */
 class CauseTexts {
 	private readonly texts = new WeakMap<ChangeCause, string>();
+	/** Per frozen rule-id list and event type: the cause's text up to its event id. */
+	private readonly prefixes = new WeakMap<readonly string[], Map<string, string>>();
 
 	of(cause: ChangeCause): string {
+		if (cause.kind === 'event' && cause.eventId !== undefined && Object.isFrozen(cause.ruleIds)) {
+			return `${this.prefixOf(cause.eventType, cause.ruleIds)},"eventId":${JSON.stringify(cause.eventId)}}`;
+		}
 		if (!Object.isFrozen(cause)) return JSON.stringify(cause);
 		let text = this.texts.get(cause);
 		if (text === undefined) this.texts.set(cause, (text = JSON.stringify(cause)));
 		return text;
+	}
+
+	private prefixOf(eventType: string, ruleIds: readonly string[]): string {
+		let byType = this.prefixes.get(ruleIds);
+		if (byType === undefined) this.prefixes.set(ruleIds, (byType = new Map()));
+		let prefix = byType.get(eventType);
+		if (prefix === undefined) {
+			prefix = JSON.stringify({ kind: 'event', eventType, ruleIds }).slice(0, -1);
+			byType.set(eventType, prefix);
+		}
+		return prefix;
 	}
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { type ConsumerFeed, cursorFeed, type FeedOptions, type FeedStart } from '../../change-feed';
 import { InvalidInputError, ProfileAlreadyExistsError, ProfileNotFoundError, StoreUnavailableError } from '../../errors';
 import type { ContactState } from '../../scoring/contact-state';
 import type { Committed, Plan, ScoreStore, Snapshot, TransactionKeys } from '../../store';
@@ -120,12 +121,10 @@ export class StaticDataStore implements ScoreStore {
 		const planned = plan({
 			profile: profile && { status: profile.status, version: profile.version },
 			contact: (contactId) => {
-				guard.contact(contactId);
 				const tuple = entry && contactOf(entry, contactId);
 				return tuple && toContactState(contactId, tuple);
 			},
 			isSeen: (eventId) => {
-				guard.event(eventId);
 				return entry !== undefined && Object.hasOwn(entry.seenEventIds, EVENT_KEY + eventId);
 			},
 		});
@@ -220,6 +219,16 @@ export class StaticDataStore implements ScoreStore {
 	async latestChangeSeq(profileId: string): Promise<number> {
 		const changes = this.profileData(profileId)?.changes;
 		return changes && changes.length > 0 ? changes[changes.length - 1][0] : 0;
+	}
+
+	openFeed(
+		profileId: string,
+		consumerId: string,
+		startAt: FeedStart,
+		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+		options?: FeedOptions,
+	): ConsumerFeed {
+		return cursorFeed(this, profileId, consumerId, startAt, onChanges, options);
 	}
 
 	async getCursor(consumerId: string): Promise<number | undefined> {
