@@ -1,17 +1,10 @@
-import type { ChangeCause } from '../types';
+import type { ChangeCause, ScoreChange } from '../types';
 import { type ContactState, idleSince, unseenContact } from './contact-state';
 import type { DecayOperation, EventOperation, ModifyOperation, ResetOperation, ScoreOperation } from './operation';
 import { adjustedScore, decayScore, normalizeScore } from './score-math';
 
 /** A change of one contact's score, as the change log keeps it (the store adds its sequence number). */
-export interface ChangeRecord {
-	readonly contactId: string;
-	readonly previousScore: number;
-	readonly score: number;
-	readonly delta: number;
-	readonly cause: ChangeCause;
-	readonly at: number;
-}
+export type ChangeRecord = Omit<ScoreChange, 'seq' | 'profileId'>;
 
 /** What one operation does to one contact. */
 export interface Transition {
