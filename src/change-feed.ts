@@ -2,6 +2,46 @@ import { changeNotifier } from './change-notifier';
 import type { ScoreStore } from './store';
 import type { ScoreChange } from './types';
 
+/** One consumer's feed of a profile's changes: handed to its callback in order until stopped. */
+export interface ConsumerFeed {
+	start(): Promise<void>;
+	stop(): Promise<void>;
+}
+
+/**
+ * Where a consumer starts: `resume` carries on where it stopped (a new consumer starts at the
+ * newest change); `now` starts at the newest change each time, handing over nothing older.
+ */
+export type FeedStart = 'resume' | 'now';
+
+/** What every store's feed takes; a store ignores what does not apply to it (Redis does not poll). */
+export interface FeedOptions {
+	/** How often to look for changes written by other processes; in-process writes wake the feed at once. */
+	readonly pollIntervalMs?: number;
+	/** Told about a failed read or a throwing `onChanges`; the same changes are offered again later. */
+	readonly onError?: (error: unknown) => void;
+}
+
+/** A consumer's feed over the store's durable cursors (ChangeFeed), for the stores without a Stream. */
+export function cursorFeed(
+	store: ScoreStore,
+	profileId: string,
+	consumerId: string,
+	startAt: FeedStart,
+	onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+	options: FeedOptions = {},
+): ConsumerFeed {
+	const feed = new ChangeFeed(store, profileId, consumerId, onChanges, options);
+	if (startAt === 'resume') return feed;
+	return {
+		start: async () => {
+			await store.saveCursor(consumerId, await store.latestChangeSeq(profileId));
+			await feed.start();
+		},
+		stop: async () => await feed.stop(),
+	};
+}
+
 export interface ChangeFeedOptions {
 	/** How often to look for changes written by other processes; in-process writes wake the feed at once. */
 	readonly pollIntervalMs?: number;

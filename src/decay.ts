@@ -5,7 +5,7 @@ import { InvalidInputError } from './errors';
 import { isPlainObject, ownValue } from './plain-object';
 import type { DecayPolicy } from './types';
 
-export { decayScore } from './score-math';
+export { decayScore } from './scoring/score-math';
 
 function numberField(raw: Record<string, unknown>, field: string, fallback?: number): number {
 	const value = ownValue(raw, field);

@@ -1,12 +1,26 @@
 import { numericValue } from './condition';
 import { inactiveBefore, toDecayPolicy } from './decay';
-import { EngagementScoreError, InvalidInputError, ProfileNotFoundError, ProfileNotPublishedError } from './errors';
+import {
+	EngagementScoreError,
+	InvalidInputError,
+	ProfileNotFoundError,
+	ProfileNotPublishedError,
+} from './errors';
 import { toContactId, toScoreEvent } from './event';
 import { compileRules, type Evaluator } from './evaluator';
 import { isPlainObject, ownValue } from './plain-object';
 import { type DraftPatch, type NewProfileInput, newProfile, published, toProfileId, unpublished, withDraft } from './profile';
 import { toPoints } from './rule';
-import { normalizeScore } from './score-math';
+import {
+	type BatchItem,
+	type ContactState,
+	type EventOperation,
+	type ItemOutcome,
+	type ModifyOperation,
+	normalizeScore,
+	type ResetOperation,
+} from './scoring';
+import { type AppliedBatch, applyBatch, decayProfile, loggedChange } from './score-writes';
 import type { ScoreStore } from './store';
 import type {
 	AdjustOperation,
@@ -15,7 +29,6 @@ import type {
 	DecayResult,
 	EventResult,
 	ScoreChange,
-	ScoredEvent,
 	ScoreEvent,
 	ScoreProfile,
 } from './types';
@@ -23,8 +36,6 @@ import type {
 export interface EngineOptions {
 	/** Clock in epoch ms; injectable for tests. */
 	readonly now?: () => number;
-	/** Called after writes that changed scores, so in-process triggers can wake at once. */
-	readonly notify?: (storeKey: string, profileId: string) => void;
 }
 
 export interface ModifyInput {
@@ -62,6 +73,7 @@ const DEFAULT_HISTORY_LIMIT = 100;
 /** A batch is refused when the profile is republished under it; re-evaluating against the new version this often is plenty. */
 const REPUBLISH_RETRIES = 3;
 
+
 /**
  * The engagement-scoring use cases over one store: profile lifecycle, scoring events against the
  * published rules, manual adjustments, decay and contact queries. Validates all caller input
@@ -73,7 +85,7 @@ export class EngagementEngine {
 
 	constructor(
 		private readonly store: ScoreStore,
-		private readonly options: EngineOptions = {},
+		options: EngineOptions = {},
 	) {
 		this.now = options.now ?? Date.now;
 	}
@@ -145,7 +157,7 @@ export class EngagementEngine {
 	/**
 	 * scoreEvents for events that already are ScoreEvents (made by toScoreEvent, as a node does
 	 * while reading its items): they are not validated a second time. Applied in one atomic store
-	 * call, in order.
+	 * transaction, in order.
 	 * @throws ProfileNotFoundError | ProfileNotPublishedError for the profile as a whole
 	 */
 	async scoreValidEvents(profileId: string, events: readonly ScoreEvent[]): Promise<EventResult[]> {
@@ -154,27 +166,30 @@ export class EngagementEngine {
 		if (events.length === 0) return [];
 		for (let attempt = 1; ; attempt++) {
 			const evaluator = this.evaluatorFor(profile);
-			const scored: ScoredEvent[] = new Array(events.length);
+			const items: BatchItem[] = new Array(events.length);
+			const matched: Array<readonly string[]> = new Array(events.length);
 			for (let index = 0; index < events.length; index++) {
 				const event = events[index];
 				const { delta, matchedRuleIds } = evaluator.evaluate(event);
-				// One object shape for every event: stores read a missing event id as undefined.
-				scored[index] = {
+				matched[index] = matchedRuleIds;
+				const operation: EventOperation = {
+					kind: 'event',
 					eventId: event.id,
-					contactId: event.contactId,
 					eventType: event.type,
 					delta,
 					matchedRuleIds,
-					occurredAt: event.occurredAt,
+					at: event.occurredAt,
 				};
+				items[index] = { contactId: event.contactId, operation };
 			}
-			const applied = await this.store.applyEvents(id, profile.version, scored).catch((error: unknown) => error);
-			if (Array.isArray(applied)) {
-				if (applied.some((result: EventResult) => result.changeSeq !== undefined)) this.notify(id);
-				return applied as EventResult[];
+			const batch = await applyBatch(this.store, id, items, profile.version).catch((error: unknown) => error);
+			if (!(batch instanceof Error)) {
+				const { outcomes, firstChangeSeq } = batch as AppliedBatch;
+				return outcomes.map((outcome, index) => eventResult(events[index], outcome, matched[index], firstChangeSeq));
 			}
+			const committed = batch;
 			// Refused because the profile was republished (or unpublished) since it was read: try the new version.
-			if (!(applied instanceof ProfileNotPublishedError) || attempt >= REPUBLISH_RETRIES) throw applied;
+			if (!(committed instanceof ProfileNotPublishedError) || attempt >= REPUBLISH_RETRIES) throw committed;
 			profile = await this.publishedProfile(id);
 		}
 	}
@@ -194,44 +209,48 @@ export class EngagementEngine {
 		if (countsAsActivity !== undefined && typeof countsAsActivity !== 'boolean') {
 			throw new InvalidInputError('countsAsActivity must be true or false', 'countsAsActivity');
 		}
-		const outcome = await this.store.adjustScore(id, {
-			contactId,
+		const modify: ModifyOperation = {
+			kind: 'modify',
 			operation: operation as AdjustOperation,
 			points,
+			countsAsActivity: countsAsActivity ?? true,
 			at: this.now(),
 			...(reason === undefined ? {} : { reason }),
-			...(countsAsActivity === undefined ? {} : { countsAsActivity }),
-		});
-		if (outcome.change) this.notify(id);
+		};
+		const batch = await applyBatch(this.store, id, [{ contactId, operation: modify }]);
+		const outcome = batch.outcomes[0];
+		const change = loggedChange(id, batch, 0);
 		const result = {
 			contactId,
 			previousScore: outcome.previousScore,
 			score: outcome.score,
 			delta: normalizeScore(outcome.score - outcome.previousScore),
 		};
-		return outcome.change ? { ...result, change: outcome.change } : result;
+		return change ? { ...result, change } : result;
 	}
 
-	/** Decays contacts inactive for the policy's window (see toDecayPolicy). */
+	/**
+	 * Decays contacts inactive for the policy's window (see toDecayPolicy), a step of contacts at a
+	 * time (see decayProfile).
+	 */
 	async applyDecay(profileId: string, rawPolicy: unknown, options: DecayOptions = {}): Promise<DecayResult> {
 		const id = toProfileId(profileId);
 		const policy = toDecayPolicy(rawPolicy);
-		const now = this.now();
-		const result = await this.store.applyDecay(id, policy, inactiveBefore(now, policy.inactiveDays, options.timezone), now);
-		if (result.contactsDecayed > 0) this.notify(id);
-		return result;
+		const at = this.now();
+		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: inactiveBefore(at, policy.inactiveDays, options.timezone), at });
 	}
 
 	/** @throws ProfileNotFoundError */
 	async getContact(profileId: string, contactId: unknown): Promise<ContactScore | undefined> {
 		const id = await this.existingProfileId(profileId);
-		return this.store.getContact(id, toContactId(contactId));
+		const state = await this.store.getContact(id, toContactId(contactId));
+		return state && contactScore(id, state);
 	}
 
 	/** Contacts sorted by score; `query` fields: order asc|desc (desc), minScore, maxScore, limit (50), offset (0). */
 	async listContacts(profileId: string, query: unknown = {}): Promise<ContactScore[]> {
 		const id = await this.existingProfileId(profileId);
-		return this.store.listContacts(id, toContactQuery(query));
+		return (await this.store.listContacts(id, toContactQuery(query))).map((state) => contactScore(id, state));
 	}
 
 	/** The contact's score changes, newest first. */
@@ -244,13 +263,13 @@ export class EngagementEngine {
 	async resetContact(profileId: string, contactId: unknown, reason?: unknown): Promise<ResetResult | undefined> {
 		const id = toProfileId(profileId);
 		const contact = toContactId(contactId);
-		const change = await this.store.resetContact(id, contact, this.now(), optionalText(reason, 'reason'));
-		if (change) {
-			this.notify(id);
-			return { contactId: contact, previousScore: change.previousScore, score: 0, change };
-		}
-		// The store writes nothing for an unknown contact or a score already 0; tell the two apart.
-		return (await this.store.getContact(id, contact)) ? { contactId: contact, previousScore: 0, score: 0 } : undefined;
+		const text = optionalText(reason, 'reason');
+		const reset: ResetOperation = { kind: 'reset', at: this.now(), ...(text === undefined ? {} : { reason: text }) };
+		const batch = await applyBatch(this.store, id, [{ contactId: contact, operation: reset }]);
+		const { known, previousScore } = batch.outcomes[0];
+		if (!known) return undefined;
+		const change = loggedChange(id, batch, 0);
+		return change ? { contactId: contact, previousScore, score: 0, change } : { contactId: contact, previousScore, score: 0 };
 	}
 
 	async deleteContact(profileId: string, contactId: unknown): Promise<boolean> {
@@ -277,9 +296,30 @@ export class EngagementEngine {
 		return evaluator;
 	}
 
-	private notify(profileId: string): void {
-		this.options.notify?.(this.store.key, profileId);
-	}
+}
+
+function eventResult(event: ScoreEvent, outcome: ItemOutcome, matchedRuleIds: readonly string[], firstChangeSeq: number): EventResult {
+	const result: { -readonly [K in keyof EventResult]: EventResult[K] } = {
+		contactId: event.contactId,
+		duplicate: outcome.duplicate,
+		previousScore: outcome.previousScore,
+		score: outcome.score,
+		delta: outcome.duplicate ? 0 : normalizeScore(outcome.score - outcome.previousScore),
+		matchedRuleIds: outcome.duplicate ? [] : matchedRuleIds,
+	};
+	if (event.id !== undefined) result.eventId = event.id;
+	if (outcome.changeIndex >= 0) result.changeSeq = firstChangeSeq + outcome.changeIndex;
+	return result;
+}
+
+function contactScore(profileId: string, state: ContactState): ContactScore {
+	return {
+		profileId,
+		contactId: state.contactId,
+		score: state.score,
+		lastActivityAt: state.lastActivityAt,
+		updatedAt: state.updatedAt,
+	};
 }
 
 /** The event, or the reason it is invalid; any other failure is a bug and propagates. */

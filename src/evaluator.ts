@@ -1,5 +1,5 @@
 import { compileCondition, type PropertyPredicate } from './condition';
-import { normalizeScore } from './score-math';
+import { normalizeScore } from './scoring/score-math';
 import type { Evaluation, Rule, ScoreEvent } from './types';
 
 export interface Evaluator {

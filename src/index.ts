@@ -1,8 +1,24 @@
 /** The engagement-scoring engine as a plain library: no n8n import anywhere below this file. */
 export * from './types';
 export * from './errors';
-export type { ScoreStore } from './store';
-export { adjustedScore, decayScore, normalizeScore } from './score-math';
+export type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
+export { adjustedScore, decayScore, normalizeScore, idleSince, isInactive, planBatch, transition, unseenContact } from './scoring';
+export type {
+	BatchItem,
+	BatchPlan,
+	ChangeRecord,
+	ContactState,
+	ContactView,
+	DecayOperation,
+	EventOperation,
+	ItemOutcome,
+	ModifyOperation,
+	ResetOperation,
+	ScoreOperation,
+	Transition,
+} from './scoring';
+export { applyBatch, decayProfile, loggedChange } from './score-writes';
+export type { AppliedBatch } from './score-writes';
 
 export { EVENT_TYPES, isBuiltInEventType, toContactId, toEventType, toScoreEvent } from './event';
 export { toEpochMillis } from './time';
@@ -22,8 +38,14 @@ export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
 export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';
 
-export { DocumentStore } from './stores/document-store';
-export { SqliteStore } from './stores/sqlite-store';
-export { ChangeFeed } from './change-feed';
-export type { ChangeFeedOptions } from './change-feed';
+export { StaticDataStore } from './stores/static-data/static-data-store';
+export { SqliteStore } from './stores/sqlite/sqlite-store';
+export { DEFAULT_EVENT_ID_RETENTION_DAYS, RedisStore } from './stores/redis/redis-store';
+export type { RedisStoreOptions } from './stores/redis/redis-store';
+export { RedisGroupFeed } from './stores/redis/group-feed';
+export type { RedisGroupFeedOptions } from './stores/redis/group-feed';
+export { DEFAULT_KEY_PREFIX } from './stores/redis/keys';
+export type { RedisArgument, RedisCommandClient, RedisCommandPipeline } from './stores/redis/client';
+export { ChangeFeed, cursorFeed } from './change-feed';
+export type { ChangeFeedOptions, ConsumerFeed, FeedOptions, FeedStart } from './change-feed';
 export { changeNotifier } from './change-notifier';

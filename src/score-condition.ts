@@ -1,7 +1,7 @@
 import { numericValue } from './condition';
 import { InvalidInputError } from './errors';
 import { isPlainObject, ownValue } from './plain-object';
-import { normalizeScore } from './score-math';
+import { normalizeScore } from './scoring/score-math';
 import type { ScoreChange } from './types';
 
 export const SCORE_OPERATORS = ['gte', 'gt', 'lte', 'lt', 'eq', 'ne', 'between'] as const;

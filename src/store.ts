@@ -1,22 +1,13 @@
-import type {
-	Adjustment,
-	ContactQuery,
-	ContactScore,
-	DecayPolicy,
-	DecayResult,
-	EventResult,
-	ScoreChange,
-	ScoredEvent,
-	ScoreProfile,
-} from './types';
+import type { ConsumerFeed, FeedOptions, FeedStart } from './change-feed';
+import type { ContactState } from './scoring/contact-state';
+import type { ChangeRecord } from './scoring/transition';
+import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from './types';
 
 /**
- * Where profiles, scores and the change log live. One interface, several backends
- * (SQLite, workflow static data, Redis); `test/stores/conformance.ts` holds them all to it.
- *
- * Atomicity contract: every write method is all-or-nothing per contact change, and the
- * change-log entry is written in the same atomic step as the score it describes.
- * Concurrent callers (in one process or several) never lose or double an update.
+ * Where profiles, contact states and the change log live: storage only. What a change *means* is
+ * computed by the scoring core (src/scoring/) and handed to `transact` as plain states and records;
+ * no store does score arithmetic. One interface, several backends (SQLite, workflow static data,
+ * Redis); `test/stores/conformance.ts` holds them all to it.
  */
 export interface ScoreStore {
 	/** Identifies the underlying data ("sqlite:/abs/path"), so in-process listeners of the same data meet. */
@@ -27,62 +18,97 @@ export interface ScoreStore {
 	/** @throws ProfileAlreadyExistsError */
 	insertProfile(profile: ScoreProfile): Promise<void>;
 	/**
-	 * Atomic read-modify-write of one profile. `change` is pure and may throw to abort
-	 * (nothing is written then).
+	 * Atomic read-modify-write (compare-and-set) of one profile. `change` is pure and may throw to
+	 * abort (nothing is written then); it may run more than once when another writer got there first.
 	 * @throws ProfileNotFoundError
 	 */
 	updateProfile(profileId: string, change: (current: ScoreProfile) => ScoreProfile): Promise<ScoreProfile>;
-	/** Removes the profile with all its scores, history and seen event ids. */
+	/** Removes the profile with all its contacts, history and seen event ids. */
 	deleteProfile(profileId: string): Promise<boolean>;
 
 	/**
-	 * Applies evaluated events in order, each atomically: an event id already seen for this
-	 * profile is a duplicate (no change); otherwise the score moves by `delta`, the contact's
-	 * last activity is set, and a change is logged when delta is not 0.
-	 * The whole call is refused, nothing written, unless the profile is still published at
-	 * `publishedVersion` (rules cannot change under a batch).
-	 * @throws ProfileNotFoundError | ProfileNotPublishedError
+	 * The one atomic write. The store reads a snapshot of the profile's header, of the named contacts
+	 * and of the named event ids, runs `plan` on it (synchronous and pure; it may throw to abort, and
+	 * it may run again on a fresher snapshot), then commits the plan only if nothing it read has moved
+	 * meanwhile: the profile's status and version, each contact's version, each new event id still
+	 * unseen. The plan's changes are appended to the log in order, in the same atomic step, with
+	 * consecutive sequence numbers from `firstChangeSeq`. A plan that writes a contact or event id
+	 * the transaction did not name is refused; reading one may be refused (Redis reads only what was named).
 	 */
-	applyEvents(profileId: string, publishedVersion: number, events: readonly ScoredEvent[]): Promise<EventResult[]>;
+	transact<T>(profileId: string, keys: TransactionKeys, plan: (snapshot: Snapshot) => Plan<T>): Promise<Committed<T>>;
 
-	/**
-	 * Add, subtract or set points on one contact (created at 0 if new). Logs a change when the
-	 * score moves. Does not need the profile to be published.
-	 * @throws ProfileNotFoundError
-	 */
-	adjustScore(profileId: string, adjustment: Adjustment): Promise<{ previousScore: number; score: number; change?: ScoreChange }>;
-
-	/**
-	 * Sets the contact's score to 0, logging a 'reset' change. Returns undefined, and writes nothing,
-	 * for an unknown contact and for a score already 0 (not a change, like setting the current score).
-	 * @throws ProfileNotFoundError
-	 */
-	resetContact(profileId: string, contactId: string, at: number, reason?: string): Promise<ScoreChange | undefined>;
-
-	/** Forgets the contact: score, history and activity. */
+	getContact(profileId: string, contactId: string): Promise<ContactState | undefined>;
+	/** Sorted by score (ties by contact id ascending), filtered by the inclusive min/max. */
+	listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]>;
+	/** Contacts idle since (last activity, else first appearance) before `before`, by contact id. */
+	inactiveContactIds(profileId: string, before: number): Promise<string[]>;
+	/** Forgets the contact: its state and its history. */
 	deleteContact(profileId: string, contactId: string): Promise<boolean>;
 
-	/**
-	 * Decays every contact whose last activity is before `inactiveBefore` (contacts never active
-	 * count by their first appearance), using `decayScore` from decay.ts, each logged as a change.
-	 * @throws ProfileNotFoundError
-	 */
-	applyDecay(profileId: string, policy: DecayPolicy, inactiveBefore: number, at: number): Promise<DecayResult>;
-
-	getContact(profileId: string, contactId: string): Promise<ContactScore | undefined>;
-	/** Sorted by score (ties by contact id ascending), filtered by the inclusive min/max. */
-	listContacts(profileId: string, query: ContactQuery): Promise<ContactScore[]>;
-	/** Newest first. */
+	/** The contact's changes, newest first. */
 	getHistory(profileId: string, contactId: string, limit: number): Promise<ScoreChange[]>;
-
 	/** Changes of one profile with seq > afterSeq, oldest first. */
 	readChanges(profileId: string, afterSeq: number, limit: number): Promise<ScoreChange[]>;
 	/** The seq of the newest change of the profile, 0 if none. */
 	latestChangeSeq(profileId: string): Promise<number>;
+
+	/**
+	 * A consumer's feed of the profile's changes (one per trigger node): every change after where
+	 * the consumer stopped, in order, none lost or repeated across restarts. SQLite and static data
+	 * keep a durable cursor; Redis reads through a consumer group of the consumer's own.
+	 */
+	openFeed(
+		profileId: string,
+		consumerId: string,
+		startAt: FeedStart,
+		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+		options?: FeedOptions,
+	): ConsumerFeed;
 
 	/** Durable cursors for change-log consumers (one per trigger node). */
 	getCursor(consumerId: string): Promise<number | undefined>;
 	saveCursor(consumerId: string, seq: number): Promise<void>;
 
 	close(): Promise<void>;
+}
+
+/** Ids, each once: a set is taken as it is (a large batch then builds no second one). */
+export type IdList = readonly string[] | ReadonlySet<string>;
+
+export interface TransactionKeys {
+	/** Every contact the plan may read or write. */
+	readonly contactIds: IdList;
+	/** Every event id the plan may ask about or mark as seen. */
+	readonly eventIds?: IdList;
+}
+
+/** What the profile's transaction sees of the profile itself; undefined when it does not exist. */
+export interface ProfileHeader {
+	readonly status: ProfileStatus;
+	/** The published version (0 before the first publish). */
+	readonly version: number;
+}
+
+export interface Snapshot {
+	readonly profile: ProfileHeader | undefined;
+	/** The stored state, or undefined for a contact the store does not hold. */
+	contact(contactId: string): ContactState | undefined;
+	/** Whether the event id was already counted for this profile (within the store's retention). */
+	isSeen(eventId: string): boolean;
+}
+
+export interface Plan<T> {
+	/** New states, each computed from the snapshot's state of that contact (at most one per contact). */
+	readonly contacts: readonly ContactState[];
+	/** Appended to the log in this order. */
+	readonly changes: readonly ChangeRecord[];
+	/** Event ids to remember as counted. */
+	readonly seenEventIds: readonly string[];
+	readonly result: T;
+}
+
+export interface Committed<T> {
+	readonly result: T;
+	/** The seq of the plan's first change; change i was logged as firstChangeSeq + i. 0 when it had none. */
+	readonly firstChangeSeq: number;
 }

@@ -7,23 +7,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { EngagementScoreError, InvalidInputError, ProfileNotFoundError } from '../../src/errors';
-import { firing, type FiringMode, type ScoreConditionSet } from '../../src/score-condition';
-import type { ScoreStore } from '../../src/store';
-import type { RedisStore } from '../../src/stores/redis-store';
-import type { ScoreChange } from '../../src/types';
+import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type ScoreChange, type ScoreConditionSet, type ScoreStore } from '../../src/index';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
-import {
-	openRedisGroupFeed,
-	openRedisStore,
-	REDIS_CREDENTIAL_TEST,
-	testRedisCredential,
-	type RedisConnectionSettings,
-} from '../shared/redis';
+import { REDIS_CREDENTIAL_TEST, testRedisCredential } from '../shared/redis';
 import { openStore, storeProperties, type StoreSettings } from '../shared/store';
 import { conditionProperties, conditionSetFrom } from './condition-input';
-import { cursorFeeds, type ConsumerFeed, type OpenConsumerFeed } from './consumer-feed';
 import { firingItem } from './firing-output';
 
 const DEFAULT_POLL_INTERVAL_SECONDS = 1;
@@ -113,11 +102,9 @@ export class EngagementScoreTrigger implements INodeType {
 		} catch (error) {
 			throw activationError(this, error);
 		}
-		const redis = settings.redis;
-		const redisStore = redis ? openRedisStore(redis) : undefined;
-		const store = redisStore ?? openStore(settings);
+		const store = openStore(settings);
 		try {
-			return await watch(this, store, redis && redisStore ? { settings: redis, store: redisStore } : undefined);
+			return await watch(this, store);
 		} catch (error) {
 			await store.close();
 			throw activationError(this, error);
@@ -131,16 +118,7 @@ async function triggerStoreSettings(context: ITriggerFunctions): Promise<StoreSe
 	return await nodeStoreSettings(context, kind, context.getNodeParameter('databasePath', ''));
 }
 
-interface RedisTarget {
-	readonly settings: RedisConnectionSettings;
-	readonly store: RedisStore;
-}
-
-async function watch(
-	context: ITriggerFunctions,
-	store: ScoreStore,
-	redis: RedisTarget | undefined,
-): Promise<ITriggerResponse> {
+async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITriggerResponse> {
 	const profileId = await existingProfileId(context, store);
 	const conditionSet = conditionSetOf(context);
 	const mode = context.getNodeParameter('mode', 'enter') as FiringMode;
@@ -151,12 +129,8 @@ async function watch(
 		context.logger.warn(`Engagement Score Trigger could not read score changes, retrying: ${String(error)}`);
 	const firingItems = (changes: readonly ScoreChange[]) =>
 		changes.filter((change) => firing(change, conditionSet, mode)).map(firingItem);
-	// Redis: each consumer reads the profile's Stream through a consumer group of its own, which
-	// also brings changes written by other processes at once. SQLite: a durable cursor, polled.
-	const openFeed: OpenConsumerFeed = redis
-		? (consumerId, startAt, onChanges) =>
-				openRedisGroupFeed(redis.settings, redis.store, profileId, consumerId, onChanges, { startAt, onError })
-		: cursorFeeds(store, profileId, { pollIntervalMs, onError });
+	const openFeed = (consumerId: string, startAt: FeedStart, onChanges: (changes: ScoreChange[]) => void) =>
+		store.openFeed(profileId, consumerId, startAt, onChanges, { pollIntervalMs, onError });
 
 	// One consumer per trigger node of a workflow: several workflows watching one profile each
 	// see every change, and a re-activation resumes where the last one stopped.

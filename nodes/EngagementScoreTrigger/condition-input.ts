@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { toScoreConditionSet, type ScoreConditionSet, type ScoreOperator } from '../../src/score-condition';
+import { toScoreConditionSet, type ScoreConditionSet, type ScoreOperator } from '../../src/index';
 
 /**
  * The trigger's condition editor and how its values become the engine's condition set.

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ScoreChange } from '../../src/types';
+import { type ScoreChange } from '../../src/index';
 import { causeJson, isoTime } from '../shared/change-output';
 
 /** The item the trigger emits for one score change that met its conditions. */

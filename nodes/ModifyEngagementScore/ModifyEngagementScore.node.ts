@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { EngagementEngine } from '../../src/engine';
+import { type EngagementEngine } from '../../src/index';
 import { mapItems } from '../shared/errors';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { storeProperties } from '../shared/store';

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ChangeCause } from '../../src/types';
+import { type ChangeCause } from '../../src/index';
 
 /** Epoch milliseconds as the ISO 8601 text users see in n8n (UTC). */
 export function isoTime(epochMillis: number): string;

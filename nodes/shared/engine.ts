@@ -1,5 +1,4 @@
-import { EngagementEngine } from '../../src/engine';
-import type { ScoreStore } from '../../src/store';
+import { EngagementEngine, type ScoreStore } from '../../src/index';
 
 /**
  * The engine the nodes use over a store. No `notify` hook: the stores wake in-process trigger

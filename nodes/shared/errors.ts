@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { EngagementScoreError } from '../../src/errors';
+import { EngagementScoreError } from '../../src/index';
 
 /**
  * Turns whatever went wrong while handling one item into the NodeOperationError n8n shows:

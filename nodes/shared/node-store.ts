@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import type { ScoreStore } from '../../src/store';
+import { type ScoreStore } from '../../src/index';
 import { REDIS_CREDENTIAL_TYPE } from './redis';
 import { openStore, storeSettings, type StoreSettings } from './store';
 
@@ -23,9 +23,8 @@ export async function nodeStoreSettings(
 }
 
 /**
- * Opens the store for one use (an execution, a profile search) and releases a Redis store's share
- * of its connection afterwards, so an idle connection closes. SQLite stores stay open: they are
- * cached per file on purpose (reopening checks the schema), and static data has nothing to release.
+ * Opens the store for one use (an execution, a profile search) and closes it afterwards: each
+ * store then keeps its connection a little longer, so the next execution finds it open.
  */
 export async function usingStore<T>(
 	settings: StoreSettings,
@@ -36,6 +35,6 @@ export async function usingStore<T>(
 	try {
 		return await use(store);
 	} finally {
-		if (settings.kind === 'redis') await store.close();
+		await store.close();
 	}
 }

@@ -7,8 +7,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { InvalidInputError } from '../../src/errors';
-import type { ScoreProfile } from '../../src/types';
+import { InvalidInputError, type ScoreProfile } from '../../src/index';
 import { nodeStoreSettings, usingStore } from './node-store';
 
 /** Parameter name of the profile picker; also the `field` named in errors about it. */

@@ -7,12 +7,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { EngagementScoreError, StoreUnavailableError } from '../../src/errors';
-import type { RedisArgument, RedisCommandClient, RedisCommandPipeline } from '../../src/stores/redis-client';
-import { RedisGroupFeed, type RedisGroupFeedOptions } from '../../src/stores/redis-group-feed';
-import { DEFAULT_KEY_PREFIX } from '../../src/stores/redis-keys';
-import { DEFAULT_EVENT_ID_RETENTION_DAYS, RedisStore } from '../../src/stores/redis-store';
-import type { ScoreChange } from '../../src/types';
+import { DEFAULT_EVENT_ID_RETENTION_DAYS, DEFAULT_KEY_PREFIX, EngagementScoreError, RedisGroupFeed, RedisStore, StoreUnavailableError, type RedisArgument, type RedisCommandClient, type RedisCommandPipeline, type RedisGroupFeedOptions, type ScoreChange } from '../../src/index';
 
 export const REDIS_CREDENTIAL_TYPE = 'engagementScoreRedisApi';
 /** Register `testRedisCredential` under `methods.credentialTest` with this name. */
@@ -83,6 +78,8 @@ export function openRedisStore(settings: RedisConnectionSettings): RedisStore {
 		eventIdRetentionMs: settings.eventIdRetentionDays * DAY_MS,
 		location: connection.location,
 		onClose: async () => connection.release(),
+		openGroupFeed: (store, profileId, group, startAt, onChanges, onError) =>
+			openRedisGroupFeed(settings, store, profileId, group, onChanges, { startAt, onError }),
 	});
 }
 

@@ -2,9 +2,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { ScoreStore } from '../../src/store';
-import { DocumentStore } from '../../src/stores/document-store';
-import { SqliteStore } from '../../src/stores/sqlite-store';
+import { SqliteStore, StaticDataStore, type ScoreStore } from '../../src/index';
 import { openRedisStore, REDIS_STORE_OPTION, redisConnectionSettings, type RedisConnectionSettings } from './redis';
 
 export type StoreKind = 'sqlite' | 'workflowStaticData' | 'redis';
@@ -36,7 +34,7 @@ export function resolveDatabasePath(databasePath?: string): string {
 export function openStore(settings: StoreSettings, workflowStaticData?: IDataObject): ScoreStore {
 	if (settings.kind === 'workflowStaticData') {
 		if (!workflowStaticData) throw new Error('Workflow static data is not available here');
-		return new DocumentStore(workflowStaticData);
+		return new StaticDataStore(workflowStaticData);
 	}
 	if (settings.kind === 'redis') {
 		if (!settings.redis) throw new Error('The Redis store needs a Redis credential: select one in the node');

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
-import { RedisStore } from '../../src/stores/redis-store';
+import { RedisStore } from '../../src/stores/redis/redis-store';
 import { RedisTestServer } from '../helpers/redis-server';
 
 /* eslint-disable @typescript-eslint/no-require-imports */

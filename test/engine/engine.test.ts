@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { changeNotifier } from '../../src/change-notifier';
 import { EngagementEngine } from '../../src/engine';
 import { InvalidInputError, ProfileNotFoundError, ProfileNotPublishedError } from '../../src/errors';
 import type { ScoreStore } from '../../src/store';
-import { DocumentStore } from '../../src/stores/document-store';
-import { SqliteStore } from '../../src/stores/sqlite-store';
+import { StaticDataStore } from '../../src/stores/static-data/static-data-store';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import type { EventResult } from '../../src/types';
 
 const DAY = 86_400_000;
@@ -27,7 +28,7 @@ interface StoreKind {
 }
 
 const storeKinds: StoreKind[] = [
-	{ name: 'workflow static data (DocumentStore)', open: () => new DocumentStore({}), cleanup: () => undefined },
+	{ name: 'workflow static data (StaticDataStore)', open: () => new StaticDataStore({}), cleanup: () => undefined },
 	(() => {
 		let dir = '';
 		return {
@@ -63,10 +64,16 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		store = kind.open();
 		clock = T0;
 		notifications = [];
-		engine = new EngagementEngine(store, { now: () => clock, notify: (key, profileId) => notifications.push([key, profileId]) });
+		const wake = changeNotifier.notify.bind(changeNotifier);
+		jest.spyOn(changeNotifier, 'notify').mockImplementation((key, profileId) => {
+			notifications.push([key, profileId]);
+			wake(key, profileId);
+		});
+		engine = new EngagementEngine(store, { now: () => clock });
 	});
 
 	afterEach(async () => {
+		jest.restoreAllMocks();
 		await store.close();
 		kind.cleanup();
 	});
@@ -158,13 +165,13 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		await engine.updateDraft('lead-score', { rules: [{ id: 'v2', eventType: 'contact_tag', points: 2 }] });
 		let republishedUnderTheBatch = false;
 		const racing: ScoreStore = Object.create(store, {
-			applyEvents: {
-				value: async (...args: Parameters<ScoreStore['applyEvents']>) => {
+			transact: {
+				value: async (...args: Parameters<ScoreStore['transact']>) => {
 					if (!republishedUnderTheBatch) {
 						republishedUnderTheBatch = true;
 						await store.updateProfile('lead-score', (profile) => ({ ...profile, publishedRules: profile.draftRules, version: profile.version + 1 }));
 					}
-					return store.applyEvents(...args);
+					return store.transact(...args);
 				},
 			},
 		});

@@ -19,7 +19,7 @@ describe('the src library', () => {
 
 	it('exposes the engine, the stores and the building blocks from one entry point', async () => {
 		expect(library.EVENT_TYPES).toHaveLength(12);
-		const engine = new library.EngagementEngine(new library.DocumentStore({}));
+		const engine = new library.EngagementEngine(new library.StaticDataStore({}));
 		await engine.createProfile({ name: 'Entry Point', rules: [{ eventType: 'order_placed', points: 3 }] });
 		await engine.publish('entry-point');
 		const [result] = await engine.scoreEvents('entry-point', [{ contactId: 'c', type: 'order_placed' }]);

@@ -11,7 +11,7 @@ import { EngagementScore } from '../../nodes/EngagementScore/EngagementScore.nod
 import { EngagementScoreTrigger } from '../../nodes/EngagementScoreTrigger/EngagementScoreTrigger.node';
 import { ModifyEngagementScore } from '../../nodes/ModifyEngagementScore/ModifyEngagementScore.node';
 import { redisConnectionSettings, REDIS_CREDENTIAL_TYPE } from '../../nodes/shared/redis';
-import { RedisStore } from '../../src/stores/redis-store';
+import { RedisStore } from '../../src/stores/redis/redis-store';
 import type { RedisTestServer } from '../helpers/redis-server';
 import { ENGAGEMENT_SCORE_TYPE, PACKAGE, profileLocator } from './engagement-score-nodes';
 import type { HarnessCredential, HarnessNode, WorkflowRun } from './run-workflow';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 
-import { profileKeys } from '../../src/stores/redis-keys';
+import { profileKeys } from '../../src/stores/redis/keys';
 import { RedisTestServer } from './redis-server';
 
 /**

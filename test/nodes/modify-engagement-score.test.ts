@@ -9,8 +9,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ModifyEngagementScore } from '../../nodes/ModifyEngagementScore/ModifyEngagementScore.node';
 import { EngagementEngine } from '../../src/engine';
 import type { ScoreStore } from '../../src/store';
-import { DocumentStore } from '../../src/stores/document-store';
-import { SqliteStore } from '../../src/stores/sqlite-store';
+import { StaticDataStore } from '../../src/stores/static-data/static-data-store';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import { PACKAGE, profileLocator, tempFolder } from '../harness/engagement-score-nodes';
 import { runWorkflow } from '../harness/run-workflow';
 
@@ -261,7 +261,7 @@ describe('Modify Engagement Score on workflow static data', () => {
 	test('production executions keep the score in the workflow across runs', async () => {
 		// n8n keeps a workflow's own static data under "global" (getWorkflowStaticData('global')).
 		const staticData: IDataObject = { global: {} };
-		const engine = new EngagementEngine(new DocumentStore(staticData.global as IDataObject));
+		const engine = new EngagementEngine(new StaticDataStore(staticData.global as IDataObject));
 		await engine.createProfile({ id: 'lead', name: 'Lead' });
 
 		const first = await runModify(mappedParameters(), [{ json: { contactId: 'c1', points: 7, reason: 'Call' } }], { staticData });
@@ -273,6 +273,6 @@ describe('Modify Engagement Score on workflow static data', () => {
 
 		expect(first.error).toBeUndefined();
 		expect(second.items[0].json).toMatchObject({ previousScore: 7, score: 5, delta: -2 });
-		expect(await scoreOf(new DocumentStore(staticData.global as IDataObject), 'lead', 'c1')).toBe(5);
+		expect(await scoreOf(new StaticDataStore(staticData.global as IDataObject), 'lead', 'c1')).toBe(5);
 	});
 });

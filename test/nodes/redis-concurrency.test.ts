@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { closeRedisConnections } from '../../nodes/shared/redis';
 import { RedisTestServer } from '../helpers/redis-server';
 import { createRedisProfile, otherProcessStore, redisCredential, scoreOnRedis } from '../harness/redis-nodes';
+import { scoring } from '../helpers/scoring';
 
 const EXECUTIONS = 50;
 const ITEMS_PER_EXECUTION = 20;
@@ -54,7 +55,7 @@ test('1,000 events from 50 parallel executions plus 100 adjustments from another
 			Promise.all(
 				adjustments.map(
 					async ({ contactId, points }) =>
-						await worker.adjustScore('lead', { contactId, operation: 'add', points, at: Date.now(), countsAsActivity: true }),
+						await scoring(worker).adjustScore('lead', { contactId, operation: 'add', points, at: Date.now(), countsAsActivity: true }),
 				),
 			),
 		]);

@@ -25,6 +25,7 @@ import {
 	runRedisNode,
 	TRIGGER_TYPE,
 } from '../harness/redis-nodes';
+import { scoring } from '../helpers/scoring';
 
 const NEVER_POLL_SECONDS = 600;
 const PASSWORD = 'trigger-pass';
@@ -89,7 +90,7 @@ async function deactivate(trigger: ActiveTrigger): Promise<void> {
 
 /** Sets a score from the other process. */
 async function setScore(contactId: string, points: number): Promise<void> {
-	await worker.adjustScore('lead', { contactId, operation: 'set', points, at: Date.now() });
+	await scoring(worker).adjustScore('lead', { contactId, operation: 'set', points, at: Date.now() });
 }
 
 /** Time for a wake-up that should not come; afterwards no further item may show up. */
@@ -232,7 +233,7 @@ test('Redis restarting under an active trigger: it reconnects by itself and fire
 		await createRedisProfile(own, { id: 'lead', rules: [] });
 		const trigger = await activateTrigger(spec('wf-restart', own));
 		activeTriggers.push(trigger);
-		await writer.adjustScore('lead', { contactId: 'before', operation: 'set', points: 60, at: Date.now() });
+		await scoring(writer).adjustScore('lead', { contactId: 'before', operation: 'set', points: 60, at: Date.now() });
 		await trigger.waitForItems(1, 10_000);
 
 		await restartable.stop();
@@ -240,7 +241,7 @@ test('Redis restarting under an active trigger: it reconnects by itself and fire
 		await new Promise((resolve) => setTimeout(resolve, 2500));
 		await restartable.launch();
 
-		await writer.adjustScore('lead', { contactId: 'after', operation: 'set', points: 70, at: Date.now() });
+		await scoring(writer).adjustScore('lead', { contactId: 'after', operation: 'set', points: 70, at: Date.now() });
 		await trigger.waitForItems(2, 10_000);
 		await settle();
 		expect(trigger.items().map((item) => [item.contactId, item.score])).toEqual([

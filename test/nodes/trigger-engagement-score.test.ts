@@ -10,7 +10,7 @@ import { EngagementScoreTrigger } from '../../nodes/EngagementScoreTrigger/Engag
 import { ModifyEngagementScore } from '../../nodes/ModifyEngagementScore/ModifyEngagementScore.node';
 import { changeNotifier } from '../../src/change-notifier';
 import { EngagementEngine } from '../../src/engine';
-import { SqliteStore } from '../../src/stores/sqlite-store';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import { PACKAGE, profileLocator, runEngagementScore, scoreEvents, tempFolder } from '../harness/engagement-score-nodes';
 import { runWorkflow } from '../harness/run-workflow';
 import { activateTrigger, listenForTestEvent, triggerOutput, type ActiveTrigger } from '../harness/trigger-harness';

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { ChangeFeed } from '../../src/change-feed';
 import { changeNotifier } from '../../src/change-notifier';
 import type { ScoreStore } from '../../src/store';
-import { DocumentStore } from '../../src/stores/document-store';
-import { SqliteStore } from '../../src/stores/sqlite-store';
+import { StaticDataStore } from '../../src/stores/static-data/static-data-store';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import type { ScoreChange } from '../../src/types';
 import { compileSourceForChildProcesses } from './compiled-src';
 import { profileFixture, scoredEvent } from './conformance';
+import { scoring } from '../helpers/scoring';
 
 /** Long enough that only an in-process wake-up can explain a prompt delivery. */
 const NO_POLLING = 60_000;
@@ -46,13 +47,13 @@ describe('ChangeFeed', () => {
 	};
 
 	it('starts at the newest change and is woken at once by writes in this process', async () => {
-		await store.applyEvents('p1', 1, [scoredEvent('before-start', 5)]);
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('before-start', 5)]);
 		const { received, onChanges } = collector();
 		await feedOf(store, 'trigger:w1', onChanges).start();
 
-		await store.applyEvents('p1', 1, [scoredEvent('alice', 5), scoredEvent('bob', 3)]);
-		await store.adjustScore('p1', { contactId: 'alice', operation: 'add', points: 1, at: 0 });
-		await store.applyEvents('p2', 1, [scoredEvent('other-profile', 1)]);
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('alice', 5), scoredEvent('bob', 3)]);
+		await scoring(store).adjustScore('p1', { contactId: 'alice', operation: 'add', points: 1, at: 0 });
+		await scoring(store).applyEvents('p2', 1, [scoredEvent('other-profile', 1)]);
 		await waitFor(() => received.length >= 3);
 
 		expect(received.map((change) => [change.contactId, change.score])).toEqual([
@@ -71,10 +72,11 @@ describe('ChangeFeed', () => {
 			const script = join(folder, 'writer.js');
 			writeFileSync(
 				script,
-				`const { SqliteStore } = require(${JSON.stringify(join(compiledRoot, 'src/stores/sqlite-store.js'))});
+				`const { SqliteStore } = require(${JSON.stringify(join(compiledRoot, 'src/stores/sqlite/sqlite-store.js'))});
+				 const { applyBatch } = require(${JSON.stringify(join(compiledRoot, 'src/score-writes.js'))});
 				 const store = SqliteStore.open(${JSON.stringify(file)});
-				 store.applyEvents('p1', 1, [1, 2, 3].map((n) => ({ contactId: 'remote' + n, eventType: 'form.submitted',
-				   delta: n, matchedRuleIds: ['form'], occurredAt: n }))).then(() => store.close());`,
+				 applyBatch(store, 'p1', [1, 2, 3].map((n) => ({ contactId: 'remote' + n, operation: { kind: 'event',
+				   eventType: 'form.submitted', delta: n, matchedRuleIds: ['form'], at: n } }))).then(() => store.close());`,
 			);
 			await runChild(script);
 			await waitFor(() => received.length >= 3);
@@ -88,14 +90,14 @@ describe('ChangeFeed', () => {
 		const first = collector();
 		const feed = feedOf(store, 'trigger:w1', first.onChanges);
 		await feed.start();
-		await store.applyEvents('p1', 1, [scoredEvent('a', 1), scoredEvent('b', 1)]);
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('a', 1), scoredEvent('b', 1)]);
 		await waitFor(() => first.received.length >= 2);
 		await feed.stop();
 
-		await store.applyEvents('p1', 1, [scoredEvent('c', 1), scoredEvent('d', 1)]);
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('c', 1), scoredEvent('d', 1)]);
 		const second = collector();
 		await feedOf(store, 'trigger:w1', second.onChanges).start();
-		await store.applyEvents('p1', 1, [scoredEvent('e', 1)]);
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('e', 1)]);
 		await waitFor(() => second.received.length >= 3);
 		await new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -108,7 +110,7 @@ describe('ChangeFeed', () => {
 		const two = collector();
 		await feedOf(store, 'trigger:w1', one.onChanges).start();
 		await feedOf(store, 'trigger:w2', two.onChanges).start();
-		await store.applyEvents('p1', 1, [scoredEvent('a', 1), scoredEvent('b', 2)]);
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('a', 1), scoredEvent('b', 2)]);
 		await waitFor(() => one.received.length >= 2 && two.received.length >= 2);
 		expect(one.received).toEqual(two.received);
 	});
@@ -126,7 +128,7 @@ describe('ChangeFeed', () => {
 		};
 		const batches: number[] = [];
 		await feedOf(store, 'trigger:w1', (changes) => (batches.push(changes.length), slow(changes)), { batchSize: 7 }).start();
-		for (let index = 0; index < 60; index++) await store.applyEvents('p1', 1, [scoredEvent(`c${index}`, 1)]);
+		for (let index = 0; index < 60; index++) await scoring(store).applyEvents('p1', 1, [scoredEvent(`c${index}`, 1)]);
 		await waitFor(() => received.length >= 60);
 		await new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -152,10 +154,10 @@ describe('ChangeFeed', () => {
 			{ onError: (error: unknown) => errors.push(error) },
 		);
 		await feed.start();
-		await store.applyEvents('p1', 1, [scoredEvent('a', 1)]);
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('a', 1)]);
 		await waitFor(() => errors.length === 1);
 		expect(received).toEqual([]);
-		await store.applyEvents('p1', 1, [scoredEvent('b', 1)]);
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('b', 1)]);
 		await waitFor(() => received.length >= 2);
 		expect(received.map((change) => change.contactId)).toEqual(['a', 'b']);
 	});
@@ -167,17 +169,17 @@ describe('ChangeFeed', () => {
 		expect(changeNotifier.listenerCount(store.key, 'p1')).toBe(1);
 		await feed.stop();
 		expect(changeNotifier.listenerCount(store.key, 'p1')).toBe(0);
-		await store.applyEvents('p1', 1, [scoredEvent('a', 1)]);
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('a', 1)]);
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		expect(received).toEqual([]);
 	});
 
 	it('works on the workflow static data store too', async () => {
-		const documentStore = new DocumentStore({});
+		const documentStore = new StaticDataStore({});
 		await documentStore.insertProfile(profileFixture('p1'));
 		const { received, onChanges } = collector();
 		await feedOf(documentStore, 'trigger:w1', onChanges).start();
-		await documentStore.adjustScore('p1', { contactId: 'alice', operation: 'set', points: 50, at: 0 });
+		await scoring(documentStore).adjustScore('p1', { contactId: 'alice', operation: 'set', points: 50, at: 0 });
 		await waitFor(() => received.length >= 1);
 		expect(received[0]).toMatchObject({ contactId: 'alice', score: 50, previousScore: 0 });
 	});

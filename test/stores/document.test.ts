@@ -2,8 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 import * as ObservableObject from 'n8n-workflow/dist/cjs/observable-object';
 
 import type { ScoreStore } from '../../src/store';
-import { DocumentStore, MAX_CHANGES, MAX_SEEN_EVENT_IDS } from '../../src/stores/document-store';
+import { StaticDataStore, MAX_CHANGES, MAX_SEEN_EVENT_IDS } from '../../src/stores/static-data/static-data-store';
 import { describeStoreConformance, profileFixture, scoredEvent } from './conformance';
+import { scoring } from '../helpers/scoring';
 
 /**
  * n8n saves a workflow's static data as JSON and, for the next execution, parses it again and
@@ -13,13 +14,13 @@ import { describeStoreConformance, profileFixture, scoredEvent } from './conform
 function reloadedEachCall(): ScoreStore {
 	let saved = '{}';
 	const reload = () => ObservableObject.create(JSON.parse(saved) as IDataObject) as Record<string, unknown>;
-	const key = new DocumentStore(reload()).key;
+	const key = new StaticDataStore(reload()).key;
 	return new Proxy({} as ScoreStore, {
 		get(_target, property) {
 			if (property === 'key') return key;
 			return (...args: unknown[]) => {
 				const container = reload();
-				const store = new DocumentStore(container) as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>;
+				const store = new StaticDataStore(container) as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>;
 				const result = store[property](...args);
 				saved = JSON.stringify(container);
 				return result;
@@ -29,7 +30,7 @@ function reloadedEachCall(): ScoreStore {
 }
 
 describeStoreConformance('workflow static data (kept in memory)', async () => ({
-	store: new DocumentStore({}),
+	store: new StaticDataStore({}),
 	cleanup: async () => {},
 }));
 
@@ -45,40 +46,40 @@ describe('workflow static data specifics', () => {
 
 	it('marks the static data changed on writes only, so n8n saves it exactly when needed', async () => {
 		const first = {};
-		await new DocumentStore(first).insertProfile(profileFixture('p1'));
+		await new StaticDataStore(first).insertProfile(profileFixture('p1'));
 		const saved = JSON.stringify(first);
 
 		const forReading = reload(saved);
-		const reader = new DocumentStore(forReading);
+		const reader = new StaticDataStore(forReading);
 		await reader.getProfile('p1');
 		await reader.listContacts('p1', { order: 'desc', limit: 10 });
 		await reader.readChanges('p1', 0, 10);
 		expect(forReading.__dataChanged).toBe(false);
 
 		const forWriting = reload(saved);
-		await new DocumentStore(forWriting).applyEvents('p1', 1, [scoredEvent('alice', 5)]);
+		await scoring(new StaticDataStore(forWriting)).applyEvents('p1', 1, [scoredEvent('alice', 5)]);
 		expect(forWriting.__dataChanged).toBe(true);
-		expect(await new DocumentStore(reload(JSON.stringify(forWriting))).getContact('p1', 'alice')).toMatchObject({ score: 5 });
+		expect(await new StaticDataStore(reload(JSON.stringify(forWriting))).getContact('p1', 'alice')).toMatchObject({ score: 5 });
 	});
 
 	it('keeps its key across reloads, so a feed and a writer of the same static data meet', async () => {
 		const container = {};
-		const key = new DocumentStore(container).key;
-		expect(new DocumentStore(reload(JSON.stringify(container))).key).toBe(key);
-		expect(new DocumentStore({}).key).not.toBe(key);
+		const key = new StaticDataStore(container).key;
+		expect(new StaticDataStore(reload(JSON.stringify(container))).key).toBe(key);
+		expect(new StaticDataStore({}).key).not.toBe(key);
 	});
 
 	it(`keeps only the newest ${MAX_CHANGES} changes and ${MAX_SEEN_EVENT_IDS} event ids per profile`, async () => {
 		const container = {};
-		const store = new DocumentStore(container);
+		const store = new StaticDataStore(container);
 		await store.insertProfile(profileFixture('p1'));
 		const total = Math.ceil(MAX_CHANGES * 1.1) + 1;
-		await store.applyEvents(
+		await scoring(store).applyEvents(
 			'p1',
 			1,
 			Array.from({ length: total }, (_, index) => scoredEvent('alice', 1, { eventId: `e${index}` })),
 		);
-		const reloaded = new DocumentStore(JSON.parse(JSON.stringify(container)) as Record<string, unknown>);
+		const reloaded = new StaticDataStore(JSON.parse(JSON.stringify(container)) as Record<string, unknown>);
 		const changes = await reloaded.readChanges('p1', 0, total);
 		expect(changes).toHaveLength(MAX_CHANGES);
 		expect(changes[0].seq).toBe(total - MAX_CHANGES + 1);
@@ -86,7 +87,7 @@ describe('workflow static data specifics', () => {
 		expect(await reloaded.getHistory('p1', 'alice', total)).toHaveLength(MAX_CHANGES);
 		expect((await reloaded.getContact('p1', 'alice'))?.score).toBe(total);
 
-		const [newest, oldest] = await reloaded.applyEvents('p1', 1, [
+		const [newest, oldest] = await scoring(reloaded).applyEvents('p1', 1, [
 			scoredEvent('alice', 1, { eventId: `e${total - 1}` }),
 			scoredEvent('alice', 1, { eventId: 'e0' }),
 		]);

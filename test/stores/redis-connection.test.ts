@@ -9,6 +9,7 @@ import {
 	testRedisCredential,
 } from '../../nodes/shared/redis';
 import { RedisTestServer } from '../helpers/redis-server';
+import { scoring } from '../helpers/scoring';
 
 const PASSWORD = 's3cret-pass';
 let server: RedisTestServer;
@@ -86,11 +87,11 @@ describe('the Redis store over a credential', () => {
 	it('fails fast while Redis is down, writes nothing, and works again once Redis is back', async () => {
 		const store = openRedisStore(settings());
 		await store.insertProfile(profile);
-		await store.applyEvents('conn', 1, [event('alice', 5, 'e1')]);
+		await scoring(store).applyEvents('conn', 1, [event('alice', 5, 'e1')]);
 
 		await server.stop();
 		const started = Date.now();
-		const failure = store.applyEvents('conn', 1, [event('alice', 7, 'e2'), event('bob', 3, 'e3')]);
+		const failure = scoring(store).applyEvents('conn', 1, [event('alice', 7, 'e2'), event('bob', 3, 'e3')]);
 		await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
 		await expect(failure).rejects.toThrow(/Redis at 127\.0\.0\.1:\d+ is not reachable/);
 		expect(Date.now() - started).toBeLessThan(2_000);
@@ -101,7 +102,7 @@ describe('the Redis store over a credential', () => {
 		expect(await store.getContact('conn', 'bob')).toBeUndefined();
 
 		// The refused call wrote nothing, so sending it again counts it exactly once.
-		const retried = await store.applyEvents('conn', 1, [event('alice', 7, 'e2'), event('bob', 3, 'e3')]);
+		const retried = await scoring(store).applyEvents('conn', 1, [event('alice', 7, 'e2'), event('bob', 3, 'e3')]);
 		expect(retried.map((result) => result.duplicate)).toEqual([false, false]);
 		expect((await store.getContact('conn', 'alice'))?.score).toBe(12);
 		expect((await store.getHistory('conn', 'alice', 10)).map((change) => change.score)).toEqual([12, 5]);

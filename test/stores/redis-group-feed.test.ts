@@ -1,11 +1,12 @@
 import Redis from 'ioredis';
 
-import { RedisGroupFeed, type RedisGroupFeedOptions } from '../../src/stores/redis-group-feed';
-import { RedisStore } from '../../src/stores/redis-store';
+import { RedisGroupFeed, type RedisGroupFeedOptions } from '../../src/stores/redis/group-feed';
+import { RedisStore } from '../../src/stores/redis/redis-store';
 import type { ScoreChange } from '../../src/types';
 import { closeRedisConnections, openRedisGroupFeed, redisConnectionSettings } from '../../nodes/shared/redis';
 import { RedisTestServer } from '../helpers/redis-server';
 import { profileFixture, scoredEvent } from './conformance';
+import { scoring } from '../helpers/scoring';
 
 /**
  * The trigger's reader on Redis: a consumer group on the profile's change-log Stream, against a
@@ -89,7 +90,7 @@ async function startFeed(
 }
 
 async function setScore(contactId: string, points: number): Promise<ScoreChange> {
-	const { change } = await writer.adjustScore('p', { contactId, operation: 'set', points, at: Date.now() });
+	const { change } = await scoring(writer).adjustScore('p', { contactId, operation: 'set', points, at: Date.now() });
 	return change!;
 }
 
@@ -121,7 +122,7 @@ it('hands over each change written on another connection at once, in order, and 
 	await waitFor(() => received.length === 1);
 	expect(Date.now() - written).toBeLessThan(1_000);
 
-	await writer.applyEvents(
+	await scoring(writer).applyEvents(
 		'p',
 		1,
 		Array.from({ length: 250 }, (_, index) => scoredEvent(`c${index}`, index + 1)),
@@ -177,7 +178,7 @@ it('a crash between handing over and acknowledging: the next feed of the group g
 		// The process dies right after emitting: its connection is gone before the XACK.
 		if (changes.length > 0) crashing.client.disconnect();
 	});
-	await writer.applyEvents('p', 1, [scoredEvent('alice', 5), scoredEvent('bob', 3)]);
+	await scoring(writer).applyEvents('p', 1, [scoredEvent('alice', 5), scoredEvent('bob', 3)]);
 	await waitFor(() => crashing.received.length === 2);
 	await crashing.stop();
 	expect((await pending('trigger:w1'))[0]).toBe(2);
@@ -246,7 +247,7 @@ it('an entry deleted while pending on this consumer (its contact deleted) is ack
 		await writer.deleteContact('p', 'bob');
 		throw new Error('emit failed');
 	});
-	await writer.applyEvents('p', 1, [scoredEvent('alice', 5), scoredEvent('bob', 3), scoredEvent('carol', 1)]);
+	await scoring(writer).applyEvents('p', 1, [scoredEvent('alice', 5), scoredEvent('bob', 3), scoredEvent('carol', 1)]);
 	await waitFor(() => feed.received.length === 5);
 	await setScore('dave', 2);
 	await waitFor(() => feed.received.length === 6);
@@ -262,7 +263,7 @@ it('an entry deleted while pending on this consumer (its contact deleted) is ack
 
 it('an entry deleted while pending on a dead consumer is dropped when the others are taken over', async () => {
 	await raw.call('XGROUP', 'CREATE', log, 'trigger:w1', '$', 'MKSTREAM');
-	await writer.applyEvents('p', 1, [scoredEvent('alice', 5), scoredEvent('bob', 3)]);
+	await scoring(writer).applyEvents('p', 1, [scoredEvent('alice', 5), scoredEvent('bob', 3)]);
 	await readAndDie('trigger:w1', 'worker-that-died');
 	await writer.deleteContact('p', 'alice');
 
@@ -315,7 +316,7 @@ it('Redis restarting under a running feed: the outage is reported, it reconnects
 	await new Promise((resolve) => setTimeout(resolve, 500));
 	await server.launch();
 	const afterRestart = new RedisStore(connect(), { keyPrefix: settings.keyPrefix, location: 'worker-process' });
-	await afterRestart.adjustScore('p', { contactId: 'after', operation: 'set', points: 2, at: Date.now() });
+	await scoring(afterRestart).adjustScore('p', { contactId: 'after', operation: 'set', points: 2, at: Date.now() });
 	await waitFor(() => received.length === 2, 10_000);
 	await settle();
 	expect(scores(received)).toEqual([

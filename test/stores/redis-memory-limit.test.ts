@@ -1,8 +1,9 @@
-import { RedisStore } from '../../src/stores/redis-store';
-import { SCRIPTS } from '../../src/stores/redis-scripts';
-import type { RedisCommandClient } from '../../src/stores/redis-client';
+import { RedisStore } from '../../src/stores/redis/redis-store';
+import { SCRIPTS } from '../../src/stores/redis/scripts';
+import type { RedisCommandClient } from '../../src/stores/redis/client';
 import { LimitedRedis } from '../helpers/redis-memory';
 import { profileFixture, scoredEvent } from './conformance';
+import { scoring } from '../helpers/scoring';
 
 /**
  * The Redis store on a Redis at its memory limit (maxmemory, noeviction): what its scripts' flags
@@ -27,7 +28,7 @@ async function storeWithContacts() {
 	const prefix = `memory-store-${++prefixCount}:`;
 	const store = new RedisStore(redis.admin, { keyPrefix: prefix });
 	await store.insertProfile(profileFixture('p'));
-	await store.applyEvents('p', 1, [scoredEvent('a', 5, { eventId: 'e1' }), scoredEvent('b', 3), scoredEvent('a', 3)]);
+	await scoring(store).applyEvents('p', 1, [scoredEvent('a', 5, { eventId: 'e1' }), scoredEvent('b', 3), scoredEvent('a', 3)]);
 	return { store, state: async () => await redis.storedState(prefix, 'p') };
 }
 
@@ -36,11 +37,11 @@ test('a full Redis refuses a write script before it runs, also when it is sent w
 	const before = await state();
 	await redis.fill();
 	const events = [scoredEvent('a', 1, { eventId: 'e2' }), scoredEvent('c', 1)];
-	await expect(store.applyEvents('p', 1, events)).rejects.toThrow(/OOM command not allowed/);
+	await expect(scoring(store).applyEvents('p', 1, events)).rejects.toThrow(/OOM command not allowed/);
 	await redis.admin.script('FLUSH');
-	await expect(store.applyEvents('p', 1, events)).rejects.toThrow(/OOM command not allowed/);
-	await expect(store.adjustScore('p', { contactId: 'a', operation: 'add', points: 1, at: 5 })).rejects.toThrow(/OOM/);
-	await expect(store.resetContact('p', 'a', 5)).rejects.toThrow(/OOM/);
+	await expect(scoring(store).applyEvents('p', 1, events)).rejects.toThrow(/OOM command not allowed/);
+	await expect(scoring(store).adjustScore('p', { contactId: 'a', operation: 'add', points: 1, at: 5 })).rejects.toThrow(/OOM/);
+	await expect(scoring(store).resetContact('p', 'a', 5)).rejects.toThrow(/OOM/);
 	expect(await state()).toEqual(before);
 });
 
@@ -68,21 +69,22 @@ test('deleting a contact runs on a full Redis, as DEL does: it is how a user fre
 
 test('a decay that runs out of memory part way says how many contacts it decayed; the rest are untouched', async () => {
 	// Another process fills Redis just before the decay's third step.
-	let decaySteps = 0;
+	// The first commit scores the contacts; the next ones are the decay's steps.
+	let commits = 0;
 	const client: RedisCommandClient = {
 		call: async (command, ...args) => {
-			if (command === 'EVALSHA' && args[0] === SCRIPTS.decayChunk.sha && ++decaySteps === 3) await redis.fill();
+			if (command === 'EVALSHA' && args[0] === SCRIPTS.commit.sha && ++commits === 4) await redis.fill();
 			return await redis.admin.call(command, ...args);
 		},
 		pipeline: () => redis.admin.pipeline(),
 		multi: () => redis.admin.multi(),
 	};
 	const prefix = `memory-store-${++prefixCount}:`;
-	const store = new RedisStore(client, { keyPrefix: prefix, contactsPerDecayStep: 1 });
+	const store = new RedisStore(client, { keyPrefix: prefix });
 	await store.insertProfile(profileFixture('p'));
-	await store.applyEvents('p', 1, ['a', 'b', 'c', 'd'].map((contactId) => scoredEvent(contactId, 10, { occurredAt: 1_000 })));
+	await scoring(store).applyEvents('p', 1, ['a', 'b', 'c', 'd'].map((contactId) => scoredEvent(contactId, 10, { occurredAt: 1_000 })));
 
-	await expect(store.applyDecay('p', { mode: 'subtract', points: 4, floor: 0, inactiveDays: 1 }, 2_000, 3_000)).rejects.toThrow(
+	await expect(scoring(store, { contactsPerDecayStep: 1 }).applyDecay('p', { mode: 'subtract', points: 4, floor: 0, inactiveDays: 1 }, 2_000, 3_000)).rejects.toThrow(
 		/^The decay stopped part way: 2 contacts were decayed \(changes 5 to 6; a new run now would decay them again\), the others were not: .*OOM command not allowed/,
 	);
 	expect((await store.listContacts('p', { order: 'asc', limit: 10 })).map((contact) => [contact.contactId, contact.score])).toEqual([

@@ -1,11 +1,12 @@
 import Redis from 'ioredis';
 
-import { compareStrings } from '../../src/stores/store-input';
-import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis-store';
-import { decayScore, normalizeScore } from '../../src/score-math';
+import { compareStrings } from '../../src/stores/ordering';
+import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis/redis-store';
+import { decayScore, normalizeScore } from '../../src/scoring/score-math';
 import type { DecayPolicy, ScoredEvent } from '../../src/types';
 import { RedisTestServer } from '../helpers/redis-server';
 import { profileFixture, scoredEvent } from './conformance';
+import { scoring } from '../helpers/scoring';
 
 /** What the Redis backend promises beyond the shared conformance suite (see redis.test.ts). */
 let server: RedisTestServer;
@@ -33,7 +34,7 @@ function freshPrefix(): string {
 describe('several workers on one Redis', () => {
 	it('keeps exact scores and counts each event id once when four connections write the same events at once', async () => {
 		const prefix = freshPrefix();
-		const workers = Array.from({ length: 4 }, () => new RedisStore(connect(), { keyPrefix: prefix, eventsPerScript: 50 }));
+		const workers = Array.from({ length: 4 }, () => new RedisStore(connect(), { keyPrefix: prefix }));
 		await workers[0].insertProfile(profileFixture('p'));
 
 		// 2,000 distinct events over 40 contacts; every event is delivered to two different workers.
@@ -43,7 +44,7 @@ describe('several workers on one Redis', () => {
 		const deliveries = workers.map((worker, workerIndex) => {
 			const mine = events.filter((_, index) => index % 4 === workerIndex || (index + 1) % 4 === workerIndex);
 			const batches: Array<Promise<unknown>> = [];
-			for (let start = 0; start < mine.length; start += 37) batches.push(worker.applyEvents('p', 1, mine.slice(start, start + 37)));
+			for (let start = 0; start < mine.length; start += 37) batches.push(scoring(worker).applyEvents('p', 1, mine.slice(start, start + 37)));
 			return Promise.all(batches);
 		});
 		await Promise.all(deliveries);
@@ -67,12 +68,12 @@ describe('event id retention', () => {
 	it('counts an event id once within the retention and again after it expired', async () => {
 		const store = new RedisStore(connect(), { keyPrefix: freshPrefix(), eventIdRetentionMs: 300 });
 		await store.insertProfile(profileFixture('p'));
-		await store.applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
-		const [again] = await store.applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
+		await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
+		const [again] = await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
 		expect(again.duplicate).toBe(true);
 
 		await new Promise((resolve) => setTimeout(resolve, 400));
-		const [later] = await store.applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
+		const [later] = await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
 		expect(later.duplicate).toBe(false);
 		expect((await store.getContact('p', 'alice'))?.score).toBe(10);
 	});
@@ -82,35 +83,35 @@ describe('event id retention', () => {
 		const prefix = freshPrefix();
 		const store = new RedisStore(client, { keyPrefix: prefix, eventIdRetentionMs: 100 });
 		await store.insertProfile(profileFixture('p'));
-		await store.applyEvents('p', 1, Array.from({ length: 50 }, (_, index) => scoredEvent('a', 1, { eventId: `old-${index}` })));
+		await scoring(store).applyEvents('p', 1, Array.from({ length: 50 }, (_, index) => scoredEvent('a', 1, { eventId: `old-${index}` })));
 		await new Promise((resolve) => setTimeout(resolve, 200));
-		await store.applyEvents('p', 1, [scoredEvent('a', 1, { eventId: 'new' })]);
+		await scoring(store).applyEvents('p', 1, [scoredEvent('a', 1, { eventId: 'new' })]);
 		expect(await client.zcard(`${prefix}{p}:seen`)).toBe(1);
 	});
 });
 
 describe('scripts', () => {
-	it('keeps working after Redis lost its script cache (restart, SCRIPT FLUSH), for single and multi-script calls', async () => {
+	it('keeps working after Redis lost its script cache (restart, SCRIPT FLUSH)', async () => {
 		const client = connect();
-		const store = new RedisStore(client, { keyPrefix: freshPrefix(), eventsPerScript: 3 });
+		const store = new RedisStore(client, { keyPrefix: freshPrefix() });
 		await store.insertProfile(profileFixture('p'));
 		await client.script('FLUSH');
-		await store.applyEvents('p', 1, [scoredEvent('a', 1)]);
+		await scoring(store).applyEvents('p', 1, [scoredEvent('a', 1)]);
 		await client.script('FLUSH');
-		await store.applyEvents('p', 1, Array.from({ length: 10 }, () => scoredEvent('a', 2)));
+		await scoring(store).applyEvents('p', 1, Array.from({ length: 10 }, () => scoredEvent('a', 2)));
 		expect((await store.getContact('p', 'a'))?.score).toBe(21);
 		expect(await store.readChanges('p', 0, 100)).toHaveLength(11);
 	});
 
 	it('applies a 20,000-event call as a whole and refuses one at a stale version without writing any of it', async () => {
-		const store = new RedisStore(connect(), { keyPrefix: freshPrefix(), eventsPerScript: 1000 });
+		const store = new RedisStore(connect(), { keyPrefix: freshPrefix() });
 		await store.insertProfile(profileFixture('p', { version: 2 }));
 		const events = Array.from({ length: 20_000 }, (_, index) => scoredEvent(`c${index % 500}`, 1, { eventId: `e${index}` }));
-		await expect(store.applyEvents('p', 1, events)).rejects.toThrow('is not published');
+		await expect(scoring(store).applyEvents('p', 1, events)).rejects.toThrow('is not published');
 		expect(await store.latestChangeSeq('p')).toBe(0);
 		expect(await store.listContacts('p', { order: 'desc', limit: 10 })).toEqual([]);
 
-		const results = await store.applyEvents('p', 2, events);
+		const results = await scoring(store).applyEvents('p', 2, events);
 		expect(results.every((result) => !result.duplicate)).toBe(true);
 		expect(results[19_999]).toMatchObject({ contactId: 'c499', previousScore: 39, score: 40, changeSeq: 20_000 });
 		expect((await store.listContacts('p', { order: 'asc', limit: 1 }))[0].score).toBe(40);
@@ -123,7 +124,7 @@ describe('the change log', () => {
 		const prefix = freshPrefix();
 		const store = new RedisStore(client, { keyPrefix: prefix });
 		await store.insertProfile(profileFixture('p'));
-		await store.applyEvents('p', 1, [scoredEvent('a', 5), scoredEvent('b', 0), scoredEvent('a', -2)]);
+		await scoring(store).applyEvents('p', 1, [scoredEvent('a', 5), scoredEvent('b', 0), scoredEvent('a', -2)]);
 		const entries = await client.xrange(`${prefix}{p}:log`, '-', '+');
 		expect(entries.map(([id]) => id)).toEqual(['1-0', '2-0']);
 		expect((await store.readChanges('p', 0, 10)).map((change) => change.seq)).toEqual([1, 2]);
@@ -141,7 +142,7 @@ describe('ranking', () => {
 			contactId: `${String.fromCharCode(97 + Math.floor(random() * 26))}-${index}`,
 			score: Math.floor(random() * 12) - 3 + (random() < 0.2 ? 0.5 : 0),
 		}));
-		await store.applyEvents('p', 1, contacts.map(({ contactId, score }) => scoredEvent(contactId, score)));
+		await scoring(store).applyEvents('p', 1, contacts.map(({ contactId, score }) => scoredEvent(contactId, score)));
 		const byRank = (order: 'asc' | 'desc') =>
 			[...contacts].sort((a, b) => (order === 'asc' ? a.score - b.score : b.score - a.score) || compareStrings(a.contactId, b.contactId));
 
@@ -163,7 +164,7 @@ describe('ranking', () => {
 
 describe('decay in steps', () => {
 	it('decays every inactive contact exactly once across many steps and leaves active ones alone', async () => {
-		const store = new RedisStore(connect(), { keyPrefix: freshPrefix(), contactsPerDecayStep: 10 });
+		const store = new RedisStore(connect(), { keyPrefix: freshPrefix(), inactiveContactsPerPage: 7 });
 		await store.insertProfile(profileFixture('p'));
 		const cutoff = 1_000_000;
 		const contacts = Array.from({ length: 95 }, (_, index) => ({
@@ -171,13 +172,13 @@ describe('decay in steps', () => {
 			score: (index * 7) % 40,
 			active: index % 5 === 0,
 		}));
-		await store.applyEvents(
+		await scoring(store).applyEvents(
 			'p',
 			1,
 			contacts.map(({ contactId, score, active }) => scoredEvent(contactId, score, { occurredAt: active ? cutoff + 1 : cutoff - 1 })),
 		);
 		const policy: DecayPolicy = { mode: 'multiply', factor: 0.8, floor: 3, inactiveDays: 1 };
-		const result = await store.applyDecay('p', policy, cutoff, cutoff + 10);
+		const result = await scoring(store, { contactsPerDecayStep: 10 }).applyDecay('p', policy, cutoff, cutoff + 10);
 
 		let totalDelta = 0;
 		for (const { contactId, score, active } of contacts) {
@@ -204,14 +205,14 @@ describe('Redis Cluster', () => {
 		try {
 			await client.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
 			await waitFor(async () => String(await client.call('CLUSTER', 'INFO')).includes('cluster_state:ok'));
-			const options: RedisStoreOptions = { eventsPerScript: 2, contactsPerDecayStep: 2 };
+			const options: RedisStoreOptions = { inactiveContactsPerPage: 2 };
 			const store = new RedisStore(client, options);
 			await store.insertProfile(profileFixture('leads'));
 			await store.updateProfile('leads', (profile) => ({ ...profile, version: 2 }));
-			await store.applyEvents('leads', 2, [scoredEvent('a', 5, { eventId: 'x' }), scoredEvent('b', 3), scoredEvent('a', 1)]);
-			await store.adjustScore('leads', { contactId: 'c', operation: 'set', points: 9, at: 0 });
-			await store.resetContact('leads', 'b', 1);
-			await store.applyDecay('leads', { mode: 'subtract', points: 1, floor: 0, inactiveDays: 1 }, Date.UTC(2030, 0, 1), 2);
+			await scoring(store).applyEvents('leads', 2, [scoredEvent('a', 5, { eventId: 'x' }), scoredEvent('b', 3), scoredEvent('a', 1)]);
+			await scoring(store).adjustScore('leads', { contactId: 'c', operation: 'set', points: 9, at: 0 });
+			await scoring(store).resetContact('leads', 'b', 1);
+			await scoring(store).applyDecay('leads', { mode: 'subtract', points: 1, floor: 0, inactiveDays: 1 }, Date.UTC(2030, 0, 1), 2);
 			expect((await store.listContacts('leads', { order: 'desc', limit: 10 })).map((contact) => contact.score)).toEqual([8, 5, 0]);
 			expect(await store.getHistory('leads', 'a', 10)).toHaveLength(3);
 			expect(await store.deleteContact('leads', 'a')).toBe(true);

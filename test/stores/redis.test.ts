@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 
-import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis-store';
+import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis/redis-store';
 import { RedisTestServer } from '../helpers/redis-server';
 import { describeStoreConformance } from './conformance';
 
@@ -33,5 +33,5 @@ function redisStore(options: RedisStoreOptions) {
 
 describeStoreConformance('Redis (real redis-server)', redisStore({}));
 
-// The same promises when a batch spans several scripts in one MULTI/EXEC and a decay several steps.
-describeStoreConformance('Redis, 2 events per script and 2 contacts per decay step', redisStore({ eventsPerScript: 2, contactsPerDecayStep: 2 }));
+// The same promises when the inactive contacts of a decay are read in many pages.
+describeStoreConformance('Redis, inactive contacts read 2 per page', redisStore({ inactiveContactsPerPage: 2 }));

@@ -4,14 +4,24 @@ import { join, relative } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { StoreUnavailableError } from '../../src/errors';
-import { SqliteStore } from '../../src/stores/sqlite-store';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import { profileFixture, scoredEvent } from './conformance';
+import { scoring } from '../helpers/scoring';
 
 describe('SQLite store file handling', () => {
 	let folder: string;
 
 	beforeEach(() => {
 		folder = mkdtempSync(join(tmpdir(), 'engagement-file-'));
+	});
+
+	// These tests reopen files they changed behind the store's back: no lingering connection.
+	const idleCloseMs = SqliteStore.idleCloseMs;
+	beforeAll(() => {
+		SqliteStore.idleCloseMs = 0;
+	});
+	afterAll(() => {
+		SqliteStore.idleCloseMs = idleCloseMs;
 	});
 
 	afterEach(() => {
@@ -35,16 +45,34 @@ describe('SQLite store file handling', () => {
 		const nodeA = SqliteStore.open(file);
 		const nodeB = SqliteStore.open(file);
 		await nodeA.insertProfile(profileFixture('p1'));
-		await nodeA.applyEvents('p1', 1, [scoredEvent('alice', 5)]);
+		await scoring(nodeA).applyEvents('p1', 1, [scoredEvent('alice', 5)]);
 		await nodeA.close();
 		expect((await nodeB.getContact('p1', 'alice'))?.score).toBe(5);
 		await nodeB.close();
 		await expect(nodeB.getContact('p1', 'alice')).rejects.toBeInstanceOf(StoreUnavailableError);
 
 		const reopened = SqliteStore.open(file);
-		expect(reopened).not.toBe(nodeA);
 		expect((await reopened.getContact('p1', 'alice'))?.score).toBe(5);
 		await reopened.close();
+	});
+
+	it('closes the connection a while after the last close, and a later open() opens the file afresh', async () => {
+		const file = join(folder, 'scores.sqlite');
+		SqliteStore.idleCloseMs = 20;
+		try {
+			const first = SqliteStore.open(file);
+			await first.insertProfile(profileFixture('p1'));
+			await first.close();
+			expect(SqliteStore.open(file)).toBe(first);
+			await first.close();
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			const later = SqliteStore.open(file);
+			expect(later).not.toBe(first);
+			expect(await later.getProfile('p1')).toBeDefined();
+			await later.close();
+		} finally {
+			SqliteStore.idleCloseMs = 0;
+		}
 	});
 
 	it('writes a WAL-mode file with its schema version, and refuses a file from a newer version', async () => {
@@ -52,11 +80,29 @@ describe('SQLite store file handling', () => {
 		await SqliteStore.open(file).close();
 		const db = new DatabaseSync(file);
 		expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-		expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 1 });
+		expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
 		db.exec('PRAGMA user_version = 99');
 		db.close();
 		expect(() => SqliteStore.open(file)).toThrow(/newer version .*schema 99/);
 		expect(() => SqliteStore.open(file)).toThrow(StoreUnavailableError);
+	});
+
+	it('opens a file written before contact versions existed and keeps scoring its contacts', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const before = SqliteStore.open(file);
+		await before.insertProfile(profileFixture('p1'));
+		await scoring(before).applyEvents('p1', 1, [scoredEvent('alice', 5)]);
+		await before.close();
+		// The file as version 1 of the schema left it.
+		const db = new DatabaseSync(file);
+		db.exec('ALTER TABLE contacts DROP COLUMN version; PRAGMA user_version = 1');
+		db.close();
+
+		const after = SqliteStore.open(file);
+		expect(await after.getContact('p1', 'alice')).toMatchObject({ score: 5, version: 1 });
+		await scoring(after).applyEvents('p1', 1, [scoredEvent('alice', 5)]);
+		expect(await after.getContact('p1', 'alice')).toMatchObject({ score: 10, version: 2 });
+		await after.close();
 	});
 
 	it('rolls a whole batch back when SQLite fails part-way, reporting StoreUnavailableError', async () => {
@@ -69,12 +115,12 @@ describe('SQLite store file handling', () => {
 		saboteur.close();
 
 		const batch = [scoredEvent('alice', 5, { eventId: 'e1' }), scoredEvent('boom', 1), scoredEvent('carol', 1)];
-		await expect(store.applyEvents('p1', 1, batch)).rejects.toThrow(StoreUnavailableError);
-		await expect(store.applyEvents('p1', 1, batch)).rejects.toThrow(/disk says no/);
+		await expect(scoring(store).applyEvents('p1', 1, batch)).rejects.toThrow(StoreUnavailableError);
+		await expect(scoring(store).applyEvents('p1', 1, batch)).rejects.toThrow(/disk says no/);
 		expect(await store.getContact('p1', 'alice')).toBeUndefined();
 		expect(await store.latestChangeSeq('p1')).toBe(0);
 
-		const [retry] = await store.applyEvents('p1', 1, [batch[0]]);
+		const [retry] = await scoring(store).applyEvents('p1', 1, [batch[0]]);
 		expect(retry).toMatchObject({ duplicate: false, score: 5 });
 		await store.close();
 	});

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { StoreUnavailableError } from '../../src/errors';
-import { SqliteStore } from '../../src/stores/sqlite-store';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import { compileSourceForChildProcesses } from './compiled-src';
 import { profileFixture } from './conformance';
 
@@ -15,17 +15,21 @@ const SHARED_EVENT_IDS = 40;
 /** One worker: opens the shared file on its own connection and writes as fast as it can. */
 const WORKER_SCRIPT = `
 const [compiledRoot, file, worker, rounds, sharedIds] = process.argv.slice(2);
-const { SqliteStore } = require(compiledRoot + '/src/stores/sqlite-store.js');
+const { SqliteStore } = require(compiledRoot + '/src/stores/sqlite/sqlite-store.js');
+const { applyBatch } = require(compiledRoot + '/src/score-writes.js');
+const opened = (contactId, delta, at, eventId) =>
+	({ contactId, operation: { kind: 'event', eventId, eventType: 'email.opened', delta, matchedRuleIds: ['opened'], at } });
 (async () => {
 	const store = SqliteStore.open(file);
 	for (let round = 0; round < Number(rounds); round++) {
-		await store.adjustScore('p1', { contactId: 'shared', operation: 'add', points: 1, at: round });
-		await store.applyEvents('p1', 1, [
-			{ contactId: 'shared', eventType: 'email.opened', delta: 2, matchedRuleIds: ['opened'], occurredAt: round },
-			{ contactId: 'deduped', eventType: 'email.opened', delta: 1, matchedRuleIds: ['opened'], occurredAt: round,
-			  eventId: 'shared-' + (round % Number(sharedIds)) },
-			{ contactId: 'w' + worker, eventType: 'email.opened', delta: 1, matchedRuleIds: ['opened'], occurredAt: round },
+		await applyBatch(store, 'p1', [
+			{ contactId: 'shared', operation: { kind: 'modify', operation: 'add', points: 1, countsAsActivity: true, at: round } },
 		]);
+		await applyBatch(store, 'p1', [
+			opened('shared', 2, round),
+			opened('deduped', 1, round, 'shared-' + (round % Number(sharedIds))),
+			opened('w' + worker, 1, round),
+		], 1);
 	}
 	await store.close();
 })().catch((error) => { console.error(error); process.exit(1); });
@@ -88,7 +92,7 @@ describe('SQLite store shared by several processes', () => {
 			const script = join(folder, 'old-node.js');
 			writeFileSync(
 				script,
-				`const { SqliteStore } = require(${JSON.stringify(join(compiledRoot, 'src/stores/sqlite-store.js'))});
+				`const { SqliteStore } = require(${JSON.stringify(join(compiledRoot, 'src/stores/sqlite/sqlite-store.js'))});
 				 try { SqliteStore.open(${JSON.stringify(join(folder, 'x.sqlite'))}); console.log('opened'); }
 				 catch (error) { console.log(JSON.stringify({ name: error.name, field: error.field, message: error.message })); }`,
 			);

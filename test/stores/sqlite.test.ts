@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { SqliteStore } from '../../src/stores/sqlite-store';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import { describeStoreConformance } from './conformance';
 
 describeStoreConformance('SQLite (real file in a temp folder)', async () => {

@@ -1,7 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { EVENT_TYPES } from '../../../../src/event';
-import { CONDITION_OPERATORS, type ConditionOperator } from '../../../../src/types';
+import { CONDITION_OPERATORS, EVENT_TYPES, type ConditionOperator } from '../../../../src/index';
 
 export const CUSTOM_EVENT_TYPE = 'custom';
 

@@ -5,7 +5,7 @@ import * as contact from './contact/Contact.resource';
 import * as decay from './decay/Decay.resource';
 import * as event from './event/Event.resource';
 import * as profile from './profile/Profile.resource';
-import type { EngagementEngine } from '../../../../src/engine';
+import { type EngagementEngine } from '../../../../src/index';
 import { engineFor } from '../../../shared/engine';
 import { nodeStoreSettings, usingStore } from '../../../shared/node-store';
 

@@ -1,7 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { tierOf } from '../../../../src/tier';
-import type { ContactScore, Rule, ScoreChange, ScoreProfile } from '../../../../src/types';
+import { tierOf, type ContactScore, type Rule, type ScoreChange, type ScoreProfile } from '../../../../src/index';
 import { causeJson, isoTime } from '../../../shared/change-output';
 
 export function ruleJson(rule: Rule): IDataObject {

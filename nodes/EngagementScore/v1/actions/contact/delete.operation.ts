@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { EngagementEngine } from '../../../../../src/engine';
-import { toContactId } from '../../../../../src/event';
+import { toContactId, type EngagementEngine } from '../../../../../src/index';
 import { mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 

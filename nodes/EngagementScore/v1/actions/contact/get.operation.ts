@@ -1,8 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { EngagementEngine } from '../../../../../src/engine';
-import { toContactId } from '../../../../../src/event';
-import { tierOf } from '../../../../../src/tier';
+import { tierOf, toContactId, type EngagementEngine } from '../../../../../src/index';
 import { mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { contactJson } from '../../helpers/output';

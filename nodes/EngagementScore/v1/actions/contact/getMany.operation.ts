@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { EngagementEngine } from '../../../../../src/engine';
-import { InvalidInputError } from '../../../../../src/errors';
+import { InvalidInputError, type EngagementEngine } from '../../../../../src/index';
 import { mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { contactJson } from '../../helpers/output';

@@ -1,9 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { EngagementEngine } from '../../../../../src/engine';
-import { ProfileNotPublishedError } from '../../../../../src/errors';
-import { toScoreEvent } from '../../../../../src/event';
-import type { EventResult, Rule, ScoreEvent } from '../../../../../src/types';
+import { ProfileNotPublishedError, toScoreEvent, type EngagementEngine, type EventResult, type Rule, type ScoreEvent } from '../../../../../src/index';
 import { handleItemFailure, withParameterNames } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom, profileLocatorProperty } from '../../../../shared/profile';
 import { isoTime } from '../../../../shared/change-output';

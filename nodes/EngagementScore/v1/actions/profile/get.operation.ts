@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { EngagementEngine } from '../../../../../src/engine';
+import { type EngagementEngine } from '../../../../../src/index';
 import { mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { profileJson } from '../../helpers/output';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { EngagementEngine } from '../../../../../src/engine';
+import { type EngagementEngine } from '../../../../../src/index';
 import { mapItems } from '../../../../shared/errors';
 import { profileJson } from '../../helpers/output';
 import { returnAllAndLimit } from '../common.descriptions';

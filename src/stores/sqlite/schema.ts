@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 
-import { StoreUnavailableError } from '../errors';
+import { StoreUnavailableError } from '../../errors';
 
 /**
  * Schema migrations, applied in order; the file's PRAGMA user_version counts those applied.
@@ -61,6 +61,11 @@ const MIGRATIONS: readonly string[] = [
 		consumer_id TEXT PRIMARY KEY,
 		seq INTEGER NOT NULL
 	) WITHOUT ROWID;
+	`,
+	`
+	-- The scoring core computes contact states; each carries a version that every write increments.
+	-- Rows written before versions existed start at 1 (0 means a contact the store does not hold).
+	ALTER TABLE contacts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 	`,
 ];
 

@@ -1,4 +1,4 @@
-import type { AdjustOperation, DecayPolicy } from './types';
+import type { AdjustOperation, DecayPolicy } from '../types';
 
 /**
  * Scores are plain numbers. Rounding to 6 decimals after each step keeps sums of fractional

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 
-import type { RedisArgument, RedisCommandClient, RedisCommandPipeline } from './redis-client';
-import { LUA_COMMON } from './redis-lua-common';
-import { ADJUST_SCORE_LUA, DELETE_CONTACT_LUA, GET_CONTACT_LUA, HISTORY_LUA, LIST_CONTACTS_LUA, RESET_CONTACT_LUA } from './redis-lua-contacts';
-import { DECAY_CHUNK_LUA, DECAY_SNAPSHOT_LUA } from './redis-lua-decay';
-import { APPLY_EVENTS_LUA } from './redis-lua-events';
-import { DELETE_PROFILE_LUA, INSERT_PROFILE_LUA, UPDATE_PROFILE_LUA } from './redis-lua-profiles';
+import { listArgument, type RedisArgument, type RedisCommandClient, type RedisCommandPipeline } from './client';
+import { COMMIT_LUA, INACTIVE_SNAPSHOT_LUA } from './lua-commit';
+import { LUA_COMMON } from './lua-common';
+import { DELETE_CONTACT_LUA, GET_CONTACT_LUA, HISTORY_LUA, LIST_CONTACTS_LUA } from './lua-contacts';
+import { DELETE_PROFILE_LUA, INSERT_PROFILE_LUA, UPDATE_PROFILE_LUA } from './lua-profiles';
 
 /**
  * What a script may do, declared on its first line (Redis 7's `#!lua` flags line). A script with
@@ -39,15 +38,15 @@ export class RedisScript {
 
 	async run(client: RedisCommandClient, keys: readonly string[], args: readonly RedisArgument[]): Promise<unknown> {
 		try {
-			return await client.call('EVALSHA', this.sha, keys.length, ...keys, ...args);
+			return await client.call('EVALSHA', this.sha, keys.length, listArgument(keys), listArgument(args));
 		} catch (error) {
 			if (!isNoScript(error)) throw error;
-			return client.call('EVAL', this.source, keys.length, ...keys, ...args);
+			return client.call('EVAL', this.source, keys.length, listArgument(keys), listArgument(args));
 		}
 	}
 
 	queue(pipeline: RedisCommandPipeline, keys: readonly string[], args: readonly RedisArgument[]): void {
-		pipeline.call('EVALSHA', this.sha, keys.length, ...keys, ...args);
+		pipeline.call('EVALSHA', this.sha, keys.length, listArgument(keys), listArgument(args));
 	}
 }
 
@@ -57,15 +56,12 @@ export function isNoScript(error: unknown): boolean {
 }
 
 export const SCRIPTS = {
-	applyEvents: new RedisScript(APPLY_EVENTS_LUA, 'writes'),
-	adjustScore: new RedisScript(ADJUST_SCORE_LUA, 'writes'),
-	resetContact: new RedisScript(RESET_CONTACT_LUA, 'writes'),
+	commit: new RedisScript(COMMIT_LUA, 'writes'),
+	inactiveSnapshot: new RedisScript(INACTIVE_SNAPSHOT_LUA, 'writes'),
 	deleteContact: new RedisScript(DELETE_CONTACT_LUA, 'removes'),
 	getContact: new RedisScript(GET_CONTACT_LUA, 'reads'),
 	listContacts: new RedisScript(LIST_CONTACTS_LUA, 'reads'),
 	history: new RedisScript(HISTORY_LUA, 'reads'),
-	decaySnapshot: new RedisScript(DECAY_SNAPSHOT_LUA, 'writes'),
-	decayChunk: new RedisScript(DECAY_CHUNK_LUA, 'writes'),
 	insertProfile: new RedisScript(INSERT_PROFILE_LUA, 'writes'),
 	updateProfile: new RedisScript(UPDATE_PROFILE_LUA, 'writes'),
 	deleteProfile: new RedisScript(DELETE_PROFILE_LUA, 'removes'),

@@ -4,6 +4,11 @@
  */
 export type RedisArgument = string | number;
 
+/**
+ * A client must also take a list as an argument, standing for its items in place, as ioredis does:
+ * long argument lists travel as one list (see `listArgument`), never spread into a call, which
+ * overflows the stack past some 100,000 arguments.
+ */
 export interface RedisCommandClient {
 	call(command: string, ...args: RedisArgument[]): Promise<unknown>;
 	pipeline(): RedisCommandPipeline;
@@ -15,4 +20,9 @@ export interface RedisCommandPipeline {
 	call(command: string, ...args: RedisArgument[]): unknown;
 	/** One [error, reply] pair per queued command, in order. */
 	exec(): Promise<Array<[Error | null, unknown]> | null>;
+}
+
+/** A list passed as one argument, which the client expands in place (see RedisCommandClient). */
+export function listArgument(items: readonly RedisArgument[]): RedisArgument {
+	return items as unknown as RedisArgument;
 }

@@ -2,91 +2,38 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
-import { changeNotifier } from '../change-notifier';
+import { type ConsumerFeed, cursorFeed, type FeedOptions, type FeedStart } from '../../change-feed';
 import {
 	EngagementScoreError,
 	InvalidInputError,
 	ProfileAlreadyExistsError,
 	ProfileNotFoundError,
-	ProfileNotPublishedError,
 	StoreUnavailableError,
-} from '../errors';
-import { adjustedScore, decayScore, normalizeScore } from '../score-math';
-import type { ScoreStore } from '../store';
-import type {
-	Adjustment,
-	ChangeCause,
-	ContactQuery,
-	ContactScore,
-	DecayPolicy,
-	DecayResult,
-	EventResult,
-	ScoreChange,
-	ScoredEvent,
-	ScoreProfile,
-} from '../types';
-import { openDatabase } from './sqlite-driver';
-import { migrate } from './sqlite-schema';
-import {
-	byNameThenId,
-	checkAdjustment,
-	checkDecay,
-	checkId,
-	checkScoredEvents,
-	eventCause,
-	laterOf,
-	modifyCause,
-	resetCause,
-} from './store-input';
+} from '../../errors';
+import type { ContactState } from '../../scoring/contact-state';
+import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
+import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
+import { byNameThenId } from '../ordering';
+import { checkId, checkPlan, snapshotGuard } from '../plan-checks';
+import { openDatabase } from './driver';
+import { migrate } from './schema';
 
 /** How long a writer waits for another process's transaction on the same file before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
+const IDLE_CLOSE_MS = 30_000;
+const CONTACT_COLUMNS = 'score, last_activity_at, first_seen_at, updated_at, version';
 
 interface ContactRow {
 	score: number;
 	last_activity_at: number | null;
 	first_seen_at: number;
 	updated_at: number;
+	version: number;
 }
 
-/**
- * A contact as a batch sees it: read once, updated in place by each of its events, and written
- * once at the end if any event applied (a new contact starts at 0, first seen at its first event).
- */
-interface BatchContact {
-	score: number;
-	lastActivityAt: number | null;
-	firstSeenAt: number;
-	updatedAt: number;
-	changed: boolean;
-}
-
-function batchContact(row: ContactRow | undefined): BatchContact {
-	return row
-		? { score: row.score, lastActivityAt: row.last_activity_at, firstSeenAt: row.first_seen_at, updatedAt: row.updated_at, changed: false }
-		: { score: 0, lastActivityAt: null, firstSeenAt: Infinity, updatedAt: 0, changed: false };
-}
-
-/**
- * The change-log cause of events without an id, as JSON text, made once per batch for each list of
- * matched rules: the evaluator shares one frozen list per outcome, so a batch has only a handful
- * of distinct texts, and building one per change was a measurable share of a large batch.
- */
-class CauseTexts {
-	private readonly texts = new Map<readonly string[], { eventType: string; text: string }>();
-
-	of(event: ScoredEvent): string {
-		const cached = this.texts.get(event.matchedRuleIds);
-		if (cached !== undefined && cached.eventType === event.eventType) return cached.text;
-		const text = JSON.stringify(eventCause(event));
-		if (Object.isFrozen(event.matchedRuleIds)) this.texts.set(event.matchedRuleIds, { eventType: event.eventType, text });
-		return text;
-	}
-}
-
-interface ProfileState {
+interface ProfileRow {
 	key: number;
-	status: string;
+	status: ProfileStatus;
 	version: number;
 }
 
@@ -98,15 +45,6 @@ interface ChangeRow {
 	delta: number;
 	cause: string;
 	at: number;
-}
-
-interface NewChange {
-	readonly profileId: string;
-	readonly contactId: string;
-	readonly previousScore: number;
-	readonly score: number;
-	readonly cause: ChangeCause;
-	readonly at: number;
 }
 
 /**
@@ -123,21 +61,25 @@ export class SqliteStore implements ScoreStore {
 
 	readonly key: string;
 	private references = 1;
+	private idleTimer?: NodeJS.Timeout;
 	private readonly statements: Statements;
 	private readonly contactQueries = new Map<string, StatementSync>();
 	/** The change counter while a transaction that logs changes is open. */
 	private lastChangeSeq?: number;
+	private readonly causeTexts = new CauseTexts();
 
 	/**
 	 * The store for a file, shared per absolute path within the process: nodes call this on every
 	 * execution, so after the first call it costs a map lookup. Each `close()` releases one `open()`;
-	 * the connection closes with the last one.
+	 * the connection closes a while after the last one (see close).
 	 */
 	static open(filePath: string): SqliteStore {
 		const absolutePath = resolve(filePath);
 		const existing = SqliteStore.openStores.get(absolutePath);
 		if (existing) {
 			existing.references++;
+			clearTimeout(existing.idleTimer);
+			existing.idleTimer = undefined;
 			return existing;
 		}
 		const store = new SqliteStore(absolutePath, connect(absolutePath));
@@ -209,72 +151,84 @@ export class SqliteStore implements ScoreStore {
 		);
 	}
 
-	async applyEvents(profileId: string, publishedVersion: number, events: readonly ScoredEvent[]): Promise<EventResult[]> {
+	async transact<T>(profileId: string, keys: TransactionKeys, plan: (snapshot: Snapshot) => Plan<T>): Promise<Committed<T>> {
+		return this.use(() =>
+			this.transaction(() => {
+				// Inside the write transaction nobody else writes: the snapshot is read as the plan asks,
+				// and what it read cannot move before the commit.
+				const row = this.readProfileState(profileId);
+				const guard = snapshotGuard(keys);
+				const profile: ProfileHeader | undefined = row && { status: row.status, version: row.version };
+				const snapshot: Snapshot = {
+					profile,
+					contact: (contactId) => {
+						const contact = this.readContact(profileId, contactId);
+						return contact && toContactState(contactId, contact);
+					},
+					// Asking marks the id at once, inside the transaction (one statement instead of a read
+					// and a write per event): the plan nearly always counts an unseen id. An id it does not
+					// count is unmarked before the commit, and a throwing plan rolls every mark back.
+					isSeen: (eventId) => {
+						if (row === undefined) return false;
+						const seen = this.statements.markEventSeen.run(row.key, eventId).changes === 0;
+						if (!seen) marked.add(eventId);
+						return seen;
+					},
+				};
+				const marked = new Set<string>();
+				const planned = plan(snapshot);
+				checkPlan(planned, guard);
+				const { contacts, changes, seenEventIds } = planned;
+				if (row !== undefined) {
+					for (const eventId of seenEventIds) {
+						if (!marked.delete(eventId)) this.statements.markEventSeen.run(row.key, eventId);
+					}
+					for (const eventId of marked) this.statements.unmarkEventSeen.run(row.key, eventId);
+				}
+				if (contacts.length + changes.length + seenEventIds.length === 0) return { result: planned.result, firstChangeSeq: 0 };
+				if (row === undefined) throw new ProfileNotFoundError(profileId);
+				for (const state of contacts) {
+					this.statements.upsertContact.run(
+						profileId,
+						state.contactId,
+						state.score,
+						state.lastActivityAt,
+						state.firstSeenAt,
+						state.updatedAt,
+						state.version,
+					);
+				}
+				const firstChangeSeq = changes.length === 0 ? 0 : this.nextChangeSeq();
+				for (let index = 0; index < changes.length; index++) {
+					const change = changes[index];
+					const seq = index === 0 ? firstChangeSeq : this.nextChangeSeq();
+					this.statements.insertChange.run(
+						row.key,
+						seq,
+						change.contactId,
+						change.previousScore,
+						change.score,
+						change.delta,
+						this.causeTexts.of(change.cause),
+						change.at,
+					);
+				}
+				return { result: planned.result, firstChangeSeq };
+			}),
+		);
+	}
+
+	async getContact(profileId: string, contactId: string): Promise<ContactState | undefined> {
 		return this.use(() => {
-			checkScoredEvents(events);
-			let logged = false;
-			const results = this.transaction(() => {
-				const profileKey = this.requirePublishedAt(profileId, publishedVersion);
-				// Inside the transaction nobody else writes, so each contact is read once and written
-				// once per batch however many of its events the batch holds.
-				const contacts = new Map<string, BatchContact>();
-				const causeTexts = new CauseTexts();
-				const results: EventResult[] = new Array(events.length);
-				for (let index = 0; index < events.length; index++) {
-					const result = this.applyEvent(profileId, profileKey, events[index], contacts, causeTexts);
-					if (result.changeSeq !== undefined) logged = true;
-					results[index] = result;
-				}
-				for (const [contactId, contact] of contacts) {
-					if (!contact.changed) continue;
-					const { score, lastActivityAt, firstSeenAt, updatedAt } = contact;
-					this.statements.upsertContact.run(profileId, contactId, score, lastActivityAt, firstSeenAt, updatedAt);
-				}
-				return results;
-			});
-			if (logged) changeNotifier.notify(this.key, profileId);
-			return results;
+			const row = this.readContact(profileId, contactId);
+			return row && toContactState(contactId, row);
 		});
 	}
 
-	async adjustScore(
-		profileId: string,
-		adjustment: Adjustment,
-	): Promise<{ previousScore: number; score: number; change?: ScoreChange }> {
-		return this.use(() => {
-			checkAdjustment(adjustment);
-			const outcome = this.transaction(() => {
-				const profileKey = this.requireProfile(profileId);
-				const { contactId, at } = adjustment;
-				const row = this.readContact(profileId, contactId);
-				const previousScore = row?.score ?? 0;
-				const score = adjustedScore(previousScore, adjustment.operation, adjustment.points);
-				const countsAsActivity = adjustment.countsAsActivity ?? true;
-				const lastActivityAt = row?.last_activity_at ?? null;
-				this.writeContact(profileId, contactId, score, countsAsActivity ? laterOf(lastActivityAt, at) : lastActivityAt, row, at);
-				const change =
-					score === previousScore
-						? undefined
-						: this.logChange(profileKey, { profileId, contactId, previousScore, score, cause: modifyCause(adjustment), at });
-				return { previousScore, score, ...(change ? { change } : {}) };
-			});
-			if (outcome.change) changeNotifier.notify(this.key, profileId);
-			return outcome;
-		});
-	}
-
-	async resetContact(profileId: string, contactId: string, at: number, reason?: string): Promise<ScoreChange | undefined> {
-		return this.use(() => {
-			const change = this.transaction(() => {
-				const profileKey = this.requireProfile(profileId);
-				const row = this.readContact(profileId, contactId);
-				if (!row || row.score === 0) return undefined;
-				this.writeContact(profileId, contactId, 0, row.last_activity_at, row, at);
-				return this.logChange(profileKey, { profileId, contactId, previousScore: row.score, score: 0, cause: resetCause(reason), at });
-			});
-			if (change) changeNotifier.notify(this.key, profileId);
-			return change;
-		});
+	async inactiveContactIds(profileId: string, before: number): Promise<string[]> {
+		return this.use(() =>
+			(this.statements.inactiveContacts.all(profileId, before) as unknown as Array<[string]>).map(([contactId]) => contactId),
+		);
 	}
 
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {
@@ -287,49 +241,7 @@ export class SqliteStore implements ScoreStore {
 		);
 	}
 
-	async applyDecay(profileId: string, policy: DecayPolicy, inactiveBefore: number, at: number): Promise<DecayResult> {
-		return this.use(() => {
-			checkDecay(policy, inactiveBefore, at);
-			const result = this.transaction((): DecayResult => {
-				const profileKey = this.requireProfile(profileId);
-				const inactive = this.statements.inactiveContacts.all(profileId, inactiveBefore) as unknown as Array<
-					[string, number]
-				>;
-				const cause: ChangeCause = { kind: 'decay', mode: policy.mode };
-				let contactsDecayed = 0;
-				let totalDelta = 0;
-				let firstChangeSeq: number | undefined;
-				let lastChangeSeq: number | undefined;
-				for (const [contactId, previousScore] of inactive) {
-					const score = decayScore(previousScore, policy);
-					if (score === previousScore) continue;
-					this.statements.setScore.run(score, at, profileId, contactId);
-					const change = this.logChange(profileKey, { profileId, contactId, previousScore, score, cause, at });
-					contactsDecayed++;
-					totalDelta = normalizeScore(totalDelta + change.delta);
-					firstChangeSeq ??= change.seq;
-					lastChangeSeq = change.seq;
-				}
-				return {
-					contactsInactive: inactive.length,
-					contactsDecayed,
-					totalDelta,
-					...(firstChangeSeq === undefined ? {} : { firstChangeSeq, lastChangeSeq }),
-				};
-			});
-			if (result.contactsDecayed > 0) changeNotifier.notify(this.key, profileId);
-			return result;
-		});
-	}
-
-	async getContact(profileId: string, contactId: string): Promise<ContactScore | undefined> {
-		return this.use(() => {
-			const row = this.readContact(profileId, contactId);
-			return row && toContactScore(profileId, contactId, row);
-		});
-	}
-
-	async listContacts(profileId: string, query: ContactQuery): Promise<ContactScore[]> {
+	async listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]> {
 		return this.use(() => {
 			const parameters: SQLInputValue[] = [profileId];
 			const filters: string[] = [];
@@ -344,10 +256,10 @@ export class SqliteStore implements ScoreStore {
 			parameters.push(Math.max(0, Math.floor(query.limit)), Math.max(0, Math.floor(query.offset ?? 0)));
 			const direction = query.order === 'asc' ? 'ASC' : 'DESC';
 			const sql =
-				`SELECT contact_id, score, last_activity_at, first_seen_at, updated_at FROM contacts ` +
+				`SELECT contact_id, ${CONTACT_COLUMNS} FROM contacts ` +
 				`WHERE profile_id = ? ${filters.join(' ')} ORDER BY score ${direction}, contact_id ASC LIMIT ? OFFSET ?`;
 			const rows = this.contactQuery(sql).all(...parameters) as unknown as Array<ContactRow & { contact_id: string }>;
-			return rows.map((row) => toContactScore(profileId, row.contact_id, row));
+			return rows.map((row) => toContactState(row.contact_id, row));
 		});
 	}
 
@@ -371,6 +283,16 @@ export class SqliteStore implements ScoreStore {
 		return this.use(() => (this.statements.latestChangeSeq.get(profileId) as { seq: number | null }).seq ?? 0);
 	}
 
+	openFeed(
+		profileId: string,
+		consumerId: string,
+		startAt: FeedStart,
+		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+		options?: FeedOptions,
+	): ConsumerFeed {
+		return cursorFeed(this, profileId, consumerId, startAt, onChanges, options);
+	}
+
 	async getCursor(consumerId: string): Promise<number | undefined> {
 		return this.use(() => (this.statements.getCursor.get(consumerId) as { seq: number } | undefined)?.seq);
 	}
@@ -381,86 +303,27 @@ export class SqliteStore implements ScoreStore {
 		});
 	}
 
+	/**
+	 * Releases one open(). After the last, the store refuses calls, but the connection lingers for
+	 * IDLE_CLOSE_MS: nodes open and close the store on every execution, and an open() meanwhile
+	 * takes it back without reopening the file (and checking its schema) again.
+	 */
 	async close(): Promise<void> {
 		if (this.references === 0) return;
 		this.references--;
 		if (this.references > 0) return;
+		if (SqliteStore.idleCloseMs <= 0) return this.closeConnection();
+		this.idleTimer = setTimeout(() => this.closeConnection(), SqliteStore.idleCloseMs);
+		this.idleTimer.unref();
+	}
+
+	/** How long a store nobody holds keeps its connection; 0 closes it at once (tests that edit the file). */
+	static idleCloseMs = IDLE_CLOSE_MS;
+
+	private closeConnection(): void {
+		if (this.references > 0) return;
 		if (SqliteStore.openStores.get(this.filePath) === this) SqliteStore.openStores.delete(this.filePath);
 		this.db.close();
-	}
-
-	/** The hot path of a scoring run: no object spreads, one insert per logged change. */
-	private applyEvent(
-		profileId: string,
-		profileKey: number,
-		event: ScoredEvent,
-		contacts: Map<string, BatchContact>,
-		causeTexts: CauseTexts,
-	): EventResult {
-		const { contactId, eventId } = event;
-		let contact = contacts.get(contactId);
-		if (contact === undefined) {
-			contact = batchContact(this.readContact(profileId, contactId));
-			contacts.set(contactId, contact);
-		}
-		const previousScore = contact.score;
-		if (eventId !== undefined && this.statements.markEventSeen.run(profileKey, eventId).changes === 0) {
-			return { contactId, eventId, duplicate: true, previousScore, score: previousScore, delta: 0, matchedRuleIds: [] };
-		}
-		const score = adjustedScore(previousScore, 'add', event.delta);
-		const at = event.occurredAt;
-		contact.score = score;
-		contact.lastActivityAt = laterOf(contact.lastActivityAt, at);
-		contact.firstSeenAt = Math.min(contact.firstSeenAt, at);
-		contact.updatedAt = at;
-		contact.changed = true;
-		const delta = normalizeScore(score - previousScore);
-		const { matchedRuleIds } = event;
-		const result: { -readonly [K in keyof EventResult]: EventResult[K] } = {
-			contactId,
-			duplicate: false,
-			previousScore,
-			score,
-			delta,
-			// The evaluator's lists are frozen and shared; only a caller's own list needs a copy.
-			matchedRuleIds: Object.isFrozen(matchedRuleIds) ? matchedRuleIds : matchedRuleIds.slice(),
-		};
-		if (eventId !== undefined) result.eventId = eventId;
-		if (score !== previousScore) {
-			const cause = eventId === undefined ? causeTexts.of(event) : JSON.stringify(eventCause(event));
-			const seq = this.nextChangeSeq();
-			this.statements.insertChange.run(profileKey, seq, contactId, previousScore, score, delta, cause, at);
-			result.changeSeq = seq;
-		}
-		return result;
-	}
-
-	private writeContact(
-		profileId: string,
-		contactId: string,
-		score: number,
-		lastActivityAt: number | null,
-		existing: ContactRow | undefined,
-		at: number,
-	): void {
-		const firstSeenAt = existing ? Math.min(existing.first_seen_at, at) : at;
-		this.statements.upsertContact.run(profileId, contactId, score, lastActivityAt, firstSeenAt, at);
-	}
-
-	private logChange(profileKey: number, change: NewChange): ScoreChange {
-		const delta = normalizeScore(change.score - change.previousScore);
-		const seq = this.nextChangeSeq();
-		this.statements.insertChange.run(
-			profileKey,
-			seq,
-			change.contactId,
-			change.previousScore,
-			change.score,
-			delta,
-			JSON.stringify(change.cause),
-			change.at,
-		);
-		return { seq, ...change, delta };
 	}
 
 	private readProfile(profileId: string): ScoreProfile | undefined {
@@ -468,23 +331,8 @@ export class SqliteStore implements ScoreStore {
 		return row && (JSON.parse(row.document) as ScoreProfile);
 	}
 
-	private readProfileState(profileId: string): ProfileState | undefined {
-		return this.statements.profileState.get(profileId) as ProfileState | undefined;
-	}
-
-	/** @returns the profile's key */
-	private requireProfile(profileId: string): number {
-		const state = this.readProfileState(profileId);
-		if (!state) throw new ProfileNotFoundError(profileId);
-		return state.key;
-	}
-
-	/** @returns the profile's key */
-	private requirePublishedAt(profileId: string, publishedVersion: number): number {
-		const state = this.readProfileState(profileId);
-		if (!state) throw new ProfileNotFoundError(profileId);
-		if (state.status !== 'published' || state.version !== publishedVersion) throw new ProfileNotPublishedError(profileId);
-		return state.key;
+	private readProfileState(profileId: string): ProfileRow | undefined {
+		return this.statements.profileState.get(profileId) as ProfileRow | undefined;
 	}
 
 	private readContact(profileId: string, contactId: string): ContactRow | undefined {
@@ -585,7 +433,7 @@ function connect(absolutePath: string): DatabaseSync {
 type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: DatabaseSync) {
-	const contactColumns = 'score, last_activity_at, first_seen_at, updated_at';
+	const contactColumns = CONTACT_COLUMNS;
 	const changeColumns = 'seq, contact_id, previous_score, score, delta, cause, at';
 	const profileKeyOf = '(SELECT key FROM profiles WHERE id = ?)';
 	const statements = {
@@ -605,19 +453,20 @@ function prepareStatements(db: DatabaseSync) {
 		deleteProfileSeenEvents: db.prepare('DELETE FROM seen_events WHERE profile_key = ?'),
 		getContact: db.prepare(`SELECT ${contactColumns} FROM contacts WHERE profile_id = ? AND contact_id = ?`),
 		upsertContact: db.prepare(
-			`INSERT INTO contacts (profile_id, contact_id, ${contactColumns}) VALUES (?, ?, ?, ?, ?, ?)
+			`INSERT INTO contacts (profile_id, contact_id, ${contactColumns}) VALUES (?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT (profile_id, contact_id) DO UPDATE SET score = excluded.score,
-			 last_activity_at = excluded.last_activity_at, first_seen_at = excluded.first_seen_at, updated_at = excluded.updated_at`,
+			 last_activity_at = excluded.last_activity_at, first_seen_at = excluded.first_seen_at,
+			 updated_at = excluded.updated_at, version = excluded.version`,
 		),
-		setScore: db.prepare('UPDATE contacts SET score = ?, updated_at = ? WHERE profile_id = ? AND contact_id = ?'),
 		deleteContact: db.prepare('DELETE FROM contacts WHERE profile_id = ? AND contact_id = ?'),
 		deleteContactChanges: db.prepare(`DELETE FROM changes WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
 		inactiveContacts: db.prepare(
-			'SELECT contact_id, score FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ? ORDER BY contact_id',
+			'SELECT contact_id FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ? ORDER BY contact_id',
 		),
 		markEventSeen: db.prepare(
 			'INSERT INTO seen_events (profile_key, event_id) VALUES (?, ?) ON CONFLICT (profile_key, event_id) DO NOTHING',
 		),
+		unmarkEventSeen: db.prepare('DELETE FROM seen_events WHERE profile_key = ? AND event_id = ?'),
 		insertChange: db.prepare(
 			'INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
 		),
@@ -641,8 +490,48 @@ function prepareStatements(db: DatabaseSync) {
 	return statements;
 }
 
-function toContactScore(profileId: string, contactId: string, row: ContactRow): ContactScore {
-	return { profileId, contactId, score: row.score, lastActivityAt: row.last_activity_at, updatedAt: row.updated_at };
+function toContactState(contactId: string, row: ContactRow): ContactState {
+	return {
+		contactId,
+		score: row.score,
+		lastActivityAt: row.last_activity_at,
+		firstSeenAt: row.first_seen_at,
+		updatedAt: row.updated_at,
+		version: row.version,
+	};
+}
+
+/**
+ * Change causes as JSON text. The scoring core shares one frozen cause object among the changes of
+ * events without an id that matched the same rules, and one frozen rule-id list among those with
+ * an id: each shared part is serialised once (a large batch spent a measurable share of its time
+ * serialising identical causes).
+ */
+class CauseTexts {
+	private readonly texts = new WeakMap<ChangeCause, string>();
+	/** Per frozen rule-id list and event type: the cause's text up to its event id. */
+	private readonly prefixes = new WeakMap<readonly string[], Map<string, string>>();
+
+	of(cause: ChangeCause): string {
+		if (cause.kind === 'event' && cause.eventId !== undefined && Object.isFrozen(cause.ruleIds)) {
+			return `${this.prefixOf(cause.eventType, cause.ruleIds)},"eventId":${JSON.stringify(cause.eventId)}}`;
+		}
+		if (!Object.isFrozen(cause)) return JSON.stringify(cause);
+		let text = this.texts.get(cause);
+		if (text === undefined) this.texts.set(cause, (text = JSON.stringify(cause)));
+		return text;
+	}
+
+	private prefixOf(eventType: string, ruleIds: readonly string[]): string {
+		let byType = this.prefixes.get(ruleIds);
+		if (byType === undefined) this.prefixes.set(ruleIds, (byType = new Map()));
+		let prefix = byType.get(eventType);
+		if (prefix === undefined) {
+			prefix = JSON.stringify({ kind: 'event', eventType, ruleIds }).slice(0, -1);
+			byType.set(eventType, prefix);
+		}
+		return prefix;
+	}
 }
 
 function toScoreChange(profileId: string, row: ChangeRow): ScoreChange {

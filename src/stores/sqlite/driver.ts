@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 
-import { StoreUnavailableError } from '../errors';
+import { StoreUnavailableError } from '../../errors';
 
 type SqliteModule = typeof import('node:sqlite');
 

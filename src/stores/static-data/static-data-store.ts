@@ -1,39 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import { changeNotifier } from '../change-notifier';
-import {
-	InvalidInputError,
-	ProfileAlreadyExistsError,
-	ProfileNotFoundError,
-	ProfileNotPublishedError,
-	StoreUnavailableError,
-} from '../errors';
-import { adjustedScore, decayScore, normalizeScore } from '../score-math';
-import type { ScoreStore } from '../store';
-import type {
-	Adjustment,
-	ChangeCause,
-	ContactQuery,
-	ContactScore,
-	DecayPolicy,
-	DecayResult,
-	EventResult,
-	ScoreChange,
-	ScoredEvent,
-	ScoreProfile,
-} from '../types';
-import {
-	byNameThenId,
-	checkAdjustment,
-	checkDecay,
-	checkId,
-	checkScoredEvents,
-	compareStrings,
-	eventCause,
-	laterOf,
-	modifyCause,
-	resetCause,
-} from './store-input';
+import { type ConsumerFeed, cursorFeed, type FeedOptions, type FeedStart } from '../../change-feed';
+import { InvalidInputError, ProfileAlreadyExistsError, ProfileNotFoundError, StoreUnavailableError } from '../../errors';
+import type { ContactState } from '../../scoring/contact-state';
+import type { Committed, Plan, ScoreStore, Snapshot, TransactionKeys } from '../../store';
+import type { ChangeCause, ContactQuery, ScoreChange, ScoreProfile } from '../../types';
+import { byNameThenId, compareStrings } from '../ordering';
+import { checkId, checkPlan, snapshotGuard } from '../plan-checks';
 
 /**
  * Static data is saved with the workflow on every production execution, so it must stay small:
@@ -74,8 +47,8 @@ interface ProfileData {
 	seenEventOrder: string[];
 }
 
-/** [score, lastActivityAt, firstSeenAt, updatedAt] */
-type ContactTuple = [number, number | null, number, number];
+/** [score, lastActivityAt, firstSeenAt, updatedAt, version]; tuples written before versions existed have 4 (version 1). */
+type ContactTuple = [number, number | null, number, number, number?];
 /** [seq, contactId, previousScore, score, delta, cause as JSON, at] */
 type ChangeTuple = [number, string, number, number, number, string, number];
 
@@ -93,7 +66,7 @@ const CURSOR_KEY = 'k:';
  * static data from n8n and the last one saved wins: that is n8n's behaviour for static data, and
  * the reason the SQLite store is the default.
  */
-export class DocumentStore implements ScoreStore {
+export class StaticDataStore implements ScoreStore {
 	readonly key: string;
 	private readonly data: StoreData;
 
@@ -124,7 +97,8 @@ export class DocumentStore implements ScoreStore {
 	}
 
 	async updateProfile(profileId: string, change: (current: ScoreProfile) => ScoreProfile): Promise<ScoreProfile> {
-		const entry = this.requireProfile(profileId);
+		const entry = this.profileData(profileId);
+		if (!entry) throw new ProfileNotFoundError(profileId);
 		const updated = change(parseProfile(entry));
 		if (updated.id !== profileId) {
 			throw new InvalidInputError(`A profile's id cannot change (from "${profileId}" to "${updated.id}")`, 'id');
@@ -139,49 +113,53 @@ export class DocumentStore implements ScoreStore {
 		return true;
 	}
 
-	async applyEvents(profileId: string, publishedVersion: number, events: readonly ScoredEvent[]): Promise<EventResult[]> {
-		checkScoredEvents(events);
-		const entry = this.requireProfile(profileId);
-		const profile = parseProfile(entry);
-		if (profile.status !== 'published' || profile.version !== publishedVersion) {
-			throw new ProfileNotPublishedError(profileId);
+	async transact<T>(profileId: string, keys: TransactionKeys, plan: (snapshot: Snapshot) => Plan<T>): Promise<Committed<T>> {
+		// Synchronous from the first read to the last write: no other call can interleave.
+		const entry = this.profileData(profileId);
+		const guard = snapshotGuard(keys);
+		const profile = entry && parseProfile(entry);
+		const planned = plan({
+			profile: profile && { status: profile.status, version: profile.version },
+			contact: (contactId) => {
+				const tuple = entry && contactOf(entry, contactId);
+				return tuple && toContactState(contactId, tuple);
+			},
+			isSeen: (eventId) => {
+				return entry !== undefined && Object.hasOwn(entry.seenEventIds, EVENT_KEY + eventId);
+			},
+		});
+		checkPlan(planned, guard);
+		const { contacts, changes, seenEventIds } = planned;
+		if (contacts.length + changes.length + seenEventIds.length === 0) return { result: planned.result, firstChangeSeq: 0 };
+		if (entry === undefined) throw new ProfileNotFoundError(profileId);
+		for (const eventId of seenEventIds) {
+			entry.seenEventIds[EVENT_KEY + eventId] = 1;
+			entry.seenEventOrder.push(eventId);
 		}
-		const results = events.map((event) => this.applyEvent(profileId, entry, event));
+		for (const state of contacts) {
+			entry.contacts[CONTACT_KEY + state.contactId] = [
+				state.score,
+				state.lastActivityAt,
+				state.firstSeenAt,
+				state.updatedAt,
+				state.version,
+			];
+		}
+		const firstChangeSeq = changes.length === 0 ? 0 : this.data.lastSeq + 1;
+		for (const change of changes) {
+			entry.changes.push([
+				++this.data.lastSeq,
+				change.contactId,
+				change.previousScore,
+				change.score,
+				change.delta,
+				JSON.stringify(change.cause),
+				change.at,
+			]);
+		}
 		this.trimSeenEvents(entry);
 		this.trimChanges(entry);
-		if (results.some((result) => result.changeSeq !== undefined)) changeNotifier.notify(this.key, profileId);
-		return results;
-	}
-
-	async adjustScore(
-		profileId: string,
-		adjustment: Adjustment,
-	): Promise<{ previousScore: number; score: number; change?: ScoreChange }> {
-		checkAdjustment(adjustment);
-		const entry = this.requireProfile(profileId);
-		const { contactId, at } = adjustment;
-		const existing = contactOf(entry, contactId);
-		const previousScore = existing?.[0] ?? 0;
-		const score = adjustedScore(previousScore, adjustment.operation, adjustment.points);
-		const lastActivityAt = existing?.[1] ?? null;
-		const countsAsActivity = adjustment.countsAsActivity ?? true;
-		writeContact(entry, contactId, score, countsAsActivity ? laterOf(lastActivityAt, at) : lastActivityAt, existing, at);
-		if (score === previousScore) return { previousScore, score };
-		const change = this.logChange(profileId, entry, contactId, previousScore, score, modifyCause(adjustment), at);
-		this.trimChanges(entry);
-		changeNotifier.notify(this.key, profileId);
-		return { previousScore, score, change };
-	}
-
-	async resetContact(profileId: string, contactId: string, at: number, reason?: string): Promise<ScoreChange | undefined> {
-		const entry = this.requireProfile(profileId);
-		const existing = contactOf(entry, contactId);
-		if (!existing || existing[0] === 0) return undefined;
-		writeContact(entry, contactId, 0, existing[1], existing, at);
-		const change = this.logChange(profileId, entry, contactId, existing[0], 0, resetCause(reason), at);
-		this.trimChanges(entry);
-		changeNotifier.notify(this.key, profileId);
-		return change;
+		return { result: planned.result, firstChangeSeq };
 	}
 
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {
@@ -192,46 +170,23 @@ export class DocumentStore implements ScoreStore {
 		return true;
 	}
 
-	async applyDecay(profileId: string, policy: DecayPolicy, inactiveBefore: number, at: number): Promise<DecayResult> {
-		checkDecay(policy, inactiveBefore, at);
-		const entry = this.requireProfile(profileId);
-		const cause: ChangeCause = { kind: 'decay', mode: policy.mode };
-		let contactsInactive = 0;
-		let contactsDecayed = 0;
-		let totalDelta = 0;
-		let firstChangeSeq: number | undefined;
-		let lastChangeSeq: number | undefined;
-		for (const [key, contact] of Object.entries(entry.contacts)) {
-			const [previousScore, lastActivityAt, firstSeenAt] = contact;
-			if ((lastActivityAt ?? firstSeenAt) >= inactiveBefore) continue;
-			contactsInactive++;
-			const score = decayScore(previousScore, policy);
-			if (score === previousScore) continue;
-			const contactId = key.slice(CONTACT_KEY.length);
-			writeContact(entry, contactId, score, lastActivityAt, contact, at);
-			const change = this.logChange(profileId, entry, contactId, previousScore, score, cause, at);
-			contactsDecayed++;
-			totalDelta = normalizeScore(totalDelta + change.delta);
-			firstChangeSeq ??= change.seq;
-			lastChangeSeq = change.seq;
+	async inactiveContactIds(profileId: string, before: number): Promise<string[]> {
+		const entry = this.profileData(profileId);
+		if (!entry) return [];
+		const ids: string[] = [];
+		for (const [key, [, lastActivityAt, firstSeenAt]] of Object.entries(entry.contacts)) {
+			if ((lastActivityAt ?? firstSeenAt) < before) ids.push(key.slice(CONTACT_KEY.length));
 		}
-		this.trimChanges(entry);
-		if (contactsDecayed > 0) changeNotifier.notify(this.key, profileId);
-		return {
-			contactsInactive,
-			contactsDecayed,
-			totalDelta,
-			...(firstChangeSeq === undefined ? {} : { firstChangeSeq, lastChangeSeq }),
-		};
+		return ids.sort(compareStrings);
 	}
 
-	async getContact(profileId: string, contactId: string): Promise<ContactScore | undefined> {
+	async getContact(profileId: string, contactId: string): Promise<ContactState | undefined> {
 		const entry = this.profileData(profileId);
 		const contact = entry && contactOf(entry, contactId);
-		return contact && toContactScore(profileId, contactId, contact);
+		return contact && toContactState(contactId, contact);
 	}
 
-	async listContacts(profileId: string, query: ContactQuery): Promise<ContactScore[]> {
+	async listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]> {
 		const entry = this.profileData(profileId);
 		if (!entry) return [];
 		const direction = query.order === 'asc' ? 1 : -1;
@@ -239,7 +194,7 @@ export class DocumentStore implements ScoreStore {
 		const limit = Math.max(0, Math.floor(query.limit));
 		return Object.entries(entry.contacts)
 			.filter(([, [score]]) => (query.minScore === undefined || score >= query.minScore) && (query.maxScore === undefined || score <= query.maxScore))
-			.map(([key, contact]) => toContactScore(profileId, key.slice(CONTACT_KEY.length), contact))
+			.map(([key, contact]) => toContactState(key.slice(CONTACT_KEY.length), contact))
 			.sort((a, b) => direction * (a.score - b.score) || compareStrings(a.contactId, b.contactId))
 			.slice(offset, offset + limit);
 	}
@@ -266,6 +221,16 @@ export class DocumentStore implements ScoreStore {
 		return changes && changes.length > 0 ? changes[changes.length - 1][0] : 0;
 	}
 
+	openFeed(
+		profileId: string,
+		consumerId: string,
+		startAt: FeedStart,
+		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+		options?: FeedOptions,
+	): ConsumerFeed {
+		return cursorFeed(this, profileId, consumerId, startAt, onChanges, options);
+	}
+
 	async getCursor(consumerId: string): Promise<number | undefined> {
 		const key = CURSOR_KEY + consumerId;
 		return Object.hasOwn(this.data.cursors, key) ? this.data.cursors[key] : undefined;
@@ -276,52 +241,6 @@ export class DocumentStore implements ScoreStore {
 	}
 
 	async close(): Promise<void> {}
-
-	private applyEvent(profileId: string, entry: ProfileData, event: ScoredEvent): EventResult {
-		const { contactId, eventId } = event;
-		const existing = contactOf(entry, contactId);
-		const previousScore = existing?.[0] ?? 0;
-		if (eventId !== undefined) {
-			const key = EVENT_KEY + eventId;
-			if (Object.hasOwn(entry.seenEventIds, key)) {
-				return { contactId, eventId, duplicate: true, previousScore, score: previousScore, delta: 0, matchedRuleIds: [] };
-			}
-			entry.seenEventIds[key] = 1;
-			entry.seenEventOrder.push(eventId);
-		}
-		const score = adjustedScore(previousScore, 'add', event.delta);
-		const at = event.occurredAt;
-		writeContact(entry, contactId, score, laterOf(existing?.[1] ?? null, at), existing, at);
-		const change =
-			score === previousScore
-				? undefined
-				: this.logChange(profileId, entry, contactId, previousScore, score, eventCause(event), at);
-		return {
-			contactId,
-			...(eventId === undefined ? {} : { eventId }),
-			duplicate: false,
-			previousScore,
-			score,
-			delta: normalizeScore(score - previousScore),
-			matchedRuleIds: [...event.matchedRuleIds],
-			...(change ? { changeSeq: change.seq } : {}),
-		};
-	}
-
-	private logChange(
-		profileId: string,
-		entry: ProfileData,
-		contactId: string,
-		previousScore: number,
-		score: number,
-		cause: ChangeCause,
-		at: number,
-	): ScoreChange {
-		const seq = ++this.data.lastSeq;
-		const delta = normalizeScore(score - previousScore);
-		entry.changes.push([seq, contactId, previousScore, score, delta, JSON.stringify(cause), at]);
-		return { seq, profileId, contactId, previousScore, score, delta, cause, at };
-	}
 
 	private trimChanges(entry: ProfileData): void {
 		if (entry.changes.length > MAX_CHANGES * (1 + TRIM_SLACK)) entry.changes = entry.changes.slice(-MAX_CHANGES);
@@ -339,11 +258,6 @@ export class DocumentStore implements ScoreStore {
 		return Object.hasOwn(this.data.profiles, key) ? this.data.profiles[key] : undefined;
 	}
 
-	private requireProfile(profileId: string): ProfileData {
-		const entry = this.profileData(profileId);
-		if (!entry) throw new ProfileNotFoundError(profileId);
-		return entry;
-	}
 }
 
 function storeDataIn(container: Record<string, unknown>): StoreData {
@@ -369,18 +283,6 @@ function contactOf(entry: ProfileData, contactId: string): ContactTuple | undefi
 	return Object.hasOwn(entry.contacts, key) ? entry.contacts[key] : undefined;
 }
 
-function writeContact(
-	entry: ProfileData,
-	contactId: string,
-	score: number,
-	lastActivityAt: number | null,
-	existing: ContactTuple | undefined,
-	at: number,
-): void {
-	const firstSeenAt = existing ? Math.min(existing[2], at) : at;
-	entry.contacts[CONTACT_KEY + contactId] = [score, lastActivityAt, firstSeenAt, at];
-}
-
 /** Binary search: seqs in a profile's log are increasing. */
 function firstIndexAfter(changes: readonly ChangeTuple[], afterSeq: number): number {
 	let low = 0;
@@ -393,8 +295,8 @@ function firstIndexAfter(changes: readonly ChangeTuple[], afterSeq: number): num
 	return low;
 }
 
-function toContactScore(profileId: string, contactId: string, [score, lastActivityAt, , updatedAt]: ContactTuple): ContactScore {
-	return { profileId, contactId, score, lastActivityAt, updatedAt };
+function toContactState(contactId: string, [score, lastActivityAt, firstSeenAt, updatedAt, version]: ContactTuple): ContactState {
+	return { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version: version ?? 1 };
 }
 
 function toScoreChange(profileId: string, [seq, contactId, previousScore, score, delta, cause, at]: ChangeTuple): ScoreChange {

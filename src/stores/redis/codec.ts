@@ -1,4 +1,5 @@
-import type { ChangeCause, ContactScore, ScoreChange } from '../types';
+import type { ContactState } from '../../scoring/contact-state';
+import type { ChangeCause, ScoreChange } from '../../types';
 
 /**
  * Turns what the scripts return (strings: see redis-lua-common.ts for why numbers travel as
@@ -23,21 +24,27 @@ export function toScoreChange(profileId: string, [id, fieldList]: StreamEntry): 
 	};
 }
 
-/** Contact metadata "lastActivityAt,firstSeenAt,updatedAt" (lastActivityAt empty if never active). */
-export function toContactScore(profileId: string, contactId: string, score: string, meta: string): ContactScore {
-	const [lastActivity, , updated] = meta.split(',');
+/**
+ * A contact's state beside its score: "v<version>,<lastActivityAt>,<firstSeenAt>,<updatedAt>"
+ * (lastActivityAt empty if never active). Written before versions existed: the same without the
+ * version part, which reads as version 1.
+ */
+export function encodeContactState(state: ContactState): string {
+	return `v${state.version},${state.lastActivityAt ?? ''},${state.firstSeenAt},${state.updatedAt}`;
+}
+
+export function decodeContactState(contactId: string, score: string, text: string): ContactState {
+	const parts = text.split(',');
+	const version = parts.length === 4 ? Number(parts.shift()?.slice(1)) : 1;
+	const [lastActivity, firstSeen, updated] = parts;
 	return {
-		profileId,
 		contactId,
 		score: Number(score),
 		lastActivityAt: lastActivity ? Number(lastActivity) : null,
+		firstSeenAt: Number(firstSeen),
 		updatedAt: Number(updated),
+		version,
 	};
-}
-
-/** "a,b,c" where c may be empty: numbers, with undefined for empty parts. */
-export function numberFields(reply: string): Array<number | undefined> {
-	return reply.split(',').map((part) => (part === '' ? undefined : Number(part)));
 }
 
 /** The exclusive XRANGE start after a seq. */

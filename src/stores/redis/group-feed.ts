@@ -1,6 +1,6 @@
-import type { ScoreChange } from '../types';
-import type { RedisCommandClient } from './redis-client';
-import { toScoreChange, type StreamEntry } from './redis-codec';
+import type { ScoreChange } from '../../types';
+import type { RedisCommandClient } from './client';
+import { toScoreChange, type StreamEntry } from './codec';
 import type { RedisStore } from './redis-store';
 
 export interface RedisGroupFeedOptions {
@@ -94,7 +94,9 @@ export class RedisGroupFeed {
 	async stop(): Promise<void> {
 		this.running = false;
 		this.endPause?.();
-		await this.handingOver;
+		// A hand-over that fails (its XACK on a lost connection) leaves its entries pending for the
+		// next start; the read loop has reported it. Stopping is not a failure for it.
+		await this.handingOver?.catch(() => undefined);
 	}
 
 	/** Ends a pause after a failure now, e.g. when the connection is back. */

@@ -1,0 +1,149 @@
+import { changeNotifier } from './change-notifier';
+import { ProfileNotFoundError, ProfileNotPublishedError, StoreUnavailableError } from './errors';
+import {
+	type BatchItem,
+	type ChangeRecord,
+	type DecayOperation,
+	isInactive,
+	type ItemOutcome,
+	normalizeScore,
+	planBatch,
+} from './scoring';
+import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
+import type { DecayResult, ScoreChange } from './types';
+
+/**
+ * The scoring core applied to a store: each call plans with `planBatch` on the store's snapshot and
+ * commits in one `transact`, then wakes the profile's in-process triggers (the one wake-up path).
+ */
+
+/** Contacts per decay transaction: a step of a large decay holds the store for a few milliseconds only. */
+export const DECAY_CONTACTS_PER_STEP = 1000;
+
+export interface AppliedBatch {
+	/** One per item, in order. */
+	readonly outcomes: readonly ItemOutcome[];
+	readonly changes: readonly ChangeRecord[];
+	/** The seq of changes[0]; change i was logged as firstChangeSeq + i. */
+	readonly firstChangeSeq: number;
+}
+
+/**
+ * Applies the items in order, atomically. With `publishedVersion`, only while the profile is still
+ * published at that version (the rules the events were evaluated with).
+ * @throws ProfileNotFoundError | ProfileNotPublishedError
+ */
+export async function applyBatch(
+	store: ScoreStore,
+	profileId: string,
+	items: readonly BatchItem[],
+	publishedVersion?: number,
+): Promise<AppliedBatch> {
+	const committed = await commit(store, profileId, batchKeys(items), (snapshot) => {
+		const header = requireProfile(snapshot, profileId);
+		if (publishedVersion !== undefined && (header.status !== 'published' || header.version !== publishedVersion)) {
+			throw new ProfileNotPublishedError(profileId);
+		}
+		const plan = planBatch(snapshot, items);
+		return { ...plan, result: plan };
+	});
+	const { outcomes, changes } = committed.result;
+	return { outcomes, changes, firstChangeSeq: committed.firstChangeSeq };
+}
+
+/** The change an item of the batch logged, as the log keeps it. */
+export function loggedChange(profileId: string, batch: AppliedBatch, index: number): ScoreChange | undefined {
+	const changeIndex = batch.outcomes[index].changeIndex;
+	if (changeIndex < 0) return undefined;
+	return { seq: batch.firstChangeSeq + changeIndex, profileId, ...batch.changes[changeIndex] };
+}
+
+/**
+ * Decays the profile's contacts idle since before the operation's cut-off, in transactions of
+ * DECAY_CONTACTS_PER_STEP contacts so that a large profile never holds a store for long. Each step
+ * re-reads its contacts: one that became active since the run started is left alone, none decays twice.
+ * @throws ProfileNotFoundError
+ */
+export async function decayProfile(
+	store: ScoreStore,
+	profileId: string,
+	operation: DecayOperation,
+	contactsPerStep = DECAY_CONTACTS_PER_STEP,
+): Promise<DecayResult> {
+	if ((await store.getProfile(profileId)) === undefined) throw new ProfileNotFoundError(profileId);
+	const candidates = await store.inactiveContactIds(profileId, operation.inactiveBefore);
+	let contactsInactive = 0;
+	let contactsDecayed = 0;
+	let totalDelta = 0;
+	let firstChangeSeq: number | undefined;
+	let lastChangeSeq: number | undefined;
+	for (let first = 0; first < candidates.length; first += contactsPerStep) {
+		const contactIds = candidates.slice(first, first + contactsPerStep);
+		let step: { inactive: number; changes: readonly ChangeRecord[]; firstChangeSeq: number };
+		try {
+			const committed = await commit(store, profileId, { contactIds }, (snapshot) => {
+				requireProfile(snapshot, profileId);
+				let inactive = 0;
+				for (const contactId of contactIds) {
+					const state = snapshot.contact(contactId);
+					if (state !== undefined && isInactive(state, operation.inactiveBefore)) inactive++;
+				}
+				const plan = planBatch(snapshot, contactIds.map((contactId) => ({ contactId, operation })));
+				return { ...plan, result: { inactive, changes: plan.changes } };
+			});
+			step = { ...committed.result, firstChangeSeq: committed.firstChangeSeq };
+		} catch (error) {
+			// Each step is atomic, but the steps before it stay written: say how far the decay got.
+			if (contactsDecayed === 0) throw error;
+			throw new StoreUnavailableError(
+				`The decay stopped part way: ${contactsDecayed} contacts were decayed (changes ${firstChangeSeq} to ${lastChangeSeq}; a new run now would decay them again), the others were not: ${(error as Error).message}`,
+				'store',
+			);
+		}
+		contactsInactive += step.inactive;
+		contactsDecayed += step.changes.length;
+		for (const change of step.changes) totalDelta = normalizeScore(totalDelta + change.delta);
+		if (step.changes.length > 0) {
+			firstChangeSeq ??= step.firstChangeSeq;
+			lastChangeSeq = step.firstChangeSeq + step.changes.length - 1;
+		}
+	}
+	return {
+		contactsInactive,
+		contactsDecayed,
+		totalDelta,
+		...(firstChangeSeq === undefined ? {} : { firstChangeSeq, lastChangeSeq }),
+	};
+}
+
+async function commit<T>(
+	store: ScoreStore,
+	profileId: string,
+	keys: TransactionKeys,
+	plan: (snapshot: Snapshot) => Plan<T>,
+): Promise<Committed<T>> {
+	let logged = false;
+	const committed = await store.transact(profileId, keys, (snapshot) => {
+		const planned = plan(snapshot);
+		logged = planned.changes.length > 0;
+		return planned;
+	});
+	if (logged) changeNotifier.notify(store.key, profileId);
+	return committed;
+}
+
+function requireProfile(snapshot: Snapshot, profileId: string): ProfileHeader {
+	if (snapshot.profile === undefined) throw new ProfileNotFoundError(profileId);
+	return snapshot.profile;
+}
+
+/** The contacts and event ids a batch reads, each once. */
+function batchKeys(items: readonly BatchItem[]): TransactionKeys {
+	const contactIds = new Set<string>();
+	const eventIds = new Set<string>();
+	for (const { contactId, operation } of items) {
+		contactIds.add(contactId);
+		if (operation.kind === 'event' && operation.eventId !== undefined) eventIds.add(operation.eventId);
+	}
+	return { contactIds, eventIds };
+}

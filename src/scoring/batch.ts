@@ -1,0 +1,78 @@
+import type { ContactState } from './contact-state';
+import type { ScoreOperation } from './operation';
+import { type ChangeRecord, transition } from './transition';
+
+/** What a batch reads: the stored contacts, and whether an event id was already counted. */
+export interface ContactView {
+	contact(contactId: string): ContactState | undefined;
+	isSeen(eventId: string): boolean;
+}
+
+export interface BatchItem {
+	readonly contactId: string;
+	readonly operation: ScoreOperation;
+}
+
+export interface ItemOutcome {
+	/** An event whose id was already counted (before or earlier in the batch): nothing changed. */
+	readonly duplicate: boolean;
+	/** Whether the store held the contact before this item. */
+	readonly known: boolean;
+	readonly previousScore: number;
+	readonly score: number;
+	/** Index into the plan's changes of the change this item logged, or -1. */
+	readonly changeIndex: number;
+}
+
+export interface BatchPlan {
+	/** The final state of every contact the batch wrote, once each. */
+	readonly contacts: ContactState[];
+	readonly changes: ChangeRecord[];
+	readonly seenEventIds: string[];
+	/** One per item, in order. */
+	readonly outcomes: ItemOutcome[];
+}
+
+/**
+ * Applies operations in order as if one after the other: each item sees the state the items before
+ * it left. An event id counts once per profile: a second occurrence is a duplicate that changes
+ * nothing (its outcome still says the contact's current score).
+ */
+export function planBatch(view: ContactView, items: readonly BatchItem[]): BatchPlan {
+	const working = new Map<string, ContactState | undefined>();
+	const written = new Set<string>();
+	const countedNow = new Set<string>();
+	const changes: ChangeRecord[] = [];
+	const seenEventIds: string[] = [];
+	const outcomes: ItemOutcome[] = new Array(items.length);
+	for (let index = 0; index < items.length; index++) {
+		const { contactId, operation } = items[index];
+		let current = working.get(contactId);
+		if (current === undefined && !working.has(contactId)) {
+			current = view.contact(contactId);
+			working.set(contactId, current);
+		}
+		const previousScore = current?.score ?? 0;
+		const known = current !== undefined && current.version > 0;
+		if (operation.kind === 'event' && operation.eventId !== undefined) {
+			const eventId = operation.eventId;
+			if (countedNow.has(eventId) || view.isSeen(eventId)) {
+				outcomes[index] = { duplicate: true, known, previousScore, score: previousScore, changeIndex: -1 };
+				continue;
+			}
+			countedNow.add(eventId);
+			seenEventIds.push(eventId);
+		}
+		const { state, change } = transition(contactId, current, operation);
+		if (state !== undefined) {
+			working.set(contactId, state);
+			written.add(contactId);
+		}
+		let changeIndex = -1;
+		if (change !== undefined) changeIndex = changes.push(change) - 1;
+		outcomes[index] = { duplicate: false, known, previousScore, score: state?.score ?? previousScore, changeIndex };
+	}
+	const contacts: ContactState[] = [];
+	for (const contactId of written) contacts.push(working.get(contactId) as ContactState);
+	return { contacts, changes, seenEventIds, outcomes };
+}

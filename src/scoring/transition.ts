@@ -1,0 +1,122 @@
+import type { ChangeCause, ScoreChange } from '../types';
+import { type ContactState, idleSince, unseenContact } from './contact-state';
+import type { DecayOperation, EventOperation, ModifyOperation, ResetOperation, ScoreOperation } from './operation';
+import { adjustedScore, decayScore, normalizeScore } from './score-math';
+
+/** A change of one contact's score, as the change log keeps it (the store adds its sequence number). */
+export type ChangeRecord = Omit<ScoreChange, 'seq' | 'profileId'>;
+
+/** What one operation does to one contact. */
+export interface Transition {
+	/** The contact's new state, to be written; undefined when nothing is to be written. */
+	readonly state?: ContactState;
+	/** The change to log; present exactly when the score moved. */
+	readonly change?: ChangeRecord;
+}
+
+const NOTHING: Transition = Object.freeze({});
+
+/**
+ * What an operation means for a contact: the one definition of scoring semantics. Pure: the same
+ * state and operation always give the same result, and nothing given is changed.
+ *
+ * - event: the score moves by the rules' delta; the event counts as activity.
+ * - modify: add, subtract or set points; counts as activity unless told otherwise.
+ * - reset: the score goes to 0; a contact the store does not hold, or one already at 0, is left alone.
+ * - decay: a contact idle since before the step's `inactiveBefore` decays (decayScore); others are left alone.
+ * Every written state carries the next version; first appearance is the earliest time seen.
+ * A change is logged only when the score moved.
+ */
+export function transition(contactId: string, current: ContactState | undefined, operation: ScoreOperation): Transition {
+	switch (operation.kind) {
+		case 'event':
+			return scoredEvent(current ?? unseenContact(contactId, operation.at), operation);
+		case 'modify':
+			return modified(current ?? unseenContact(contactId, operation.at), operation);
+		case 'reset':
+			return current === undefined ? NOTHING : reset(current, operation);
+		case 'decay':
+			return current === undefined ? NOTHING : decayed(current, operation);
+	}
+}
+
+/** Whether a decay step with this cut-off applies to the contact at all. */
+export function isInactive(state: ContactState, inactiveBefore: number): boolean {
+	return idleSince(state) < inactiveBefore;
+}
+
+export function eventCause(operation: EventOperation): ChangeCause {
+	const { eventType, matchedRuleIds, eventId } = operation;
+	const ruleIds = Object.isFrozen(matchedRuleIds) ? matchedRuleIds : [...matchedRuleIds];
+	if (eventId !== undefined) return { kind: 'event', eventType, ruleIds, eventId };
+	if (ruleIds !== matchedRuleIds) return { kind: 'event', eventType, ruleIds };
+	// The evaluator shares one frozen list per outcome, so events without an id share a handful of
+	// causes: one frozen object each, which a store may serialise once (a large batch measurably
+	// spent its time building and serialising identical causes).
+	let byType = sharedCauses.get(matchedRuleIds);
+	if (byType === undefined) sharedCauses.set(matchedRuleIds, (byType = new Map()));
+	let cause = byType.get(eventType);
+	if (cause === undefined) {
+		cause = Object.freeze({ kind: 'event', eventType, ruleIds: Object.freeze([...matchedRuleIds]) }) as ChangeCause;
+		byType.set(eventType, cause);
+	}
+	return cause;
+}
+
+const sharedCauses = new WeakMap<readonly string[], Map<string, ChangeCause>>();
+
+function scoredEvent(current: ContactState, operation: EventOperation): Transition {
+	const score = normalizeScore(current.score + operation.delta);
+	const state = next(current, score, operation.at, true);
+	return score === current.score ? { state } : { state, change: changeOf(current, score, eventCause(operation), operation.at) };
+}
+
+function modified(current: ContactState, operation: ModifyOperation): Transition {
+	const score = adjustedScore(current.score, operation.operation, operation.points);
+	const state = next(current, score, operation.at, operation.countsAsActivity);
+	if (score === current.score) return { state };
+	const cause: ChangeCause =
+		operation.reason === undefined
+			? { kind: 'modify', operation: operation.operation, points: operation.points }
+			: { kind: 'modify', operation: operation.operation, points: operation.points, reason: operation.reason };
+	return { state, change: changeOf(current, score, cause, operation.at) };
+}
+
+function reset(current: ContactState, operation: ResetOperation): Transition {
+	if (current.score === 0) return NOTHING;
+	const cause: ChangeCause = operation.reason === undefined ? { kind: 'reset' } : { kind: 'reset', reason: operation.reason };
+	return { state: next(current, 0, operation.at, false), change: changeOf(current, 0, cause, operation.at) };
+}
+
+function decayed(current: ContactState, operation: DecayOperation): Transition {
+	if (!isInactive(current, operation.inactiveBefore)) return NOTHING;
+	const score = decayScore(current.score, operation.policy);
+	if (score === current.score) return NOTHING;
+	// Decay is not activity, and a decayed contact is not "seen": only the score and the update time move.
+	const state: ContactState = { ...current, score, updatedAt: operation.at, version: current.version + 1 };
+	return { state, change: changeOf(current, score, { kind: 'decay', mode: operation.policy.mode }, operation.at) };
+}
+
+function next(current: ContactState, score: number, at: number, countsAsActivity: boolean): ContactState {
+	const last = current.lastActivityAt;
+	return {
+		contactId: current.contactId,
+		score,
+		// Newest-known activity wins: an event delivered late must not make an active contact look idle.
+		lastActivityAt: countsAsActivity && (last === null || at > last) ? at : last,
+		firstSeenAt: at < current.firstSeenAt ? at : current.firstSeenAt,
+		updatedAt: at,
+		version: current.version + 1,
+	};
+}
+
+function changeOf(current: ContactState, score: number, cause: ChangeCause, at: number): ChangeRecord {
+	return {
+		contactId: current.contactId,
+		previousScore: current.score,
+		score,
+		delta: normalizeScore(score - current.score),
+		cause,
+		at,
+	};
+}
