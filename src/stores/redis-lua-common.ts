@@ -79,12 +79,13 @@ local function write_contact(contact, score, meta)
 end
 
 -- The contact's history index entry; the byte length prefix keeps one contact's prefix from matching another's.
+-- Concatenated, not string.format('%s'), which cuts a contact id at a NUL byte.
 local function history_member(contact, seq)
-	return string.format('%d:%s:%016d', #contact, contact, seq)
+	return #contact .. ':' .. contact .. ':' .. string.format('%016d', seq)
 end
 
 local function history_range(contact)
-	local prefix = string.format('[%d:%s:', #contact, contact)
+	local prefix = '[' .. #contact .. ':' .. contact .. ':'
 	return prefix .. '0000000000000000', prefix .. '9999999999999999'
 end
 
