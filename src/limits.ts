@@ -47,7 +47,7 @@ export function toBoundedPoints(raw: unknown, field: string, what = 'Points'): n
 	const points = numericValue(raw);
 	if (!Number.isFinite(points)) throw new InvalidInputError(`${what} must be a number, got "${shown(raw)}"`, field);
 	if (Math.abs(points) > MAX_POINTS) {
-		throw new InvalidInputError(`${what} must be between -${MAX_POINTS} and ${MAX_POINTS}, got ${points}`, field);
+		throw new InvalidInputError(`${what} must be between -${MAX_POINTS} and ${MAX_POINTS}, got "${shown(raw)}"`, field);
 	}
 	return points;
 }
