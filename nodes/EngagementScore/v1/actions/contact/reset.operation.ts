@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { EngagementEngine } from '../../../../../src/engine';
 import { toContactId } from '../../../../../src/event';
-import { mapItems } from '../../../../shared/errors';
+import { labelsOf, mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { isoTime } from '../../../../shared/change-output';
 
@@ -20,12 +20,15 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const labels = labelsOf(description);
+
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
-		const reason = (this.getNodeParameter('reason', itemIndex, '') as string).trim();
-		const change = await engine.resetContact(profileId, contactId, reason || undefined);
+		const reason = this.getNodeParameter('reason', itemIndex, '');
+		// A number (a ticket id from an expression) is kept as its text; the engine refuses other non-text.
+		const change = await engine.resetContact(profileId, contactId, typeof reason === 'number' ? String(reason) : reason);
 		if (!change) return { profileId, contactId, found: false, previousScore: 0, score: 0, at: null };
 		return {
 			profileId,
@@ -35,5 +38,5 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 			score: change.score,
 			at: isoTime(change.at),
 		};
-	});
+	}, labels);
 }
