@@ -5,8 +5,12 @@ import { InvalidInputError } from './errors';
  * finite number: a score is a sum of changes of at most MAX_POINTS each.
  */
 
-/** The largest amount of points (a rule's, a modification's, a decay step's, a floor or a score filter), either sign. */
-export const MAX_POINTS = 1e12;
+/**
+ * The largest amount of points (a rule's, a modification's, a decay step's, a floor or a score
+ * filter), either sign. Scores are rounded to 6 decimals, which is exact up to 2^53 / 10^6
+ * (about 9.007e9): points of up to 1e9 keep every single step well inside that.
+ */
+export const MAX_POINTS = 1e9;
 
 /** Ids (contact, event, profile, rule) are at most this many UTF-16 code units after trimming. */
 export const MAX_ID_LENGTH = 1000;
