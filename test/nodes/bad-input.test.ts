@@ -172,8 +172,8 @@ describe.each<StoreName>(['sqlite', 'workflowStaticData', 'redis'])('on %s', (st
 	});
 
 	test('9. limits, score filters, Counts as Activity and profile ids are never silently coerced', async () => {
-		const limits = [0, -1, NaN, 'abc', [], true, '0x10', 1.5];
-		const getMany = await contact(store, 'getMany', { limit: '={{ $json.limit }}' }, limits.map((limit) => ({ limit })), tolerant);
+		const limits = [0, -1, NaN, 'abc', [], true, '0x10', 1.5, BigInt(10)];
+		const getMany = await contact(store, 'getMany', { limit: '={{ $json.limit }}' }, limits.map((limit) => ({ limit }) as IDataObject), tolerant);
 		expect(getMany.json.map((json) => String(json.error).replace(/, got .*/, ''))).toEqual(
 			limits.map((_, index) => `Item ${index}: Limit: Must be a whole number of at least 1`),
 		);
