@@ -1,6 +1,9 @@
 import { InvalidInputError } from './errors';
+import { numericValue } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
 import { CONDITION_OPERATORS, type Condition, type ConditionOperator } from './types';
+
+export { numericValue };
 
 export type PropertyPredicate = (properties: Readonly<Record<string, unknown>>) => boolean;
 
@@ -9,18 +12,6 @@ type Scalar = string | number | boolean;
 const operatorsByLowerCaseName = new Map<string, ConditionOperator>(
 	CONDITION_OPERATORS.map((operator) => [operator.toLowerCase(), operator]),
 );
-
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/** A number, or text that is a plain decimal number ("12", " -3.5 "); anything else is NaN. */
-export function numericValue(value: unknown): number {
-	if (typeof value === 'number') return value;
-	if (typeof value === 'string') {
-		const trimmed = value.trim();
-		if (DECIMAL.test(trimmed)) return Number(trimmed);
-	}
-	return NaN;
-}
 
 function isScalar(value: unknown): value is Scalar {
 	return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));

@@ -1,18 +1,22 @@
 import { DateTime } from 'luxon';
 
-import { numericValue } from './condition';
 import { InvalidInputError } from './errors';
+import { MAX_INACTIVE_DAYS, numericValue, shown, toBoundedPoints } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
 import type { DecayPolicy } from './types';
 
 export { decayScore } from './scoring/score-math';
 
+const NUMBER_NAMES: Readonly<Record<string, string>> = {
+	points: 'Decay points',
+	factor: 'The factor',
+	floor: 'The floor',
+};
+
 function numberField(raw: Record<string, unknown>, field: string, fallback?: number): number {
 	const value = ownValue(raw, field);
 	if ((value === undefined || value === null || value === '') && fallback !== undefined) return fallback;
-	const number = numericValue(value);
-	if (!Number.isFinite(number)) throw new InvalidInputError(`${field} must be a number, got "${String(value)}"`, field);
-	return number;
+	return toBoundedPoints(value, field, NUMBER_NAMES[field]);
 }
 
 /**
@@ -24,10 +28,16 @@ export function toDecayPolicy(raw: unknown): DecayPolicy {
 	if (!isPlainObject(raw)) throw new InvalidInputError('The decay policy must be an object', 'decay');
 	const mode = ownValue(raw, 'mode');
 	if (mode !== 'subtract' && mode !== 'multiply') {
-		throw new InvalidInputError(`Decay mode must be "subtract" or "multiply", got "${String(mode)}"`, 'mode');
+		throw new InvalidInputError(`Decay mode must be "subtract" or "multiply", got "${shown(mode)}"`, 'mode');
 	}
-	const inactiveDays = numberField(raw, 'inactiveDays');
-	if (inactiveDays <= 0) throw new InvalidInputError('inactiveDays must be more than 0', 'inactiveDays');
+	const rawDays = ownValue(raw, 'inactiveDays');
+	const inactiveDays = numericValue(rawDays);
+	if (!(inactiveDays > 0 && inactiveDays <= MAX_INACTIVE_DAYS)) {
+		throw new InvalidInputError(
+			`The number of days must be a number more than 0 and at most ${MAX_INACTIVE_DAYS}, got "${shown(rawDays)}"`,
+			'inactiveDays',
+		);
+	}
 	const floor = numberField(raw, 'floor', 0);
 	if (mode === 'subtract') {
 		const points = numberField(raw, 'points');

@@ -1,4 +1,3 @@
-import { numericValue } from './condition';
 import { inactiveBefore, toDecayPolicy } from './decay';
 import {
 	EngagementScoreError,
@@ -8,6 +7,7 @@ import {
 } from './errors';
 import { toContactId, toScoreEvent } from './event';
 import { compileRules, type Evaluator } from './evaluator';
+import { shown, toBoundedPoints, toCount } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
 import { type DraftPatch, type NewProfileInput, newProfile, published, toProfileId, unpublished, withDraft } from './profile';
 import { toPoints } from './rule';
@@ -201,13 +201,13 @@ export class EngagementEngine {
 		const contactId = toContactId(ownValue(input, 'contactId'));
 		const operation = ownValue(input, 'operation');
 		if (!OPERATIONS.includes(operation as AdjustOperation)) {
-			throw new InvalidInputError(`Unknown operation "${String(operation)}": use add, subtract or set`, 'operation');
+			throw new InvalidInputError(`Unknown operation "${shown(operation)}": use add, subtract or set`, 'operation');
 		}
 		const points = toPoints(ownValue(input, 'points'), 'points');
 		const reason = optionalText(ownValue(input, 'reason'), 'reason');
 		const countsAsActivity = ownValue(input, 'countsAsActivity');
 		if (countsAsActivity !== undefined && typeof countsAsActivity !== 'boolean') {
-			throw new InvalidInputError('countsAsActivity must be true or false', 'countsAsActivity');
+			throw new InvalidInputError(`Must be true or false, got "${shown(countsAsActivity)}"`, 'countsAsActivity');
 		}
 		const modify: ModifyOperation = {
 			kind: 'modify',
@@ -336,24 +336,13 @@ function validatedEvent(raw: unknown, now: number): ScoreEvent | InvalidInputErr
 
 function optionalText(raw: unknown, field: string): string | undefined {
 	if (raw === undefined || raw === null) return undefined;
-	if (typeof raw !== 'string') throw new InvalidInputError(`${field} must be a text`, field);
+	if (typeof raw !== 'string') throw new InvalidInputError(`Must be a text, got "${shown(raw)}"`, field);
 	return raw.trim() === '' ? undefined : raw.trim();
-}
-
-function toCount(raw: unknown, field: string, fallback: number, minimum: number): number {
-	if (raw === undefined || raw === null || raw === '') return fallback;
-	const count = numericValue(raw);
-	if (!Number.isInteger(count) || count < minimum) {
-		throw new InvalidInputError(`${field} must be a whole number of at least ${minimum}`, field);
-	}
-	return count;
 }
 
 function optionalScore(raw: unknown, field: string): number | undefined {
 	if (raw === undefined || raw === null || raw === '') return undefined;
-	const score = numericValue(raw);
-	if (!Number.isFinite(score)) throw new InvalidInputError(`${field} must be a number`, field);
-	return score;
+	return toBoundedPoints(raw, field, 'The score');
 }
 
 function toContactQuery(raw: unknown): ContactQuery {

@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors';
+import { EARLIEST_EVENT_MS, MAX_FUTURE_MS, shown, toIdText } from './limits';
 import { isPlainObject, ownValue, parseJsonText } from './plain-object';
 import { toEpochMillis } from './time';
 import type { ScoreEvent } from './types';
@@ -152,31 +153,36 @@ export function toEventType(raw: unknown, field: string): string {
 	if (builtIn !== undefined) return builtIn;
 	if (!CUSTOM_TYPE.test(lowerCase)) {
 		throw new InvalidInputError(
-			`Event type "${raw}" is neither a built-in type nor a valid custom type name (letters, digits, _ . : -)`,
+			`Event type "${shown(raw)}" is neither a built-in type nor a valid custom type name (letters, digits, _ . : -)`,
 			field,
 		);
 	}
 	return lowerCase;
 }
 
-/** Contact ids are text; numbers (as CRMs often send) become their decimal text. */
+/** Contact ids are text; numbers (as CRMs often send) become their decimal text. See toIdText for the rules. */
 export function toContactId(raw: unknown, field = 'contactId'): string {
-	const text = toIdText(raw);
+	const text = toIdText(raw, field, 'The contact id');
 	if (text === undefined) throw new InvalidInputError('The contact id is required (a text or a number)', field);
 	return text;
 }
 
-function toIdText(raw: unknown): string | undefined {
-	if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
-	if (typeof raw === 'string' && raw.trim() !== '') return raw.trim();
-	return undefined;
-}
-
 function toEventId(raw: unknown): string | undefined {
 	if (raw === undefined || raw === null || raw === '') return undefined;
-	const text = toIdText(raw);
+	const text = toIdText(raw, 'id', 'The event id');
 	if (text === undefined) throw new InvalidInputError('The event id must be a text or a number', 'id');
 	return text;
+}
+
+/** A date too far ahead would keep its contact from ever decaying; before 1970 is a unit mistake. */
+function toOccurredAt(raw: unknown, now: number): number {
+	if (raw === undefined || raw === null || raw === '') return now;
+	const occurredAt = toEpochMillis(raw, 'occurredAt');
+	if (occurredAt > now + MAX_FUTURE_MS) {
+		throw new InvalidInputError(`"${shown(raw)}" is more than a day in the future`, 'occurredAt');
+	}
+	if (occurredAt < EARLIEST_EVENT_MS) throw new InvalidInputError(`"${shown(raw)}" is before 1970`, 'occurredAt');
+	return occurredAt;
 }
 
 const NO_PROPERTIES: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -201,11 +207,7 @@ export function toScoreEvent(raw: unknown, now: number = Date.now()): ScoreEvent
 	const contactId = toContactId(ownValue(raw, 'contactId'));
 	const type = toEventType(ownValue(raw, 'type'), 'type');
 	const properties = toProperties(ownValue(raw, 'properties'));
-	const rawOccurredAt = ownValue(raw, 'occurredAt');
-	const occurredAt =
-		rawOccurredAt === undefined || rawOccurredAt === null || rawOccurredAt === ''
-			? now
-			: toEpochMillis(rawOccurredAt, 'occurredAt');
+	const occurredAt = toOccurredAt(ownValue(raw, 'occurredAt'), now);
 	const id = toEventId(ownValue(raw, 'id'));
 	return id === undefined ? { contactId, type, properties, occurredAt } : { id, contactId, type, properties, occurredAt };
 }

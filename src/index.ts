@@ -22,6 +22,7 @@ export type { AppliedBatch } from './score-writes';
 
 export { EVENT_TYPES, isBuiltInEventType, toContactId, toEventType, toScoreEvent } from './event';
 export { toEpochMillis } from './time';
+export { EARLIEST_EVENT_MS, MAX_FUTURE_MS, MAX_ID_LENGTH, MAX_INACTIVE_DAYS, MAX_POINTS, shown, toBoundedPoints, toCount, toIdText } from './limits';
 export type { EventPropertyDefinition, EventTypeDefinition } from './event';
 export { compileCondition, numericValue, propertyReader, toCondition } from './condition';
 export type { PropertyPredicate } from './condition';

@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors';
+import { toIdText } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
 import { parseRules } from './rule';
 import type { ScoreProfile } from './types';
@@ -28,9 +29,11 @@ export function slugOf(name: string): string {
 		.replace(/^-+|-+$/g, '');
 }
 
+/** Profile ids follow the id rules of toIdText; a number (from an expression) becomes its text. */
 export function toProfileId(raw: unknown, field = 'profileId'): string {
-	if (typeof raw === 'string' && raw.trim() !== '') return raw.trim();
-	throw new InvalidInputError('The score profile id is required', field);
+	const text = toIdText(raw, field, 'The score profile id');
+	if (text === undefined) throw new InvalidInputError('The score profile id is required (a text or a number)', field);
+	return text;
 }
 
 function toName(raw: unknown): string {

@@ -1,6 +1,7 @@
-import { numericValue, toCondition } from './condition';
+import { toCondition } from './condition';
 import { InvalidInputError } from './errors';
 import { toEventType } from './event';
+import { toBoundedPoints, toIdText } from './limits';
 import { isPlainObject, ownValue, parseJsonText } from './plain-object';
 import type { Condition, Rule } from './types';
 
@@ -38,9 +39,9 @@ function toRuleId(raw: unknown, field: string): string | undefined {
 	if (!isPlainObject(raw)) throw new InvalidInputError('A rule must be an object', field);
 	const id = ownValue(raw, 'id');
 	if (id === undefined || id === null || id === '') return undefined;
-	if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-	if (typeof id === 'string' && id.trim() !== '') return id.trim();
-	throw new InvalidInputError('The rule id must be a text or a number', `${field}.id`);
+	const text = toIdText(id, `${field}.id`, 'The rule id');
+	if (text === undefined) throw new InvalidInputError('The rule id must be a text or a number', `${field}.id`);
+	return text;
 }
 
 function freeId(index: number, taken: ReadonlySet<string>): string {
@@ -69,9 +70,7 @@ function toConditions(raw: unknown, field: string): Condition[] {
 	return raw.map((condition, index) => toCondition(condition, `${field}[${index}]`));
 }
 
-/** Points are a finite number; numeric text ("5", "-2.5") is accepted as workflows often carry it. */
+/** Points are a number within ±MAX_POINTS; numeric text ("5", "-2.5") is accepted as workflows often carry it. */
 export function toPoints(raw: unknown, field: string): number {
-	const points = numericValue(raw);
-	if (!Number.isFinite(points)) throw new InvalidInputError(`Points must be a number, got "${String(raw)}"`, field);
-	return points;
+	return toBoundedPoints(raw, field);
 }

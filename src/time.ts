@@ -18,7 +18,8 @@ function parseDateText(text: string): number {
 	const iso = ISO_WITH_ZONE.exec(text);
 	// Date.parse rolls 30 February over into March; a calendar check keeps it as strict as luxon.
 	if (iso !== null && Number(iso[3]) <= daysInMonth(Number(iso[1]), Number(iso[2]))) return Date.parse(text);
-	const options = { setZone: true };
+	// Text without a zone is UTC, never luxon's process-wide default zone, which n8n changes as it runs expressions.
+	const options = { zone: 'utc', setZone: true };
 	let parsed = DateTime.fromISO(text, options);
 	if (!parsed.isValid) parsed = DateTime.fromRFC2822(text, options);
 	if (!parsed.isValid) parsed = DateTime.fromHTTP(text, options);
@@ -32,7 +33,7 @@ function fromMillis(value: number): number {
 
 /**
  * Accepts what workflows carry for a time: ISO 8601 text (also RFC 2822, HTTP and SQL forms, read
- * with luxon; text without a zone is local time), epoch ms as number or text, Date, luxon DateTime.
+ * with luxon; text without a zone is UTC), epoch ms as number or text, Date, luxon DateTime.
  * @throws InvalidInputError naming `field`
  */
 export function toEpochMillis(raw: unknown, field: string): number {

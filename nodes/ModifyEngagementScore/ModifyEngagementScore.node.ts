@@ -8,12 +8,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../src/index';
-import { mapItems } from '../shared/errors';
+import { type FieldLabels, labelsOf, mapItems } from '../shared/errors';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { storeProperties } from '../shared/store';
 import { isoTime } from '../shared/change-output';
 import { engineFor } from '../shared/engine';
-import { nodeStoreSettings, usingStore } from '../shared/node-store';
+import { executeWithStore } from '../shared/node-store';
 import { REDIS_CREDENTIAL_TEST, testRedisCredential } from '../shared/redis';
 
 export class ModifyEngagementScore implements INodeType {
@@ -113,13 +113,7 @@ export class ModifyEngagementScore implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const settings = await nodeStoreSettings(
-			this,
-			this.getNodeParameter('store', 0),
-			this.getNodeParameter('databasePath', 0, ''),
-		);
-		const staticData = settings.kind === 'workflowStaticData' ? this.getWorkflowStaticData('global') : undefined;
-		return await usingStore(settings, staticData, async (store) => [await modifyScores(this, engineFor(store))]);
+		return [await executeWithStore(this, async (store) => await modifyScores(this, engineFor(store)))];
 	}
 }
 
@@ -128,6 +122,7 @@ export class ModifyEngagementScore implements INodeType {
  * rejects and writes nothing for a rejected item.
  */
 async function modifyScores(context: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
+	labels ??= labelsOf(new ModifyEngagementScore().description.properties);
 	return await mapItems(context, async (itemIndex) => {
 		const profileId = profileIdFrom(context.getNodeParameter(PROFILE_PARAMETER, itemIndex));
 		const operation = context.getNodeParameter('operation', itemIndex);
@@ -138,7 +133,7 @@ async function modifyScores(context: IExecuteFunctions, engine: EngagementEngine
 			operation,
 			points: context.getNodeParameter('points', itemIndex),
 			reason,
-			countsAsActivity: options.countsAsActivity !== false,
+			countsAsActivity: options.countsAsActivity ?? true,
 		});
 		return {
 			contactId: result.contactId,
@@ -150,8 +145,10 @@ async function modifyScores(context: IExecuteFunctions, engine: EngagementEngine
 			reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null,
 			at: isoTime(result.change?.at ?? Date.now()),
 		};
-	});
+	}, labels);
 }
+
+let labels: FieldLabels | undefined;
 
 /** A reason is free text: an expression yielding a number (a ticket id) is kept as its text. */
 function reasonText(raw: unknown): unknown {

@@ -1,6 +1,7 @@
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { type ScoreStore } from '../../src/index';
+import { failEveryItem } from './errors';
 import { REDIS_CREDENTIAL_TYPE } from './redis';
 import { openStore, storeSettings, type StoreSettings } from './store';
 
@@ -36,5 +37,29 @@ export async function usingStore<T>(
 		return await use(store);
 	} finally {
 		await store.close();
+	}
+}
+
+/**
+ * Runs a node's items on the store its Store parameters choose. A store that cannot be opened (a
+ * bad Database File, a missing credential) fails every item, each on its own: with On Error →
+ * Continue each item carries the error (on the error output, if chosen) instead of passing through.
+ */
+export async function executeWithStore(
+	context: IExecuteFunctions,
+	use: (store: ScoreStore) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	let settings: StoreSettings;
+	let store: ScoreStore;
+	try {
+		settings = await nodeStoreSettings(context, context.getNodeParameter('store', 0), context.getNodeParameter('databasePath', 0, ''));
+		store = openStore(settings, settings.kind === 'workflowStaticData' ? context.getWorkflowStaticData('global') : undefined);
+	} catch (error) {
+		return failEveryItem(context, error);
+	}
+	try {
+		return await use(store);
+	} finally {
+		if (settings.kind === 'redis') await store.close();
 	}
 }

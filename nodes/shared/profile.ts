@@ -7,7 +7,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { InvalidInputError, type ScoreProfile } from '../../src/index';
+import { InvalidInputError, shown, toIdText, type ScoreProfile } from '../../src/index';
 import { nodeStoreSettings, usingStore } from './node-store';
 
 /** Parameter name of the profile picker; also the `field` named in errors about it. */
@@ -53,15 +53,20 @@ export function profileLocatorProperty(
 
 /**
  * The profile id a locator parameter holds, whichever mode it was set in.
- * @throws InvalidInputError (field `profileId`) when empty.
+ * @throws InvalidInputError (field `profileId`) when empty or not an id (NaN, an object, a lone surrogate).
  */
 export function profileIdFrom(parameterValue: unknown): string {
 	const raw =
 		typeof parameterValue === 'object' && parameterValue !== null && 'value' in parameterValue
 			? (parameterValue as { value: unknown }).value
 			: parameterValue;
-	const profileId = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
-	if (!profileId) throw new InvalidInputError('Score profile is missing: choose one or enter its ID', PROFILE_PARAMETER);
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+		throw new InvalidInputError('Score profile is missing: choose one or enter its ID', PROFILE_PARAMETER);
+	}
+	const profileId = toIdText(raw, PROFILE_PARAMETER, 'The score profile id');
+	if (profileId === undefined) {
+		throw new InvalidInputError(`"${shown(raw)}" is not a score profile id (a text or a number)`, PROFILE_PARAMETER);
+	}
 	return profileId;
 }
 

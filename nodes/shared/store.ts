@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { SqliteStore, StaticDataStore, type ScoreStore } from '../../src/index';
+import { InvalidInputError, SqliteStore, StaticDataStore, type ScoreStore } from '../../src/index';
 import { openRedisStore, REDIS_STORE_OPTION, redisConnectionSettings, type RedisConnectionSettings } from './redis';
 
 export type StoreKind = 'sqlite' | 'workflowStaticData' | 'redis';
@@ -22,9 +22,17 @@ export function n8nFolder(): string {
 	return join(process.env.N8N_USER_FOLDER ?? homedir(), '.n8n');
 }
 
+/** Kernel and device file systems: creating folders there can spin a synchronous mkdir for ever (/proc/self/x/y). */
+const PSEUDO_FILE_SYSTEMS = /^\/(proc|sys|dev)(\/|$)/;
+
+/** @throws InvalidInputError (field databasePath) for a path under /proc, /sys or /dev, before touching the file system */
 export function resolveDatabasePath(databasePath?: string): string {
 	if (!databasePath) return join(n8nFolder(), DEFAULT_DATABASE_FILE);
-	return isAbsolute(databasePath) ? databasePath : join(n8nFolder(), databasePath);
+	const path = resolve(n8nFolder(), databasePath);
+	if (PSEUDO_FILE_SYSTEMS.test(path)) {
+		throw new InvalidInputError(`"${path}" is under /proc, /sys or /dev: choose a folder on a disk`, 'databasePath');
+	}
+	return path;
 }
 
 /**

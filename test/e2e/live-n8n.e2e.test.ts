@@ -149,11 +149,11 @@ describe('the package in a live n8n', () => {
 
 		const noContact = await demo.scoreEvent({ type: 'email_event', properties: { event: 'clicked' } });
 		expect(noContact.status).toBe(400);
-		expect(noContact.body.error).toMatch(/^Item 0: contactId: /);
+		expect(noContact.body.error).toMatch(/^Item 0: Contact ID: /);
 
 		const textPoints = await demo.adjust({ contactId: 'contact-2', points: 'ten', reason: 'typo' });
 		expect(textPoints.status).toBe(400);
-		expect(textPoints.body.error).toMatch(/^Item 0: points: .*"ten"/);
+		expect(textPoints.body.error).toMatch(/^Item 0: Points: .*"ten"/);
 
 		const unknownProfile = await demo.scoreEvent({
 			profileId: 'no-such-profile',
@@ -162,11 +162,11 @@ describe('the package in a live n8n', () => {
 			properties: { event: 'clicked' },
 		});
 		expect(unknownProfile.status).toBe(400);
-		expect(unknownProfile.body.error).toMatch(/^Item 0: profileId: .*"no-such-profile"/);
+		expect(unknownProfile.body.error).toMatch(/^Item 0: Score Profile: .*"no-such-profile"/);
 
 		const textProperties = await demo.scoreEvent({ contactId: 'contact-4', type: 'email_event', properties: 'clicked' });
 		expect(textProperties.status).toBe(400);
-		expect(textProperties.body.error).toMatch(/^Item 0: properties: /);
+		expect(textProperties.body.error).toMatch(/^Item 0: Properties: /);
 
 		expect(Object.fromEntries(await scoresByContact())).toEqual(Object.fromEntries(before));
 		await sleep(1000);

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 
 import { InvalidInputError } from '../../src/errors';
 import { toEpochMillis } from '../../src/time';
@@ -18,9 +18,18 @@ describe('toEpochMillis', () => {
 		}
 	});
 
-	it('reads other forms with luxon, zoneless ISO as local time', () => {
-		expect(toEpochMillis('2025-03-01T08:00:00', 'at')).toBe(DateTime.fromISO('2025-03-01T08:00:00').toMillis());
-		expect(toEpochMillis('2025-03-01', 'at')).toBe(DateTime.fromISO('2025-03-01').toMillis());
+	it('reads other forms with luxon, zoneless text as UTC whatever luxon\'s default zone is', () => {
+		const defaultZone = Settings.defaultZone;
+		// n8n sets luxon's default zone to the instance's time zone when it runs an expression.
+		Settings.defaultZone = 'America/New_York';
+		try {
+			expect(toEpochMillis('2025-03-01T08:00:00', 'at')).toBe(Date.UTC(2025, 2, 1, 8));
+			expect(toEpochMillis('2025-03-01', 'at')).toBe(Date.UTC(2025, 2, 1));
+			expect(toEpochMillis('2025-03-01 08:00:00', 'at')).toBe(Date.UTC(2025, 2, 1, 8));
+			expect(toEpochMillis('2025-03-01T08:00:00+05:00', 'at')).toBe(Date.UTC(2025, 2, 1, 3));
+		} finally {
+			Settings.defaultZone = defaultZone;
+		}
 		expect(toEpochMillis('2025-01-01T00:00:00.123456Z', 'at')).toBe(Date.UTC(2025, 0, 1, 0, 0, 0, 123));
 		expect(toEpochMillis('Wed, 01 Jan 2025 00:00:00 GMT', 'at')).toBe(Date.UTC(2025, 0, 1));
 	});

@@ -113,7 +113,7 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 	test('a missing contact id fails naming the item and field', async () => {
 		const run = await contactOperation('get', { contactId: '={{ $json.id }}' });
 		expect(run.error?.name).toBe('NodeOperationError');
-		expect(run.error?.message).toBe('Item 0: contactId: The contact id is required (a text or a number)');
+		expect(run.error?.message).toBe('Item 0: Contact ID: The contact id is required (a text or a number)');
 	});
 
 	test('Decay > Apply lowers only inactive contacts, never below the floor', async () => {

@@ -127,7 +127,7 @@ describe.each(stores)('Engagement Score > Event > Score, on %s', (_, makeStore) 
 			{ json: { contact: {}, what: 'opened' } },
 		]);
 		expect(run.error?.name).toBe('NodeOperationError');
-		expect(run.error?.message).toBe('Item 1: contactId: The contact id is required (a text or a number)');
+		expect(run.error?.message).toBe('Item 1: Contact ID: The contact id is required (a text or a number)');
 		expect(run.error?.context.itemIndex).toBe(1);
 		expect(await contactScore(store, 'lead', 'c1')).toBe(0);
 	});
@@ -157,7 +157,7 @@ describe.each(stores)('Engagement Score > Event > Score, on %s', (_, makeStore) 
 	test('an unknown profile fails naming the profile field; nothing is written', async () => {
 		const run = await scoreEvents(store, 'nope', [{ contactId: 'c1', type: 'webinar_attended' }]);
 		expect(run.error?.name).toBe('NodeOperationError');
-		expect(run.error?.message).toBe('Item 0: profileId: Score profile "nope" does not exist');
+		expect(run.error?.message).toBe('Item 0: Score Profile: Score profile "nope" does not exist');
 	});
 
 	test('an unpublished profile stops scoring but keeps its scores', async () => {
@@ -166,11 +166,11 @@ describe.each(stores)('Engagement Score > Event > Score, on %s', (_, makeStore) 
 
 		const run = await scoreEvents(store, 'lead', [{ contactId: 'c1', type: 'webinar_attended' }]);
 		expect(run.error?.name).toBe('NodeOperationError');
-		expect(run.error?.message).toMatch(/^Item 0: profileId: Score profile "lead" is not published/);
+		expect(run.error?.message).toMatch(/^Item 0: Score Profile: Score profile "lead" is not published/);
 		expect(await contactScore(store, 'lead', 'c1')).toBe(15);
 
 		const tolerant = await scoreEvents(store, 'lead', [{ contactId: 'c1', type: 'webinar_attended' }], { continueOnFail: true });
-		expect(tolerant.json[0]).toEqual({ error: expect.stringMatching(/^Item 0: profileId: .*is not published/) });
+		expect(tolerant.json[0]).toEqual({ error: expect.stringMatching(/^Item 0: Score Profile: .*is not published/) });
 	});
 
 	test('a draft edit does not change scoring until it is published', async () => {

@@ -169,7 +169,7 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 
 		const get = await getProfile('gone');
 		expect(get.error?.name).toBe('NodeOperationError');
-		expect(get.error?.message).toBe('Item 0: profileId: Score profile "gone" does not exist');
+		expect(get.error?.message).toBe('Item 0: Score Profile: Score profile "gone" does not exist');
 		expect(get.error?.context.itemIndex).toBe(0);
 	});
 
@@ -184,7 +184,7 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 			rulesJson: '[]',
 		});
 		expect(run.error?.name).toBe('NodeOperationError');
-		expect(run.error?.message).toBe('Item 0: newProfileId: Score profile "taken" already exists');
+		expect(run.error?.message).toBe('Item 0: Profile ID: Score profile "taken" already exists');
 		expect((await getProfile('taken')).json[0]).toMatchObject({ name: 'Original' });
 	});
 
@@ -204,10 +204,10 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 			],
 		);
 		expect(run.error?.name).toBe('NodeOperationError');
-		expect(run.error?.message).toMatch(/^Item 1: rules: The rules are not valid JSON/);
+		expect(run.error?.message).toMatch(/^Item 1: Rules: The rules are not valid JSON/);
 		expect(run.error?.context.itemIndex).toBe(1);
 		expect((await getProfile('broken')).error?.message).toBe(
-			'Item 0: profileId: Score profile "broken" does not exist',
+			'Item 0: Score Profile: Score profile "broken" does not exist',
 		);
 	});
 
@@ -240,7 +240,7 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 		// The item carries the error itself, which is what routes it to n8n's error output.
 		expect(run.items[0]).toEqual({
 			json: {
-				error: expect.stringMatching(/^Item 0: rules\[1\]\.conditions\[0\]\.operator: Unknown condition operator "startsWith"/),
+				error: expect.stringMatching(/^Item 0: Rules › rules\[1\]\.conditions\[0\]\.operator: Unknown condition operator "startsWith"/),
 			},
 			error: expect.objectContaining({ name: 'NodeOperationError' }),
 			pairedItem: { item: 0 },

@@ -197,19 +197,19 @@ describe('Modify Engagement Score on the SQLite store', () => {
 });
 
 describe('Modify Engagement Score: bad input', () => {
-	const badItems: Array<[string, IDataObject, string, RegExp]> = [
-		['a missing contact id', { contactId: '', points: 5 }, 'contactId', /contact id is required/i],
-		['non-numeric points', { contactId: 'c1', points: 'lots' }, 'points', /points must be a number/i],
-		['an unknown profile', { contactId: 'c1', points: 5, profile: 'no-such-profile' }, 'profileId', /does not exist/i],
+	const badItems: Array<[string, IDataObject, string, string, RegExp]> = [
+		['a missing contact id', { contactId: '', points: 5 }, 'contactId', 'Contact ID', /contact id is required/i],
+		['non-numeric points', { contactId: 'c1', points: 'lots' }, 'points', 'Points', /points must be a number/i],
+		['an unknown profile', { contactId: 'c1', points: 5, profile: 'no-such-profile' }, 'profileId', 'Score Profile', /does not exist/i],
 	];
 
-	test.each(badItems)('%s fails the node with an error naming the item and the field, and writes nothing', async (_, bad, field, message) => {
+	test.each(badItems)('%s fails the node with an error naming the item and the field, and writes nothing', async (_, bad, field, label, message) => {
 		const { databasePath, store } = await sqliteWithProfile({ id: 'lead' });
 		const parameters = { ...mappedParameters(), profileId: profileLocator('={{ $json.profile ?? "lead" }}') };
 		const run = await runModify(parameters, [{ json: { contactId: 'ok', points: 1 } }, { json: bad }], { databasePath });
 
 		expect(run.error?.name).toBe('NodeOperationError');
-		expect(run.error?.message).toMatch(new RegExp(`^Item 1: ${field}: `));
+		expect(run.error?.message).toMatch(new RegExp(`^Item 1: ${label}: `));
 		expect(run.error?.message).toMatch(message);
 		expect(run.error?.context).toMatchObject({ itemIndex: 1, field });
 		// The failing item wrote nothing; the contact of a valid item before it keeps its change.
@@ -233,16 +233,16 @@ describe('Modify Engagement Score: bad input', () => {
 		);
 
 		expect(run.error).toBeUndefined();
-		const fieldNamedBy = (error: unknown) => /^Item \d+: (\w+): /.exec(String(error))?.[1];
+		const fieldNamedBy = (error: unknown) => /^Item \d+: ([\w ]+): /.exec(String(error))?.[1];
 		expect(run.items.map((item) => (item.error ? fieldNamedBy(item.json.error) : item.json.score))).toEqual([
 			5,
-			'points',
-			'contactId',
-			'profileId',
+			'Points',
+			'Contact ID',
+			'Score Profile',
 			7,
 		]);
-		expect(run.items[1].json.error).toMatch(/^Item 1: points: /);
-		expect(run.items[3].json.error).toMatch(/^Item 3: profileId: .*"missing" does not exist/);
+		expect(run.items[1].json.error).toMatch(/^Item 1: Points: /);
+		expect(run.items[3].json.error).toMatch(/^Item 3: Score Profile: .*"missing" does not exist/);
 		expect(run.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(await scoreOf(store, 'lead', 'c1')).toBe(7);
 		expect(await store.latestChangeSeq('lead')).toBe(2);
@@ -253,7 +253,7 @@ describe('Modify Engagement Score: bad input', () => {
 		const run = await runModify({ ...mappedParameters(), operation: 'multiply' }, [{ json: { contactId: 'c1', points: 2 } }], {
 			databasePath,
 		});
-		expect(run.error?.message).toMatch(/^Item 0: operation: /);
+		expect(run.error?.message).toMatch(/^Item 0: Operation: /);
 	});
 });
 

@@ -230,7 +230,7 @@ describe('Modify Engagement Score on Redis', () => {
 		await createRedisProfile(credential, { id: 'lead', rules: [], publish: false });
 		const failed = await modify('add', [{ contactId: 'c1', points: 'lots', reason: '' }]);
 		expect(failed.error?.name).toBe('NodeOperationError');
-		expect(failed.error?.message).toMatch(/^Item 0: points: /);
+		expect(failed.error?.message).toMatch(/^Item 0: Points: /);
 		expect(await readBack((store) => store.getContact('lead', 'c1'))).toBeUndefined();
 
 		const partly = await modify(
@@ -243,7 +243,7 @@ describe('Modify Engagement Score on Redis', () => {
 			true,
 		);
 		expect(partly.error).toBeUndefined();
-		expect(partly.json[1].error).toMatch(/^Item 1: contactId: /);
+		expect(partly.json[1].error).toMatch(/^Item 1: Contact ID: /);
 		expect((await readBack((store) => store.getContact('lead', 'c1')))?.score).toBe(10);
 	});
 });

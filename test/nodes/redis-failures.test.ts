@@ -108,10 +108,10 @@ test('Redis down: the item fails saying Redis is not reachable; once Redis is ba
 	]);
 });
 
-test('Store = Redis without a credential chosen fails with n8n’s own message before anything runs', async () => {
+test('Store = Redis without a credential chosen fails each item with n8n’s own message before anything runs', async () => {
 	const run = await scoreOnRedis(credential, 'lead', events, { credentials: undefined });
 	expect(run.error?.name).toBe('NodeOperationError');
-	expect(run.error?.message).toBe('Node does not have any credentials set');
+	expect(run.error?.message).toBe('Item 0: Node does not have any credentials set');
 });
 
 describe('the credential "Test" button (a node\'s credentialTest)', () => {

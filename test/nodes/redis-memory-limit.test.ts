@@ -47,7 +47,7 @@ async function storedState() {
 
 function outOfMemoryError(itemIndex: number): RegExp {
 	return new RegExp(
-		`^Item ${itemIndex}: store: Redis at 127\\.0\\.0\\.1:${redis.server.port} is out of memory \\(maxmemory [\\d.]+[KMG]?, used [\\d.]+[KMG]?\\): nothing was written\\. Free memory or raise maxmemory\\.$`,
+		`^Item ${itemIndex}: Store: Redis at 127\\.0\\.0\\.1:${redis.server.port} is out of memory \\(maxmemory [\\d.]+[KMG]?, used [\\d.]+[KMG]?\\): nothing was written\\. Free memory or raise maxmemory\\.$`,
 	);
 }
 

@@ -7,7 +7,7 @@ import * as event from './event/Event.resource';
 import * as profile from './profile/Profile.resource';
 import { type EngagementEngine } from '../../../../src/index';
 import { engineFor } from '../../../shared/engine';
-import { nodeStoreSettings, usingStore } from '../../../shared/node-store';
+import { executeWithStore } from '../../../shared/node-store';
 
 type Operation = (this: IExecuteFunctions, engine: EngagementEngine) => Promise<INodeExecutionData[]>;
 
@@ -45,11 +45,5 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 
-	const settings = await nodeStoreSettings(
-		this,
-		this.getNodeParameter('store', 0),
-		this.getNodeParameter('databasePath', 0, ''),
-	);
-	const staticData = settings.kind === 'workflowStaticData' ? this.getWorkflowStaticData('global') : undefined;
-	return [await usingStore(settings, staticData, async (store) => await handler.call(this, engineFor(store)))];
+	return [await executeWithStore(this, async (store) => await handler.call(this, engineFor(store)))];
 }

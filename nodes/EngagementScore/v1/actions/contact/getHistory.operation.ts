@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { toContactId, type EngagementEngine } from '../../../../../src/index';
-import { mapItems } from '../../../../shared/errors';
+import { labelsOf, mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { changeJson } from '../../helpers/output';
 import { returnAllAndLimit } from '../common.descriptions';
@@ -10,13 +10,15 @@ const show = { resource: ['contact'], operation: ['getHistory'] };
 
 export const description: INodeProperties[] = [...returnAllAndLimit(show)];
 
+const labels = labelsOf(description);
+
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Number.MAX_SAFE_INTEGER : (this.getNodeParameter('limit', itemIndex, 50) as number);
+		const limit = returnAll ? Number.MAX_SAFE_INTEGER : this.getNodeParameter('limit', itemIndex, 50);
 		const changes = await engine.getHistory(profileId, contactId, limit);
 		return changes.map(changeJson);
-	});
+	}, labels);
 }

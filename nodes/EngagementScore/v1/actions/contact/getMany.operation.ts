@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { InvalidInputError, type EngagementEngine } from '../../../../../src/index';
-import { mapItems } from '../../../../shared/errors';
+import { toCount, type EngagementEngine } from '../../../../../src/index';
+import { labelsOf, mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { contactJson } from '../../helpers/output';
 import { returnAllAndLimit } from '../common.descriptions';
@@ -47,6 +47,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const labels = labelsOf(description);
+
 /** Fetched in pages so "Return All" on a large profile never holds two copies of everything. */
 const PAGE_SIZE = 1000;
 
@@ -55,10 +57,10 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
 		const order = this.getNodeParameter('order', itemIndex, 'desc') === 'asc' ? 'asc' : 'desc';
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+		const limit = returnAll ? Infinity : toCount(this.getNodeParameter('limit', itemIndex, 50), 'limit', 50, 1);
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as { minScore?: unknown; maxScore?: unknown };
-		const minScore = optionalNumber(filters.minScore, 'filters.minScore');
-		const maxScore = optionalNumber(filters.maxScore, 'filters.maxScore');
+		// The engine validates the filters (on the first page, before anything is returned).
+		const { minScore, maxScore } = filters;
 
 		const contacts = [];
 		while (contacts.length < limit) {
@@ -74,12 +76,5 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 			if (page.length < pageSize) break;
 		}
 		return contacts;
-	});
-}
-
-function optionalNumber(value: unknown, field: string): number | undefined {
-	if (value === undefined || value === '' || value === null) return undefined;
-	const number = typeof value === 'number' ? value : Number(value);
-	if (!Number.isFinite(number)) throw new InvalidInputError(`Must be a number, got "${String(value)}"`, field);
-	return number;
+	}, labels);
 }

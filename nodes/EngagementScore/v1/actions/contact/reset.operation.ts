@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { toContactId, type EngagementEngine } from '../../../../../src/index';
-import { mapItems } from '../../../../shared/errors';
+import { labelsOf, mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { isoTime } from '../../../../shared/change-output';
 
@@ -19,12 +19,15 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const labels = labelsOf(description);
+
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
-		const reason = (this.getNodeParameter('reason', itemIndex, '') as string).trim();
-		const reset = await engine.resetContact(profileId, contactId, reason || undefined);
+		const reason = this.getNodeParameter('reason', itemIndex, '');
+		// A number (a ticket id from an expression) is kept as its text; the engine refuses other non-text.
+		const reset = await engine.resetContact(profileId, contactId, typeof reason === 'number' ? String(reason) : reason);
 		// `changed: false` with `at: null`: nothing was logged, either because the profile never scored the
 		// contact (`found: false`) or because its score already was 0 (a reset that moves nothing is no change).
 		if (!reset) return { profileId, contactId, found: false, changed: false, previousScore: 0, score: 0, at: null };
@@ -37,5 +40,5 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 			score: reset.score,
 			at: isoTime(reset.change?.at),
 		};
-	});
+	}, labels);
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../../../../src/index';
-import { mapItems } from '../../../../shared/errors';
+import { labelsOf, mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 
 const show = { resource: ['decay'], operation: ['apply'] };
@@ -55,6 +55,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const labels = labelsOf(description);
+
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
@@ -75,5 +77,5 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 			contactsDecayed: result.contactsDecayed,
 			totalDelta: result.totalDelta,
 		};
-	});
+	}, labels);
 }

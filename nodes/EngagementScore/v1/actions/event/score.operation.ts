@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ProfileNotPublishedError, toScoreEvent, type EngagementEngine, type EventResult, type Rule, type ScoreEvent } from '../../../../../src/index';
-import { handleItemFailure, withParameterNames } from '../../../../shared/errors';
+import { COMMON_LABELS, type FieldLabels, handleItemFailure, labelsOf, withParameterNames } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom, profileLocatorProperty } from '../../../../shared/profile';
 import { isoTime } from '../../../../shared/change-output';
 import { CUSTOM_EVENT_TYPE, eventTypeOptions } from '../common.descriptions';
@@ -152,7 +152,9 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 	const output: INodeExecutionData[] = new Array(itemCount);
 	const now = Date.now();
 	const readEvent = eventReader(this);
-	const fieldNames = this.getNodeParameter('mapping', 0) === 'autoMap' ? ITEM_FIELDS : PARAMETER_FIELDS;
+	const autoMap = this.getNodeParameter('mapping', 0) === 'autoMap';
+	const fieldNames = autoMap ? ITEM_FIELDS : PARAMETER_FIELDS;
+	const labels = autoMap ? ITEM_LABELS : PARAMETER_LABELS;
 	const readProfileId = profileIdReader(this);
 
 	const eventsByProfile = new Map<string, ProfileBatch>();
@@ -168,7 +170,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 			batch.itemIndexes.push(itemIndex);
 			batch.events.push(event);
 		} catch (error) {
-			output[itemIndex] = handleItemFailure(this, withParameterNames(error, fieldNames), itemIndex);
+			output[itemIndex] = handleItemFailure(this, withParameterNames(error, fieldNames), itemIndex, labels);
 		}
 	}
 
@@ -177,7 +179,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		try {
 			rulesByProfile.set(profileId, await publishedRules(engine, profileId));
 		} catch (error) {
-			for (const itemIndex of itemIndexes) output[itemIndex] = handleItemFailure(this, error, itemIndex);
+			for (const itemIndex of itemIndexes) output[itemIndex] = handleItemFailure(this, error, itemIndex, labels);
 			eventsByProfile.delete(profileId);
 		}
 	}
@@ -188,7 +190,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 			// Every event was validated above by toScoreEvent.
 			results = await engine.scoreValidEvents(profileId, events);
 		} catch (error) {
-			for (const itemIndex of itemIndexes) output[itemIndex] = handleItemFailure(this, error, itemIndex);
+			for (const itemIndex of itemIndexes) output[itemIndex] = handleItemFailure(this, error, itemIndex, labels);
 			continue;
 		}
 		const toJson = resultFormatter(profileId, rulesByProfile.get(profileId) ?? new Map<string, Rule>());
@@ -203,6 +205,9 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 /** The engine names an event's fields; Define Below mode shows two of them under other names. */
 const ITEM_FIELDS: Readonly<Record<string, string>> = {};
 const PARAMETER_FIELDS: Readonly<Record<string, string>> = { type: 'eventType', id: 'eventId' };
+/** Use Item As Event: the fields are the item's own keys, named as the user sees them in the item. */
+const ITEM_LABELS: FieldLabels = { ...COMMON_LABELS, contactId: 'contactId' };
+const PARAMETER_LABELS = labelsOf(description);
 
 async function publishedRules(engine: EngagementEngine, profileId: string): Promise<ReadonlyMap<string, Rule>> {
 	const profile = await engine.getProfile(profileId);

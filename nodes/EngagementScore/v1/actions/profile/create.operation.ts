@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../../../../src/index';
-import { mapItems, withParameterNames } from '../../../../shared/errors';
+import { labelsOf, mapItems, withParameterNames } from '../../../../shared/errors';
 import { profileJson } from '../../helpers/output';
 import { readRules } from '../../helpers/rules-input';
 import { rulesProperties } from '../common.descriptions';
@@ -46,6 +46,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const labels = labelsOf(description);
+
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
 		try {
@@ -53,13 +55,14 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		} catch (error) {
 			throw withParameterNames(error, { id: 'newProfileId', profileId: 'newProfileId' });
 		}
-	});
+	}, labels);
 }
 
 async function createOne(this: IExecuteFunctions, engine: EngagementEngine, itemIndex: number): Promise<IDataObject> {
-	const id = (this.getNodeParameter('newProfileId', itemIndex, '') as string).trim();
+	// Passed on as they are: the engine validates them (a numeric id from an expression is its text).
+	const id = this.getNodeParameter('newProfileId', itemIndex, '') as string;
 	const created = await engine.createProfile({
-		...(id ? { id } : {}),
+		id,
 		name: this.getNodeParameter('name', itemIndex) as string,
 		description: this.getNodeParameter('description', itemIndex, '') as string,
 		rules: readRules(this, itemIndex),

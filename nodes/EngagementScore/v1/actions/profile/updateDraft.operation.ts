@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../../../../src/index';
-import { mapItems } from '../../../../shared/errors';
+import { labelsOf, mapItems } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { profileJson } from '../../helpers/output';
 import { readRules } from '../../helpers/rules-input';
@@ -25,6 +25,8 @@ export const description: INodeProperties[] = [
 	...rulesProperties(show, true),
 ];
 
+const labels = labelsOf(description);
+
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
@@ -36,5 +38,5 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 			...(rules !== undefined ? { rules } : {}),
 		});
 		return profileJson(profile);
-	});
+	}, labels);
 }
