@@ -11,11 +11,9 @@
  *    path of queue mode).
  * 3. Top-100 among 1M contacts.
  */
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
+
+const { startRedis } = require('./lib/redis-server');
 
 const DIST = process.env.ENGAGEMENT_SCORE_DIST ?? path.join(__dirname, '..', 'dist');
 const T0 = Date.UTC(2026, 0, 1);
@@ -218,52 +216,6 @@ function profile(id) {
 		createdAt: T0,
 		updatedAt: T0,
 	};
-}
-
-async function startRedis() {
-	const port = await freePort();
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engagement-bench-redis-'));
-	const child = spawn(
-		'redis-server',
-		['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--logfile', path.join(dir, 'redis.log')],
-		{ stdio: 'ignore' },
-	);
-	const exited = new Promise((resolve) => child.once('exit', resolve));
-	for (let attempt = 0; !(await answersPing(port)); attempt++) {
-		if (attempt > 400 || child.exitCode !== null) throw new Error('redis-server did not start (is it installed?)');
-		await sleep(25);
-	}
-	return {
-		port,
-		stop: async () => {
-			if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
-			await exited;
-			fs.rmSync(dir, { recursive: true, force: true });
-		},
-	};
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address();
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-function answersPing(port) {
-	return new Promise((resolve) => {
-		const socket = net.createConnection({ port, host: '127.0.0.1' });
-		socket.once('connect', () => socket.write('PING\r\n'));
-		socket.once('data', (reply) => {
-			socket.destroy();
-			resolve(reply.toString().startsWith('+PONG'));
-		});
-		socket.once('error', () => resolve(false));
-	});
 }
 
 function sleep(ms) {
