@@ -16,8 +16,8 @@
  * become items) -> the node compared. The figure is that node's own time as n8n records it in the
  * execution (runData executionTime), so the shared webhook and split-out cost is left out; the
  * whole execution (n8n's startedAt -> stoppedAt) is printed too. The Code node pair runs at two
- * sizes: the Code node pays a fixed cost per execution (the task runner's round trip), so the
- * ratio shrinks as executions grow.
+ * sizes: the Code node's rate rises with the execution's size (a fixed cost per execution spread
+ * over more items), so the ratio shrinks as executions grow.
  *
  * n8n's Redis node has no INCRBY: its Increment operation is INCR (by 1). So the Redis-node
  * workflow counts each contact's events per rule, one INCR per item on `<contact>:<rule>` with the
@@ -157,9 +157,9 @@ async function run(report) {
 			for (let serial = from; serial < from + count; serial++) events.push(eventAt(serial)[0]);
 			return await executeOnce(client, flatted, workflow, events);
 		};
-		// Each pair gets its own events (serials), the same for both of its sides; the Code node's
-		// fixed cost per execution (the task runner's round trip) weighs less the more items it
-		// gets, so the SQLite pair is also measured at a larger size.
+		// Each pair gets its own events (serials), the same for both of its sides. The Code node's
+		// fixed cost per execution weighs less the more items it gets, so the SQLite pair is also
+		// measured at a larger size.
 		const pairs = [
 			{
 				baseline: bench.redisNode,
