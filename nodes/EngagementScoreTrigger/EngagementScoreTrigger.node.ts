@@ -22,6 +22,7 @@ import {
 	type RedisConnectionSettings,
 } from '../shared/redis';
 import { openStore, storeProperties, type StoreSettings } from '../shared/store';
+import { engagementScoreTriggerSubtitle } from '../shared/subtitles';
 import { conditionProperties, conditionSetFrom } from './condition-input';
 import { cursorFeeds, type ConsumerFeed, type OpenConsumerFeed } from './consumer-feed';
 import { firingItem } from './firing-output';
@@ -35,7 +36,7 @@ export class EngagementScoreTrigger implements INodeType {
 		icon: { light: 'file:engagementScoreTrigger.svg', dark: 'file:engagementScoreTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["mode"] === "everyChange" ? "On every change" : "When a score enters" }}',
+		subtitle: engagementScoreTriggerSubtitle,
 		description: "Starts the workflow when a contact's engagement score meets your conditions",
 		defaults: { name: 'Engagement Score Trigger' },
 		inputs: [],
@@ -51,14 +52,6 @@ export class EngagementScoreTrigger implements INodeType {
 			},
 		],
 		properties: [
-			{
-				displayName:
-					'Triggers watch the embedded SQLite store (shared by every workflow of this n8n instance) or a Redis store (shared by every n8n instance and queue-mode worker using it). Scores kept in workflow static data belong to one workflow and cannot be watched from another.',
-				name: 'storeNotice',
-				type: 'notice',
-				default: '',
-			},
-			...storeProperties({ allowStaticData: false }),
 			profileLocatorProperty({ description: 'The score profile whose scores to watch' }),
 			...conditionProperties,
 			{
@@ -79,6 +72,7 @@ export class EngagementScoreTrigger implements INodeType {
 					},
 				],
 				default: 'enter',
+				description: 'When a score change that meets the conditions starts the workflow',
 			},
 			{
 				displayName: 'Options',
@@ -98,6 +92,7 @@ export class EngagementScoreTrigger implements INodeType {
 					},
 				],
 			},
+			...storeProperties({ allowStaticData: false }),
 		],
 	};
 
@@ -125,7 +120,7 @@ export class EngagementScoreTrigger implements INodeType {
 	}
 }
 
-/** Static data is no choice here (see the notice): anything but Redis means the SQLite file. */
+/** Static data is no choice here (see the Store description): anything but Redis means the SQLite file. */
 async function triggerStoreSettings(context: ITriggerFunctions): Promise<StoreSettings> {
 	const kind = context.getNodeParameter('store', 'sqlite') === 'redis' ? 'redis' : 'sqlite';
 	return await nodeStoreSettings(context, kind, context.getNodeParameter('databasePath', ''));
