@@ -29,10 +29,15 @@ import { firingItem } from './firing-output';
 
 const DEFAULT_POLL_INTERVAL_SECONDS = 1;
 
+export const ENGAGEMENT_SCORE_TRIGGER_NAME = 'engagementScoreChangeTrigger';
+
 export class EngagementScoreTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Engagement Score Trigger',
-		name: 'engagementScoreTrigger',
+		// Not "engagementScoreTrigger": n8n's node creator merges a trigger named like a node plus
+		// "Trigger" into that node's row (generateMergedNodesAndActions), which hid this node's own
+		// name and description. Saved workflows of that type run on LegacyEngagementScoreTrigger.
+		name: ENGAGEMENT_SCORE_TRIGGER_NAME,
 		icon: { light: 'file:engagementScoreTrigger.svg', dark: 'file:engagementScoreTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,

@@ -17,7 +17,7 @@ const PACKAGE = 'n8n-nodes-engagement-score';
 const registry: Record<string, INodeType | IVersionedNodeType> = {
 	[`${PACKAGE}.engagementScore`]: new EngagementScore(),
 	[`${PACKAGE}.modifyEngagementScore`]: new ModifyEngagementScore(),
-	[`${PACKAGE}.engagementScoreTrigger`]: new EngagementScoreTrigger(),
+	[`${PACKAGE}.engagementScoreChangeTrigger`]: new EngagementScoreTrigger(),
 };
 const nodeTypes: INodeTypes = {
 	getByName: (type) => registry[type],
@@ -81,7 +81,7 @@ describe('canvas subtitles say what the node does', () => {
 		[{ conditions: {} }, 'Any score'],
 		[{ conditions: { condition: [{ operator: 'gte', value: '={{ $json.threshold }}' }] } }, 'Score ≥ …'],
 	])('Engagement Score Trigger %j: "%s"', (parameters, subtitle) => {
-		expect(subtitleOf(editorNode('engagementScoreTrigger', parameters))).toBe(subtitle);
+		expect(subtitleOf(editorNode('engagementScoreChangeTrigger', parameters))).toBe(subtitle);
 	});
 });
 
@@ -89,7 +89,7 @@ describe('the panel shows what the user came for first, the store last', () => {
 	test.each([
 		['engagementScore', ['resource', 'operation', 'profileId', 'mapping']],
 		['modifyEngagementScore', ['profileId', 'contactId', 'operation', 'points']],
-		['engagementScoreTrigger', ['profileId', 'conditions', 'combinator', 'mode']],
+		['engagementScoreChangeTrigger', ['profileId', 'conditions', 'combinator', 'mode']],
 	])('%s', (name, first) => {
 		const shown = shownParameters(editorNode(name, {}));
 		expect(shown.slice(0, first.length)).toEqual(first);
