@@ -6,5 +6,6 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/e2e-queue/'],
 	transform: { '^.+\\.ts$': 'ts-jest' },
+	globalSetup: '<rootDir>/test/setup/unit.global-setup.js',
 	testTimeout: 60000,
 };

@@ -43,6 +43,14 @@ export interface ModifyResult {
 	readonly change?: ScoreChange;
 }
 
+/** A reset of a known contact; `change` is absent when its score already was 0 (nothing logged, no trigger). */
+export interface ResetResult {
+	readonly contactId: string;
+	readonly previousScore: number;
+	readonly score: 0;
+	readonly change?: ScoreChange;
+}
+
 export interface DecayOptions {
 	/** Zone whose calendar days count the inactivity window (default UTC). */
 	readonly timezone?: string;
@@ -232,12 +240,17 @@ export class EngagementEngine {
 		return this.store.getHistory(id, toContactId(contactId), toCount(limit, 'limit', DEFAULT_HISTORY_LIMIT, 1));
 	}
 
-	/** Sets the contact's score to 0 (logged); undefined for a contact the profile never scored. */
-	async resetContact(profileId: string, contactId: unknown, reason?: unknown): Promise<ScoreChange | undefined> {
+	/** Sets the contact's score to 0 (logged when it moves); undefined for a contact the profile never scored. */
+	async resetContact(profileId: string, contactId: unknown, reason?: unknown): Promise<ResetResult | undefined> {
 		const id = toProfileId(profileId);
-		const change = await this.store.resetContact(id, toContactId(contactId), this.now(), optionalText(reason, 'reason'));
-		if (change) this.notify(id);
-		return change;
+		const contact = toContactId(contactId);
+		const change = await this.store.resetContact(id, contact, this.now(), optionalText(reason, 'reason'));
+		if (change) {
+			this.notify(id);
+			return { contactId: contact, previousScore: change.previousScore, score: 0, change };
+		}
+		// The store writes nothing for an unknown contact or a score already 0; tell the two apart.
+		return (await this.store.getContact(id, contact)) ? { contactId: contact, previousScore: 0, score: 0 } : undefined;
 	}
 
 	async deleteContact(profileId: string, contactId: unknown): Promise<boolean> {

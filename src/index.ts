@@ -20,7 +20,7 @@ export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } fr
 export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
-export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult } from './engine';
+export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';
 
 export { DocumentStore } from './stores/document-store';
 export { SqliteStore } from './stores/sqlite-store';

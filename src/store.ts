@@ -53,7 +53,8 @@ export interface ScoreStore {
 	adjustScore(profileId: string, adjustment: Adjustment): Promise<{ previousScore: number; score: number; change?: ScoreChange }>;
 
 	/**
-	 * Sets the contact's score to 0, logging a 'reset' change; returns undefined for an unknown contact.
+	 * Sets the contact's score to 0, logging a 'reset' change. Returns undefined, and writes nothing,
+	 * for an unknown contact and for a score already 0 (not a change, like setting the current score).
 	 * @throws ProfileNotFoundError
 	 */
 	resetContact(profileId: string, contactId: string, at: number, reason?: string): Promise<ScoreChange | undefined>;

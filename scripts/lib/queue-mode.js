@@ -16,29 +16,13 @@ const { randomBytes } = require('node:crypto');
 const { spawn, execFileSync } = require('node:child_process');
 const { installPackage, packRepository } = require('./install-package');
 const { startN8n, freePort, n8nEnvironment, waitUntilReady, stopProcess } = require('./n8n-process');
+const { ensureSystemPackages } = require('./system-packages');
 
 const PACKAGE_NODE_PREFIX = 'n8n-nodes-engagement-score.';
 const REDIS_CREDENTIAL_TYPE = 'engagementScoreRedisApi';
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL
-
-/** The server binaries of the newest installed PostgreSQL (Debian keeps them off PATH). */
-function postgresBinDir() {
-	const debianRoot = '/usr/lib/postgresql';
-	if (fs.existsSync(debianRoot)) {
-		const versions = fs
-			.readdirSync(debianRoot)
-			.filter((entry) => fs.existsSync(path.join(debianRoot, entry, 'bin', 'postgres')))
-			.sort((a, b) => Number(b) - Number(a));
-		if (versions.length > 0) return path.join(debianRoot, versions[0], 'bin');
-	}
-	try {
-		return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
-	} catch {
-		throw new Error('PostgreSQL is not installed: `apt-get install postgresql` (queue mode needs it; n8n does not support scaling mode on SQLite)');
-	}
-}
 
 /**
  * PostgreSQL refuses to run as root. When we are root, the cluster belongs to the `postgres`
@@ -60,7 +44,7 @@ function postgresIdentity() {
  * Returns { pid, port, database, user, password, env (n8n's DB_* settings), stop() }.
  */
 async function startPostgres({ log = () => {} } = {}) {
-	const binDir = postgresBinDir();
+	const { postgresql: binDir } = await ensureSystemPackages(['postgresql'], { log });
 	const identity = postgresIdentity();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engagement-score-pg-'));
 	const dataDir = path.join(dir, 'data');

@@ -14,6 +14,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { repoRoot, runtimeDir } = require('./paths');
+const { ensureSystemPackages } = require('./system-packages');
 
 const N8N_VERSION = '2.41.1';
 const NODE_VERSION = require(path.join(repoRoot, 'package.json')).devDependencies.node;
@@ -45,6 +46,8 @@ function isInstalled() {
 /** Returns the runtime's paths, installing it first if needed. `log` receives progress lines. */
 async function ensureRuntime(log = console.log) {
 	if (isInstalled()) return runtimePaths();
+	// node-gyp compiles the native addons below.
+	await ensureSystemPackages(['g++', 'make', 'python3'], { log });
 	log(`Installing n8n ${N8N_VERSION} with Node ${NODE_VERSION} into ${path.relative(repoRoot, runtimeDir)}/ (first run only, about 6 minutes)`);
 	fs.mkdirSync(runtimeDir, { recursive: true });
 	fs.rmSync(markerFile, { force: true });

@@ -176,7 +176,7 @@ export class DocumentStore implements ScoreStore {
 	async resetContact(profileId: string, contactId: string, at: number, reason?: string): Promise<ScoreChange | undefined> {
 		const entry = this.requireProfile(profileId);
 		const existing = contactOf(entry, contactId);
-		if (!existing) return undefined;
+		if (!existing || existing[0] === 0) return undefined;
 		writeContact(entry, contactId, 0, existing[1], existing, at);
 		const change = this.logChange(profileId, entry, contactId, existing[0], 0, resetCause(reason), at);
 		this.trimChanges(entry);

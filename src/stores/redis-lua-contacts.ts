@@ -28,13 +28,14 @@ end
 return num(previous) .. ',' .. num(score) .. ',' .. seq
 `;
 
-/** ARGV: contact id, at, cause JSON. Returns false for an unknown contact, else "<previous>,<seq>". */
+/** ARGV: contact id, at, cause JSON. Returns false for an unknown contact or a score already 0, else "<previous>,<seq>". */
 export const RESET_CONTACT_LUA = `
 if not profile_exists() then return not_found() end
 local contact, at = ARGV[1], tonumber(ARGV[2])
 local current = redis.call('ZSCORE', K_SCORES, contact)
 if not current then return false end
 local previous = tonumber(current)
+if previous == 0 then return false end
 local meta = read_meta(redis.call('HGET', K_CONTACTS, contact))
 if at < meta.first then meta.first = at end
 meta.updated = at

@@ -268,7 +268,7 @@ export class SqliteStore implements ScoreStore {
 			const change = this.transaction(() => {
 				const profileKey = this.requireProfile(profileId);
 				const row = this.readContact(profileId, contactId);
-				if (!row) return undefined;
+				if (!row || row.score === 0) return undefined;
 				this.writeContact(profileId, contactId, 0, row.last_activity_at, row, at);
 				return this.logChange(profileKey, { profileId, contactId, previousScore: row.score, score: 0, cause: resetCause(reason), at });
 			});

@@ -12,6 +12,6 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e-queue'],
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: { '^.+\\.ts$': 'ts-jest' },
-	// The first run installs n8n (about 6 minutes) before the first boot.
+	globalSetup: '<rootDir>/test/setup/e2e-queue.global-setup.js',
 	testTimeout: 20 * 60 * 1000,
 };

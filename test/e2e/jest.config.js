@@ -11,6 +11,6 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: { '^.+\\.ts$': 'ts-jest' },
-	// The first run installs n8n (about 6 minutes) before the first boot.
+	globalSetup: '<rootDir>/test/setup/e2e.global-setup.js',
 	testTimeout: 15 * 60 * 1000,
 };

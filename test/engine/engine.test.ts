@@ -246,7 +246,9 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		await expect(engine.listContacts('missing')).rejects.toBeInstanceOf(ProfileNotFoundError);
 
 		const reset = await engine.resetContact('manual', 'b', 'bounced');
-		expect(reset).toMatchObject({ previousScore: 50, score: 0, cause: { kind: 'reset', reason: 'bounced' } });
+		expect(reset).toMatchObject({ contactId: 'b', previousScore: 50, score: 0, change: { delta: -50, cause: { kind: 'reset', reason: 'bounced' } } });
+		expect(await engine.resetContact('manual', 'b', 'again')).toEqual({ contactId: 'b', previousScore: 0, score: 0 });
+		expect((await engine.getHistory('manual', 'b')).map((change) => change.cause.kind)).toEqual(['reset', 'modify']);
 		expect(await engine.resetContact('manual', 'nobody')).toBeUndefined();
 		expect(await engine.deleteContact('manual', 'c')).toBe(true);
 		expect(await engine.getContact('manual', 'c')).toBeUndefined();

@@ -15,6 +15,8 @@ export interface RedisServerOptions {
 	readonly persistent?: boolean;
 	/** Passed on to redis-server as they are, e.g. ['--cluster-enabled', 'yes']. */
 	readonly extraArgs?: readonly string[];
+	/** The redis-server binary (default: `redis-server` on PATH), for the tests of a binary that cannot run. */
+	readonly binary?: string;
 }
 
 /** Servers still running when the test process exits (a failed test skipped its cleanup) are stopped too. */
@@ -65,14 +67,29 @@ export class RedisTestServer {
 		];
 		if (this.options.password) args.push('--requirepass', this.options.password);
 		args.push(...(this.options.extraArgs ?? []));
-		const child = spawn('redis-server', args, { stdio: 'ignore' });
+		const binary = this.options.binary ?? 'redis-server';
+		const child = spawn(binary, args, { stdio: 'ignore' });
 		this.process = child;
 		running.add(child);
-		child.once('exit', () => {
+		// A binary that cannot be spawned, or a server that exits at once, fails now, not after the wait.
+		let failure: Error | undefined;
+		const forget = () => {
 			running.delete(child);
 			if (this.process === child) this.process = undefined;
+		};
+		child.once('error', (error: NodeJS.ErrnoException) => {
+			forget();
+			failure ??= new Error(
+				`Cannot run ${binary} (${error.code ?? error.message}): the tests need Debian's package redis-server ` +
+					'(`apt-get install -y redis-server`; `npm test` installs it when run as root with apt-get)',
+			);
 		});
-		await waitUntil(() => acceptsConnections(this.port), 10_000, `redis-server on port ${this.port}`);
+		child.once('exit', (code, signal) => {
+			forget();
+			failure ??= new Error(`${binary} exited (${signal ?? `code ${code}`}) before accepting connections; see ${join(this.dir, 'redis.log')}`);
+		});
+		await waitUntil(async () => failure !== undefined || (await acceptsConnections(this.port)), 10_000, `redis-server on port ${this.port}`);
+		if (failure) throw failure;
 	}
 
 	/** Stops the server by its pid and waits for it to exit. `SIGKILL` simulates a crash. */

@@ -92,9 +92,17 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 
 	test('Reset sets the score to 0 and records why; Delete forgets the contact', async () => {
 		const reset = await contactOperation('reset', { contactId: 'c-top', reason: 'Became a customer' });
-		expect(reset.json[0]).toMatchObject({ contactId: 'c-top', found: true, previousScore: 30, score: 0 });
-		const history = await contactOperation('getHistory', { contactId: 'c-top', limit: 1 });
+		expect(reset.json[0]).toMatchObject({ contactId: 'c-top', found: true, changed: true, previousScore: 30, score: 0 });
+		expect(reset.json[0].at).toEqual(expect.stringMatching(/Z$/));
+		const history = await contactOperation('getHistory', { contactId: 'c-top', returnAll: true });
 		expect(history.json[0]).toMatchObject({ delta: -30, score: 0, cause: { kind: 'reset', reason: 'Became a customer' } });
+
+		// Already at 0: a known contact, but nothing changes and nothing is added to its history.
+		const again = await contactOperation('reset', { contactId: 'c-top', reason: 'Clicked reset twice' });
+		expect(again.json[0]).toEqual({ profileId: 'lead', contactId: 'c-top', found: true, changed: false, previousScore: 0, score: 0, at: null });
+		expect((await contactOperation('getHistory', { contactId: 'c-top', returnAll: true })).json).toEqual(history.json);
+		const unknown = await contactOperation('reset', { contactId: 'never-seen' });
+		expect(unknown.json[0]).toEqual({ profileId: 'lead', contactId: 'never-seen', found: false, changed: false, previousScore: 0, score: 0, at: null });
 
 		const deleted = await contactOperation('delete', { contactId: 'c-mid' });
 		expect(deleted.json[0]).toEqual({ profileId: 'lead', contactId: 'c-mid', deleted: true });

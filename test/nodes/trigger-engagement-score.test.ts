@@ -12,7 +12,7 @@ import { ModifyEngagementScore } from '../../nodes/ModifyEngagementScore/ModifyE
 import { changeNotifier } from '../../src/change-notifier';
 import { EngagementEngine } from '../../src/engine';
 import { SqliteStore } from '../../src/stores/sqlite-store';
-import { PACKAGE, profileLocator, scoreEvents, tempFolder } from '../harness/engagement-score-nodes';
+import { PACKAGE, profileLocator, runEngagementScore, scoreEvents, tempFolder } from '../harness/engagement-score-nodes';
 import { runWorkflow } from '../harness/run-workflow';
 import { activateTrigger, listenForTestEvent, triggerOutput, type ActiveTrigger } from '../harness/trigger-harness';
 
@@ -202,6 +202,29 @@ describe('Engagement Score Trigger: on every change while the condition holds', 
 		expect(trigger.items()).toHaveLength(3);
 		expect(items.map((item) => item.score)).toEqual([60, 65, 55]);
 		expect(items[1].cause).toEqual({ kind: 'modify', operation: 'add', points: 5, reason: 'Replied' });
+	});
+
+	test('a reset of a contact already at 0 is no change: it does not fire again', async () => {
+		const trigger = await activate(triggerParameters([{ operator: 'lte', value: 10 }], { mode: 'everyChange' }));
+		const reset = async (contactId: string) => {
+			const run = await runEngagementScore({ kind: 'sqlite', databasePath }, { resource: 'contact', operation: 'reset', profileId: profileLocator('lead'), contactId });
+			if (run.error) throw run.error;
+			return run.json[0];
+		};
+
+		await setScore('c1', 40);
+		expect(await reset('c1')).toMatchObject({ changed: true, previousScore: 40, score: 0 });
+		const [fired] = await trigger.waitForItems(1);
+		expect(fired).toMatchObject({ contactId: 'c1', previousScore: 40, score: 0, delta: -40, cause: { kind: 'reset' } });
+
+		expect(await reset('c1')).toMatchObject({ found: true, changed: false, previousScore: 0, score: 0 });
+		await setScore('c1', 5);
+		await trigger.waitForItems(2);
+		await settle();
+		expect(trigger.items().map((item) => [item.previousScore, item.score, (item.cause as IDataObject).kind])).toEqual([
+			[40, 0, 'reset'],
+			[0, 5, 'modify'],
+		]);
 	});
 });
 

@@ -402,6 +402,27 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 				await expect(store.resetContact('nope', 'alice', T0)).rejects.toBeInstanceOf(ProfileNotFoundError);
 			});
 
+			it('logs nothing and writes nothing when the score already is 0, as a reset is then no change', async () => {
+				await published();
+				await store.applyEvents('p1', 1, [scoredEvent('alice', 12, { occurredAt: T0 })]);
+				await store.resetContact('p1', 'alice', T0 + DAY);
+				await store.adjustScore('p1', { contactId: 'bob', operation: 'set', points: 0, at: T0 });
+				const changesBefore = await store.readChanges('p1', 0, 100);
+				const aliceBefore = await store.getContact('p1', 'alice');
+				const bobBefore = await store.getContact('p1', 'bob');
+
+				expect(await store.resetContact('p1', 'alice', T0 + 2 * DAY, 'again')).toBeUndefined();
+				expect(await store.resetContact('p1', 'bob', T0 + 2 * DAY)).toBeUndefined();
+
+				expect(await store.readChanges('p1', 0, 100)).toEqual(changesBefore);
+				expect(await store.getContact('p1', 'alice')).toEqual(aliceBefore);
+				expect(await store.getContact('p1', 'bob')).toEqual(bobBefore);
+				expect(bobBefore).toMatchObject({ score: 0 });
+				expect((await store.getHistory('p1', 'alice', 10)).map((change) => change.cause.kind)).toEqual(['reset', 'event']);
+				await store.applyEvents('p1', 1, [scoredEvent('alice', 5)]);
+				expect(await store.readChanges('p1', 0, 100)).toEqual([...changesBefore, expect.objectContaining({ previousScore: 0, score: 5 })]);
+			});
+
 			it('forgets a deleted contact entirely and leaves the others alone', async () => {
 				await published();
 				await store.applyEvents('p1', 1, [scoredEvent('alice', 5), scoredEvent('bob', 6)]);

@@ -25,15 +25,18 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
 		const reason = (this.getNodeParameter('reason', itemIndex, '') as string).trim();
-		const change = await engine.resetContact(profileId, contactId, reason || undefined);
-		if (!change) return { profileId, contactId, found: false, previousScore: 0, score: 0, at: null };
+		const reset = await engine.resetContact(profileId, contactId, reason || undefined);
+		// `changed: false` with `at: null`: nothing was logged, either because the profile never scored the
+		// contact (`found: false`) or because its score already was 0 (a reset that moves nothing is no change).
+		if (!reset) return { profileId, contactId, found: false, changed: false, previousScore: 0, score: 0, at: null };
 		return {
 			profileId,
 			contactId,
 			found: true,
-			previousScore: change.previousScore,
-			score: change.score,
-			at: isoTime(change.at),
+			changed: reset.change !== undefined,
+			previousScore: reset.previousScore,
+			score: reset.score,
+			at: isoTime(reset.change?.at),
 		};
 	});
 }
