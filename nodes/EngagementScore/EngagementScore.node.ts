@@ -2,6 +2,7 @@ import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow'
 import { VersionedNodeType } from 'n8n-workflow';
 
 import { EngagementScoreV1 } from './v1/EngagementScoreV1.node';
+import { engagementScoreSubtitle } from '../shared/subtitles';
 
 export class EngagementScore extends VersionedNodeType {
 	constructor() {
@@ -10,7 +11,7 @@ export class EngagementScore extends VersionedNodeType {
 			name: 'engagementScore',
 			icon: { light: 'file:engagementScore.svg', dark: 'file:engagementScore.dark.svg' },
 			group: ['transform'],
-			subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+			subtitle: engagementScoreSubtitle,
 			description:
 				'Score contacts by their engagement with rule-based score profiles (HighLevel style): score events, manage profiles and contacts, decay inactive contacts',
 			defaultVersion: 1,

@@ -12,19 +12,25 @@ import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { REDIS_CREDENTIAL_TEST, testRedisCredential } from '../shared/redis';
 import { openStore, storeProperties, type StoreSettings } from '../shared/store';
+import { engagementScoreTriggerSubtitle } from '../shared/subtitles';
 import { conditionProperties, conditionSetFrom } from './condition-input';
 import { firingItem } from './firing-output';
 
 const DEFAULT_POLL_INTERVAL_SECONDS = 1;
 
+export const ENGAGEMENT_SCORE_TRIGGER_NAME = 'engagementScoreChangeTrigger';
+
 export class EngagementScoreTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Engagement Score Trigger',
-		name: 'engagementScoreTrigger',
+		// Not "engagementScoreTrigger": n8n's node creator merges a trigger named like a node plus
+		// "Trigger" into that node's row (generateMergedNodesAndActions), which hid this node's own
+		// name and description. Saved workflows of that type run on LegacyEngagementScoreTrigger.
+		name: ENGAGEMENT_SCORE_TRIGGER_NAME,
 		icon: { light: 'file:engagementScoreTrigger.svg', dark: 'file:engagementScoreTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["mode"] === "everyChange" ? "On every change" : "When a score enters" }}',
+		subtitle: engagementScoreTriggerSubtitle,
 		description: "Starts the workflow when a contact's engagement score meets your conditions",
 		defaults: { name: 'Engagement Score Trigger' },
 		inputs: [],
@@ -40,14 +46,6 @@ export class EngagementScoreTrigger implements INodeType {
 			},
 		],
 		properties: [
-			{
-				displayName:
-					'Triggers watch the embedded SQLite store (shared by every workflow of this n8n instance) or a Redis store (shared by every n8n instance and queue-mode worker using it). Scores kept in workflow static data belong to one workflow and cannot be watched from another.',
-				name: 'storeNotice',
-				type: 'notice',
-				default: '',
-			},
-			...storeProperties({ allowStaticData: false }),
 			profileLocatorProperty({ description: 'The score profile whose scores to watch' }),
 			...conditionProperties,
 			{
@@ -68,6 +66,7 @@ export class EngagementScoreTrigger implements INodeType {
 					},
 				],
 				default: 'enter',
+				description: 'When a score change that meets the conditions starts the workflow',
 			},
 			{
 				displayName: 'Options',
@@ -87,6 +86,7 @@ export class EngagementScoreTrigger implements INodeType {
 					},
 				],
 			},
+			...storeProperties({ allowStaticData: false }),
 		],
 	};
 
@@ -112,7 +112,7 @@ export class EngagementScoreTrigger implements INodeType {
 	}
 }
 
-/** Static data is no choice here (see the notice): anything but Redis means the SQLite file. */
+/** Static data is no choice here (see the Store description): anything but Redis means the SQLite file. */
 async function triggerStoreSettings(context: ITriggerFunctions): Promise<StoreSettings> {
 	const kind = context.getNodeParameter('store', 'sqlite') === 'redis' ? 'redis' : 'sqlite';
 	return await nodeStoreSettings(context, kind, context.getNodeParameter('databasePath', ''));

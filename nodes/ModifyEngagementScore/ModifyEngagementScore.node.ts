@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -15,6 +16,16 @@ import { isoTime } from '../shared/change-output';
 import { engineFor } from '../shared/engine';
 import { executeWithStore } from '../shared/node-store';
 import { REDIS_CREDENTIAL_TEST, testRedisCredential } from '../shared/redis';
+import { modifyEngagementScoreSubtitle } from '../shared/subtitles';
+
+const pointsProperty: INodeProperties = {
+	displayName: 'Points',
+	name: 'points',
+	type: 'number',
+	default: 1,
+	required: true,
+	description: 'How many points to add or subtract, or the score to set',
+};
 
 export class ModifyEngagementScore implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,9 +33,9 @@ export class ModifyEngagementScore implements INodeType {
 		name: 'modifyEngagementScore',
 		icon: { light: 'file:modifyEngagementScore.svg', dark: 'file:modifyEngagementScore.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle:
-			'={{ ({ add: "Add ", subtract: "Subtract ", set: "Set to " })[$parameter["operation"]] + $parameter["points"] }}',
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		subtitle: modifyEngagementScoreSubtitle,
 		description: 'Add, subtract or set engagement score points on one contact, with a reason',
 		defaults: { name: 'Modify Engagement Score' },
 		inputs: [NodeConnectionTypes.Main],
@@ -41,7 +52,6 @@ export class ModifyEngagementScore implements INodeType {
 			},
 		],
 		properties: [
-			...storeProperties({ allowStaticData: true }),
 			profileLocatorProperty({
 				description: 'The score profile whose score to change. It needs no rules and need not be published.',
 			}),
@@ -70,14 +80,19 @@ export class ModifyEngagementScore implements INodeType {
 					{ name: 'Set', value: 'set', description: 'Set the score to exactly this value', action: 'Set the score' },
 				],
 				default: 'add',
+				description: 'Whether to add points to the score, subtract them, or set the score to a value',
+			},
+			// Version 1 defaulted to 0 points, so a fresh node read "Add 0". Saved version-1 nodes keep
+			// that default (n8n does not save default values), new nodes start at 1.
+			{
+				...pointsProperty,
+				default: 0,
+				displayOptions: { show: { '@version': [1] } },
 			},
 			{
-				displayName: 'Points',
-				name: 'points',
-				type: 'number',
-				default: 0,
-				required: true,
-				description: 'How many points to add or subtract, or the score to set',
+				...pointsProperty,
+				default: 1,
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
 			},
 			{
 				displayName: 'Reason',
@@ -104,6 +119,7 @@ export class ModifyEngagementScore implements INodeType {
 					},
 				],
 			},
+			...storeProperties({ allowStaticData: true }),
 		],
 	};
 

@@ -6,9 +6,10 @@ import type {
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { InvalidInputError, shown, toIdText, type ScoreProfile } from '../../src/index';
-import { nodeStoreSettings, usingStore } from './node-store';
+import { nodeStoreSettings, usingStore, type CredentialSource } from './node-store';
 
 /** Parameter name of the profile picker; also the `field` named in errors about it. */
 export const PROFILE_PARAMETER = 'profileId';
@@ -38,7 +39,14 @@ export function profileLocatorProperty(
 				name: 'list',
 				type: 'list',
 				placeholder: 'Select a profile...',
-				typeOptions: { searchListMethod: PROFILE_LIST_SEARCH, searchable: true },
+				typeOptions: {
+					searchListMethod: PROFILE_LIST_SEARCH,
+					searchable: true,
+					// n8n's editor refuses to load a list for a node that declares any credential while
+					// none is set, even one shown only for another store. The default SQLite store needs
+					// none; on Redis without a credential the search itself says what is missing.
+					skipCredentialsCheckInRLC: true,
+				},
 			},
 			{
 				displayName: 'ID',
@@ -93,6 +101,22 @@ export async function getProfileOptions(this: ILoadOptionsFunctions): Promise<IN
 	return (await profilesOfCurrentStore(this)).map(profileOption);
 }
 
+/** n8n's "Node does not have any credentials set" becomes what the user has to do. */
+function redisCredentialRequired(context: ILoadOptionsFunctions, kind: unknown): CredentialSource {
+	return {
+		getCredentials: async (type) => {
+			const node = context.getNode();
+			if (kind === 'redis' && !node.credentials?.[type]) {
+				throw new NodeOperationError(node, REDIS_CREDENTIAL_MISSING, { level: 'warning' });
+			}
+			return await context.getCredentials(type);
+		},
+	};
+}
+
+export const REDIS_CREDENTIAL_MISSING =
+	'Store is Redis: select an Engagement Score Redis credential for this node to list its profiles';
+
 function profileOption(profile: ScoreProfile): INodeListSearchItems {
 	const status = profile.status === 'published' ? `published v${profile.version}` : 'draft';
 	return {
@@ -103,9 +127,10 @@ function profileOption(profile: ScoreProfile): INodeListSearchItems {
 }
 
 async function profilesOfCurrentStore(context: ILoadOptionsFunctions): Promise<ScoreProfile[]> {
+	const kind = context.getCurrentNodeParameter('store');
 	const settings = await nodeStoreSettings(
-		context,
-		context.getCurrentNodeParameter('store'),
+		redisCredentialRequired(context, kind),
+		kind,
 		context.getCurrentNodeParameter('databasePath'),
 	);
 	const staticData: IDataObject | undefined =

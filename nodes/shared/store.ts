@@ -77,7 +77,9 @@ export function storeProperties(options: { allowStaticData: boolean }): INodePro
 			noDataExpression: true,
 			options: storeOptions,
 			default: 'sqlite',
-			description: 'Where profiles, scores and score history are kept',
+			description: options.allowStaticData
+				? 'Where profiles, scores and score history are kept. The default needs no setup.'
+				: 'Where the watched scores are kept. The default needs no setup. Scores kept in workflow static data belong to one workflow and cannot be watched from another.',
 		},
 		{
 			displayName: 'Database File',

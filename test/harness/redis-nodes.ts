@@ -19,7 +19,7 @@ import { runWorkflow } from './run-workflow';
 
 export { profileLocator };
 export const MODIFY_TYPE = `${PACKAGE}.modifyEngagementScore`;
-export const TRIGGER_TYPE = `${PACKAGE}.engagementScoreTrigger`;
+export const TRIGGER_TYPE = `${PACKAGE}.engagementScoreChangeTrigger`;
 
 export const redisNodeTypes = {
 	[ENGAGEMENT_SCORE_TYPE]: new EngagementScore(),

@@ -142,4 +142,15 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 		const history = await contactOperation('getHistory', { contactId: 'c-old', limit: 1 });
 		expect(history.json[0]).toMatchObject({ delta: -4, cause: { kind: 'decay', mode: 'multiply' } });
 	});
+
+	test('Decay > Apply decays a profile once per execution, however many items come in', async () => {
+		const run = await runEngagementScore(
+			store,
+			{ resource: 'decay', operation: 'apply', profileId: profileLocator('lead'), mode: 'subtract', inactiveDays: 30, points: 5, floor: 0 },
+			[{ json: { n: 1 } }, { json: { n: 2 } }, { json: { n: 3 } }],
+		);
+		expect(run.error).toBeUndefined();
+		expect(run.json).toEqual([{ profileId: 'lead', mode: 'subtract', contactsInactive: 1, contactsDecayed: 1, totalDelta: -5 }]);
+		expect(await contactScore(store, 'lead', 'c-old')).toBe(15);
+	});
 });

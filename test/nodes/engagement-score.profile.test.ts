@@ -184,8 +184,40 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 			rulesJson: '[]',
 		});
 		expect(run.error?.name).toBe('NodeOperationError');
-		expect(run.error?.message).toBe('Item 0: Profile ID: Score profile "taken" already exists');
+		expect(run.error?.message).toBe(
+			'Item 0: Profile ID: Score profile "taken" already exists. Choose another ID, or set "If Profile Exists" to keep it or update its draft',
+		);
 		expect((await getProfile('taken')).json[0]).toMatchObject({ name: 'Original' });
+	});
+
+	test('Create run again: "If Profile Exists" keeps the profile, or updates its draft and publishes it', async () => {
+		const createAgain = (ifExists: string, rules: unknown[], publish = false) =>
+			runEngagementScore(store, {
+				resource: 'profile',
+				operation: 'create',
+				name: 'Lead Score',
+				newProfileId: 'again',
+				rulesSource: 'json',
+				rulesJson: JSON.stringify(rules),
+				ifExists,
+				publish,
+			});
+		const opened = { id: 'opened', eventType: 'email_event', points: 5 };
+		const clicked = { id: 'clicked', eventType: 'email_event', points: 10 };
+		await createProfile(store, { id: 'again', name: 'Original', rules: [opened] });
+
+		const kept = await createAgain('keep', [clicked], true);
+		expect(kept.error).toBeUndefined();
+		expect(kept.json[0]).toMatchObject({ id: 'again', name: 'Original', version: 1, draftRules: [{ id: 'opened' }] });
+
+		const updated = await createAgain('updateDraft', [clicked], true);
+		expect(updated.error).toBeUndefined();
+		expect(updated.json[0]).toMatchObject({ id: 'again', name: 'Lead Score', status: 'published', version: 2 });
+		expect((await getProfile('again')).json[0]).toMatchObject({ publishedRules: [{ id: 'clicked', points: 10 }] });
+
+		const failed = await createAgain('fail', [opened]);
+		expect(failed.error?.message).toMatch(/^Item 0: Profile ID: Score profile "again" already exists/);
+		expect((await getProfile('again')).json[0]).toMatchObject({ name: 'Lead Score', version: 2 });
 	});
 
 	test('malformed rule JSON fails naming the item and the field, and nothing is written', async () => {

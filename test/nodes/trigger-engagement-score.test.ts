@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { EngagementScoreTrigger } from '../../nodes/EngagementScoreTrigger/EngagementScoreTrigger.node';
+import { LegacyEngagementScoreTrigger } from '../../nodes/EngagementScoreTrigger/LegacyEngagementScoreTrigger.node';
 import { ModifyEngagementScore } from '../../nodes/ModifyEngagementScore/ModifyEngagementScore.node';
 import { changeNotifier } from '../../src/change-notifier';
 import { EngagementEngine } from '../../src/engine';
@@ -15,7 +16,7 @@ import { PACKAGE, profileLocator, runEngagementScore, scoreEvents, tempFolder } 
 import { runWorkflow } from '../harness/run-workflow';
 import { activateTrigger, listenForTestEvent, triggerOutput, type ActiveTrigger } from '../harness/trigger-harness';
 
-const TRIGGER_TYPE = `${PACKAGE}.engagementScoreTrigger`;
+const TRIGGER_TYPE = `${PACKAGE}.engagementScoreChangeTrigger`;
 const MODIFY_TYPE = `${PACKAGE}.modifyEngagementScore`;
 const folder = tempFolder('score-trigger-');
 afterAll(() => folder.cleanup());
@@ -360,5 +361,25 @@ describe('Engagement Score Trigger: listening for a test event in the editor', (
 		const store = SqliteStore.open(databasePath);
 		expect(await store.getCursor('trigger:wf-manual:trigger-node')).toBeUndefined();
 		expect(changeNotifier.listenerCount(store.key, 'lead')).toBe(0);
+	});
+});
+
+describe('Engagement Score Trigger: workflows saved with its first type name', () => {
+	test('a trigger of type engagementScoreTrigger still fires, and the node creator does not offer it', async () => {
+		const legacy = new LegacyEngagementScoreTrigger();
+		expect(legacy.description.hidden).toBe(true);
+		expect(new EngagementScoreTrigger().description.hidden).toBeUndefined();
+
+		const trigger = await activateTrigger({
+			type: `${PACKAGE}.engagementScoreTrigger`,
+			nodeType: legacy,
+			parameters: triggerParameters([{ operator: 'gte', value: 50 }]),
+			workflowId: 'wf-saved-before',
+			nodeId: 'trigger-1',
+		});
+		activeTriggers.push(trigger);
+		await setScore('c-legacy', 60);
+		const [item] = await trigger.waitForItems(1);
+		expect(item).toMatchObject({ contactId: 'c-legacy', previousScore: 0, score: 60 });
 	});
 });

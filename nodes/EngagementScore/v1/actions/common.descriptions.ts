@@ -68,15 +68,15 @@ export function returnAllAndLimit(show: Record<string, string[]>, defaultLimit =
 /** The rule editor shared by Profile > Create and Profile > Update Draft. */
 export function rulesProperties(show: Record<string, string[]>, allowKeep: boolean): INodeProperties[] {
 	const sources: INodePropertyOptions[] = [
-		{ name: 'Define Below', value: 'fields', description: 'Edit the rules one by one in this node' },
-		{ name: 'JSON', value: 'json', description: 'Give the rules as a JSON array' },
+		{ name: 'Using Fields Below', value: 'fields', description: 'Edit the rules one by one in this node' },
+		{ name: 'Using JSON', value: 'json', description: 'Give the rules as a JSON array' },
 	];
 	if (allowKeep) {
 		sources.unshift({ name: 'Keep Current Rules', value: 'keep', description: 'Leave the draft rules as they are' });
 	}
 	return [
 		{
-			displayName: 'Rules',
+			displayName: 'Define Rules',
 			name: 'rulesSource',
 			type: 'options',
 			noDataExpression: true,
@@ -175,7 +175,7 @@ export function rulesProperties(show: Record<string, string[]>, allowKeep: boole
 							type: 'string',
 							default: '',
 							description:
-								'Optional stable ID, shown in score history and matched rules. Empty: "rule-<position>".',
+								'Optional stable ID, shown in score history and matched rules. Leave empty to number the rules by position: rule-1, rule-2, …',
 						},
 					],
 				},

@@ -7,6 +7,7 @@ import * as event from './event/Event.resource';
 import * as profile from './profile/Profile.resource';
 import { redisCredentialDescription } from '../../../shared/redis';
 import { storeProperties } from '../../../shared/store';
+import { engagementScoreSubtitle } from '../../../shared/subtitles';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Engagement Score',
@@ -14,7 +15,7 @@ export const versionDescription: INodeTypeDescription = {
 	icon: { light: 'file:engagementScore.svg', dark: 'file:engagementScore.dark.svg' },
 	group: ['transform'],
 	version: 1,
-	subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+	subtitle: engagementScoreSubtitle,
 	description:
 		'Score contacts by their engagement with rule-based score profiles (HighLevel style): score events, manage profiles and contacts, decay inactive contacts',
 	defaults: { name: 'Engagement Score' },
@@ -23,7 +24,6 @@ export const versionDescription: INodeTypeDescription = {
 	usableAsTool: true,
 	credentials: [redisCredentialDescription],
 	properties: [
-		...storeProperties({ allowStaticData: true }),
 		{
 			displayName: 'Resource',
 			name: 'resource',
@@ -41,5 +41,7 @@ export const versionDescription: INodeTypeDescription = {
 		...profile.description,
 		...contact.description,
 		...decay.description,
+		// Last: what the user came for comes first, and the default store needs nothing.
+		...storeProperties({ allowStaticData: true }),
 	],
 };

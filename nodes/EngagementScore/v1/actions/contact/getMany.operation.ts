@@ -18,6 +18,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Lowest Score First', value: 'asc' },
 		],
 		default: 'desc',
+		description: 'Order of the contacts by score',
 		displayOptions: { show },
 	},
 	...returnAllAndLimit(show),

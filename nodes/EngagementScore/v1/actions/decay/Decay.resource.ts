@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Apply',
 				value: 'apply',
-				description: 'Lower the scores of contacts with no activity for a while (run it from a Schedule Trigger)',
+				description:
+					'Lower the scores of contacts with no activity for a while (run it from a Schedule Trigger). Runs once per profile and execution, however many items come in.',
 				action: 'Apply decay to inactive contacts',
 			},
 		],

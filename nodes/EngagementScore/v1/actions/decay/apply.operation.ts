@@ -16,6 +16,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Multiply by Factor', value: 'multiply', description: 'Scores of inactive contacts are multiplied by a factor below 1' },
 		],
 		default: 'subtract',
+		description: 'How the score of an inactive contact falls',
 		displayOptions: { show },
 	},
 	{
@@ -24,7 +25,7 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 30,
-		description: 'Contacts whose last activity is older than this many days decay',
+		description: 'Contacts whose last activity is older than this many days decay (1 day or more)',
 		displayOptions: { show },
 	},
 	{
@@ -57,9 +58,16 @@ export const description: INodeProperties[] = [
 
 const labels = labelsOf(description);
 
+/**
+ * Decays each profile once per execution, however many items arrive: a Schedule Trigger gives one
+ * item, but a node before it may give many, and decaying once per item would decay the same
+ * contacts several times. Items naming the same profile share the first one's run and settings.
+ */
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
+	const decayedProfiles = new Set<string>();
 	return await mapItems(this, async (itemIndex) => {
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
+		if (decayedProfiles.has(profileId)) return [];
 		const mode = this.getNodeParameter('mode', itemIndex);
 		const common = {
 			inactiveDays: this.getNodeParameter('inactiveDays', itemIndex),
@@ -70,6 +78,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 				? { mode, factor: this.getNodeParameter('factor', itemIndex), ...common }
 				: { mode, points: this.getNodeParameter('points', itemIndex), ...common };
 		const result = await engine.applyDecay(profileId, policy, { timezone: this.getTimezone() });
+		decayedProfiles.add(profileId);
 		return {
 			profileId,
 			mode: policy.mode as string,

@@ -33,6 +33,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'defineBelow',
+		description: 'How each input item becomes the event to score',
 		displayOptions: { show },
 	},
 	{

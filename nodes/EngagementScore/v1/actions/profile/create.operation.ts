@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { type EngagementEngine } from '../../../../../src/index';
-import { labelsOf, mapItems, withParameterNames } from '../../../../shared/errors';
+import { ProfileAlreadyExistsError, type EngagementEngine, type ScoreProfile } from '../../../../../src/index';
+import { fieldError, labelsOf, mapItems, withParameterNames } from '../../../../shared/errors';
 import { profileJson } from '../../helpers/output';
 import { readRules } from '../../helpers/rules-input';
 import { rulesProperties } from '../common.descriptions';
@@ -24,7 +24,25 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. lead-score',
-		description: 'How workflows refer to the profile. Empty: made from the name.',
+		description: 'How workflows refer to the profile. Leave empty to make it from the name.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'If Profile Exists',
+		name: 'ifExists',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Fail', value: 'fail', description: 'Stop with an error; the existing profile stays as it is' },
+			{ name: 'Keep It', value: 'keep', description: 'Leave the existing profile as it is and output it' },
+			{
+				name: 'Update Its Draft',
+				value: 'updateDraft',
+				description: 'Give the existing profile this name, description and draft rules (published too if Publish is on)',
+			},
+		],
+		default: 'fail',
+		description: 'What to do when a profile with this ID already exists, e.g. when the workflow runs again',
 		displayOptions: { show },
 	},
 	{
@@ -47,26 +65,41 @@ export const description: INodeProperties[] = [
 ];
 
 const labels = labelsOf(description);
+/** The node's labels for the engine's fields, so errors name what the user sees. */
+const FIELD_LABELS = { id: 'Profile ID', profileId: 'Profile ID', name: 'Name', description: 'Description' };
 
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
 		try {
 			return await createOne.call(this, engine, itemIndex);
 		} catch (error) {
-			throw withParameterNames(error, { id: 'newProfileId', profileId: 'newProfileId' });
+			throw withParameterNames(error, FIELD_LABELS);
 		}
 	}, labels);
 }
 
 async function createOne(this: IExecuteFunctions, engine: EngagementEngine, itemIndex: number): Promise<IDataObject> {
-	// Passed on as they are: the engine validates them (a numeric id from an expression is its text).
-	const id = this.getNodeParameter('newProfileId', itemIndex, '') as string;
-	const created = await engine.createProfile({
-		id,
+	// Passed on as given (trimmed if text): the engine validates it (a numeric id from an expression is its text).
+	const rawId: unknown = this.getNodeParameter('newProfileId', itemIndex, '');
+	const id = (typeof rawId === 'string' ? rawId.trim() : rawId) as string;
+	const input = {
 		name: this.getNodeParameter('name', itemIndex) as string,
 		description: this.getNodeParameter('description', itemIndex, '') as string,
 		rules: readRules(this, itemIndex),
-	});
-	const profile = this.getNodeParameter('publish', itemIndex, false) ? await engine.publish(created.id) : created;
+	};
+	const ifExists = this.getNodeParameter('ifExists', itemIndex, 'fail');
+	let profile: ScoreProfile;
+	try {
+		profile = await engine.createProfile({ ...(id === '' ? {} : { id }), ...input });
+	} catch (error) {
+		if (!(error instanceof ProfileAlreadyExistsError)) throw withParameterNames(error, FIELD_LABELS);
+		if (ifExists === 'keep') return profileJson(await engine.getProfile(error.profileId));
+		if (ifExists !== 'updateDraft') {
+			const hint = 'Choose another ID, or set "If Profile Exists" to keep it or update its draft';
+			throw fieldError(this.getNode(), itemIndex, FIELD_LABELS.profileId, `${error.message}. ${hint}`, error);
+		}
+		profile = await engine.updateDraft(error.profileId, input);
+	}
+	if (this.getNodeParameter('publish', itemIndex, false)) profile = await engine.publish(profile.id);
 	return profileJson(profile);
 }
