@@ -17,7 +17,6 @@ import {
 	type EventOperation,
 	type ItemOutcome,
 	type ModifyOperation,
-	normalizeScore,
 	type ResetOperation,
 } from './scoring';
 import { type AppliedBatch, applyBatch, decayProfile, loggedChange } from './score-writes';
@@ -224,7 +223,7 @@ export class EngagementEngine {
 			contactId,
 			previousScore: outcome.previousScore,
 			score: outcome.score,
-			delta: normalizeScore(outcome.score - outcome.previousScore),
+			delta: outcome.delta,
 		};
 		return change ? { ...result, change } : result;
 	}
@@ -304,7 +303,7 @@ function eventResult(event: ScoreEvent, outcome: ItemOutcome, matchedRuleIds: re
 		duplicate: outcome.duplicate,
 		previousScore: outcome.previousScore,
 		score: outcome.score,
-		delta: outcome.duplicate ? 0 : normalizeScore(outcome.score - outcome.previousScore),
+		delta: outcome.delta,
 		matchedRuleIds: outcome.duplicate ? [] : matchedRuleIds,
 	};
 	if (event.id !== undefined) result.eventId = event.id;

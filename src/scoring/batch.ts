@@ -20,6 +20,8 @@ export interface ItemOutcome {
 	readonly known: boolean;
 	readonly previousScore: number;
 	readonly score: number;
+	/** score − previousScore as the log keeps it; 0 for a duplicate or an item that moved nothing. */
+	readonly delta: number;
 	/** Index into the plan's changes of the change this item logged, or -1. */
 	readonly changeIndex: number;
 }
@@ -57,7 +59,7 @@ export function planBatch(view: ContactView, items: readonly BatchItem[]): Batch
 		if (operation.kind === 'event' && operation.eventId !== undefined) {
 			const eventId = operation.eventId;
 			if (countedNow.has(eventId) || view.isSeen(eventId)) {
-				outcomes[index] = { duplicate: true, known, previousScore, score: previousScore, changeIndex: -1 };
+				outcomes[index] = { duplicate: true, known, previousScore, score: previousScore, delta: 0, changeIndex: -1 };
 				continue;
 			}
 			countedNow.add(eventId);
@@ -70,7 +72,14 @@ export function planBatch(view: ContactView, items: readonly BatchItem[]): Batch
 		}
 		let changeIndex = -1;
 		if (change !== undefined) changeIndex = changes.push(change) - 1;
-		outcomes[index] = { duplicate: false, known, previousScore, score: state?.score ?? previousScore, changeIndex };
+		outcomes[index] = {
+			duplicate: false,
+			known,
+			previousScore,
+			score: state?.score ?? previousScore,
+			delta: change?.delta ?? 0,
+			changeIndex,
+		};
 	}
 	const contacts: ContactState[] = [];
 	for (const contactId of written) contacts.push(working.get(contactId) as ContactState);

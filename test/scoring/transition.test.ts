@@ -179,6 +179,7 @@ describe('planBatch', () => {
 		]);
 		expect(plan.changes.map((change) => change.score)).toEqual([15, 1, 12]);
 		expect(plan.outcomes.map((outcome) => outcome.changeIndex)).toEqual([0, 1, 2]);
+		expect(plan.outcomes.map((outcome) => outcome.delta)).toEqual([5, 1, -3]);
 	});
 
 	it('counts an event id once: seen before, or earlier in the batch, it is a duplicate that changes nothing', () => {
@@ -187,10 +188,10 @@ describe('planBatch', () => {
 			{ contactId: 'alice', operation: event(5, T0, { eventId: 'new' }) },
 			{ contactId: 'alice', operation: event(5, T0, { eventId: 'new' }) },
 		]);
-		expect(plan.outcomes.map(({ duplicate, score }) => [duplicate, score])).toEqual([
-			[true, 10],
-			[false, 15],
-			[true, 15],
+		expect(plan.outcomes.map(({ duplicate, score, delta }) => [duplicate, score, delta])).toEqual([
+			[true, 10, 0],
+			[false, 15, 5],
+			[true, 15, 0],
 		]);
 		expect(plan.seenEventIds).toEqual(['new']);
 		expect(plan.changes).toHaveLength(1);
