@@ -1,0 +1,125 @@
+/**
+ * A small driver for n8n's editor in headless Chromium, on scripts/lib/cdp.js: real mouse clicks
+ * and key input through the DevTools protocol (Vue's handlers ignore synthetic element.click()
+ * on the canvas), elements found by n8n's own data-test-id attributes.
+ */
+import { writeFileSync } from 'node:fs';
+
+export interface CdpPage {
+	send(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+	evaluate<T = unknown>(expression: string): Promise<T>;
+	navigate(url: string): Promise<void>;
+	waitFor(expression: string, timeoutMs?: number): Promise<void>;
+	screenshotPng(options?: Record<string, unknown>): Promise<Buffer>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdp = require('../../scripts/lib/cdp') as {
+	launchChromium(options: { executable?: string; width?: number; height?: number }): Promise<{ page: CdpPage; close(): Promise<void> }>;
+};
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A page expression for the first visible element matching `selector` (whose text contains `text`). */
+function elementExpression(selector: string, text?: string): string {
+	return `[...document.querySelectorAll(${JSON.stringify(selector)})].find((element) =>
+		element.offsetParent !== null && (${JSON.stringify(text ?? null)} === null || element.innerText.includes(${JSON.stringify(text ?? '')})))`;
+}
+
+export class EditorPage {
+	private constructor(
+		readonly page: CdpPage,
+		private readonly browser: { close(): Promise<void> },
+		private readonly baseUrl: string,
+	) {}
+
+	static async open(baseUrl: string, login: { email: string; password: string }): Promise<EditorPage> {
+		const browser = await cdp.launchChromium({ executable: process.env.ENGAGEMENT_SCORE_CHROMIUM ?? 'chromium', width: 1400, height: 900 });
+		const editor = new EditorPage(browser.page, browser, baseUrl);
+		try {
+			await browser.page.navigate(`${baseUrl}/signin`);
+			const status = await browser.page.evaluate<number>(`(async () => {
+				let browserId = localStorage.getItem('n8n-browserId');
+				if (!browserId) { browserId = crypto.randomUUID(); localStorage.setItem('n8n-browserId', browserId); }
+				const response = await fetch('/rest/login', {
+					method: 'POST', credentials: 'include',
+					headers: { 'content-type': 'application/json', 'browser-id': browserId },
+					body: JSON.stringify(${JSON.stringify({ emailOrLdapLoginId: login.email, password: login.password })}),
+				});
+				return response.status;
+			})()`);
+			if (status !== 200) throw new Error(`logging in to n8n failed with HTTP ${status}`);
+		} catch (error) {
+			await browser.close();
+			throw error;
+		}
+		return editor;
+	}
+
+	async close(): Promise<void> {
+		await this.browser.close();
+	}
+
+	/** Opens a workflow and waits until its canvas shows `nodeCount` nodes. */
+	async openWorkflow(id: string, nodeCount: number): Promise<void> {
+		await this.page.navigate(`${this.baseUrl}/workflow/${id}`);
+		await this.page.waitFor(`document.querySelectorAll('.vue-flow__node').length >= ${nodeCount}`, 60_000);
+		await sleep(1000);
+	}
+
+	async waitForElement(selector: string, text?: string, timeoutMs = 30_000): Promise<void> {
+		await this.page.waitFor(`Boolean(${elementExpression(selector, text)})`, timeoutMs);
+	}
+
+	private async centerOf(selector: string, text?: string): Promise<{ x: number; y: number }> {
+		await this.waitForElement(selector, text);
+		return await this.page.evaluate(`(() => {
+			const element = ${elementExpression(selector, text)};
+			element.scrollIntoView({ block: 'center' });
+			const box = element.getBoundingClientRect();
+			return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+		})()`);
+	}
+
+	async click(selector: string, text?: string, clickCount = 1): Promise<void> {
+		const { x, y } = await this.centerOf(selector, text);
+		await this.page.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y });
+		for (let count = 1; count <= clickCount; count++) {
+			await this.page.send('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', clickCount: count });
+			await this.page.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x, y, button: 'left', clickCount: count });
+		}
+		await sleep(500);
+	}
+
+	/** Opens a node's panel (NDV) by double-clicking it on the canvas. */
+	async openNode(name: string): Promise<void> {
+		await this.click('.vue-flow__node [data-test-id="canvas-node"]', name, 2);
+		await this.waitForElement('[data-test-id="ndv"]');
+		await sleep(1000);
+	}
+
+	async closeNode(): Promise<void> {
+		await this.click('[data-test-id="ndv-close-button"]');
+		await sleep(500);
+	}
+
+	async type(text: string): Promise<void> {
+		await this.page.send('Input.insertText', { text });
+		await sleep(1500);
+	}
+
+	/** The visible texts of the elements matching `selector`. */
+	async texts(selector: string): Promise<string[]> {
+		return await this.page.evaluate(
+			`[...document.querySelectorAll(${JSON.stringify(selector)})].filter((element) => element.offsetParent !== null).map((element) => element.innerText.trim())`,
+		);
+	}
+
+	/** A screenshot at 70% size, so the PNGs in docs/ stay small. */
+	async screenshot(file: string): Promise<void> {
+		const { width, height } = await this.page.evaluate<{ width: number; height: number }>(
+			'({ width: window.innerWidth, height: window.innerHeight })',
+		);
+		writeFileSync(file, await this.page.screenshotPng({ clip: { x: 0, y: 0, width, height, scale: 0.7 } }));
+	}
+}
