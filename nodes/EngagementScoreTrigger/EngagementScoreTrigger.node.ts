@@ -10,7 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type ScoreChange, type ScoreConditionSet, type ScoreStore } from '../../src/index';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
-import { REDIS_CREDENTIAL_TEST, testRedisCredential } from '../shared/redis';
+import { REDIS_CREDENTIAL_TEST, redisCredentialDescription, testRedisCredential } from '../shared/redis';
 import { openStore, storeProperties, type StoreSettings } from '../shared/store';
 import { engagementScoreTriggerSubtitle } from '../shared/subtitles';
 import { conditionProperties, conditionSetFrom } from './condition-input';
@@ -35,16 +35,7 @@ export class EngagementScoreTrigger implements INodeType {
 		defaults: { name: 'Engagement Score Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			// Spelled out (not the shared redisCredentialDescription) because n8n's community-node
-			// linter reads this literal to see that the credential is tested; a test keeps them equal.
-			{
-				name: 'engagementScoreRedisApi',
-				required: true,
-				testedBy: 'engagementScoreRedisConnectionTest',
-				displayOptions: { show: { store: ['redis'] } },
-			},
-		],
+		credentials: [redisCredentialDescription],
 		properties: [
 			profileLocatorProperty({ description: 'The score profile whose scores to watch' }),
 			...conditionProperties,

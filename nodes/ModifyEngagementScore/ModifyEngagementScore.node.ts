@@ -9,7 +9,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../src/index';
-import { type FieldLabels, labelsOf, mapItems } from '../shared/errors';
+import { contactIdProperty } from '../shared/contact-id';
+import { type FieldLabels, labelsOf } from '../shared/item-errors';
+import { mapItems } from '../shared/item-loop';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { storeProperties } from '../shared/store';
 import { isoTime } from '../shared/change-output';
@@ -42,8 +44,8 @@ export class ModifyEngagementScore implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [
-			// Spelled out (not the shared redisCredentialDescription) because n8n's community-node
-			// linter reads this literal to see that the credential is tested; a test keeps them equal.
+			// The one node spelling the shared redisCredentialDescription out: n8n's community-node linter
+			// reads a literal in some node to see that the credential is tested; a test keeps it equal.
 			{
 				name: 'engagementScoreRedisApi',
 				required: true,
@@ -55,15 +57,7 @@ export class ModifyEngagementScore implements INodeType {
 			profileLocatorProperty({
 				description: 'The score profile whose score to change. It needs no rules and need not be published.',
 			}),
-			{
-				displayName: 'Contact ID',
-				name: 'contactId',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: 'e.g. {{ $json.contactId }}',
-				description: 'The contact whose score to change. A contact not seen before starts at 0.',
-			},
+			contactIdProperty({ description: 'The contact whose score to change. A contact not seen before starts at 0.' }),
 			{
 				displayName: 'Operation',
 				name: 'operation',

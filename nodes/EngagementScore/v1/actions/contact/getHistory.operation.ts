@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { toContactId, type EngagementEngine } from '../../../../../src/index';
-import { labelsOf, mapItems } from '../../../../shared/errors';
+import { labelsOf } from '../../../../shared/item-errors';
+import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { changeJson } from '../../helpers/output';
 import { returnAllAndLimit } from '../common.descriptions';

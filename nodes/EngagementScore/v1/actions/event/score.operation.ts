@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ProfileNotPublishedError, toScoreEvent, type EngagementEngine, type EventResult, type Rule, type ScoreEvent } from '../../../../../src/index';
-import { COMMON_LABELS, type FieldLabels, handleItemFailure, labelsOf, withParameterNames } from '../../../../shared/errors';
+import { COMMON_LABELS, type FieldLabels, labelsOf, withParameterNames } from '../../../../shared/item-errors';
+import { handleItemFailure } from '../../../../shared/item-loop';
+import { contactIdProperty } from '../../../../shared/contact-id';
 import { PROFILE_PARAMETER, profileIdFrom, profileLocatorProperty } from '../../../../shared/profile';
 import { isoTime } from '../../../../shared/change-output';
 import { CUSTOM_EVENT_TYPE, eventTypeOptions } from '../common.descriptions';
@@ -36,16 +38,7 @@ export const description: INodeProperties[] = [
 		description: 'How each input item becomes the event to score',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Contact ID',
-		name: 'contactId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. {{ $json.contactId }}',
-		description: 'The contact the event is about',
-		displayOptions: { show: defineBelow },
-	},
+	contactIdProperty({ description: 'The contact the event is about', displayOptions: { show: defineBelow } }),
 	{
 		displayName: 'Event Type',
 		name: 'eventType',
