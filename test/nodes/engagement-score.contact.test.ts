@@ -90,6 +90,29 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 		expect(latest.json).toHaveLength(1);
 	});
 
+	test('Get History names each change\'s sequence number changeSeq, as the trigger does; a node saved at version 1 keeps seq', async () => {
+		const current = await runEngagementScore(
+			store,
+			{ resource: 'contact', operation: 'getHistory', profileId: profileLocator('lead'), contactId: 'c-high', returnAll: true },
+			undefined,
+			{ typeVersion: 1.1 },
+		);
+		const seqs = current.json.map((change) => change.changeSeq as number);
+		expect(seqs).toHaveLength(3);
+		expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
+		expect(new Set(seqs).size).toBe(3);
+		expect(current.json.every((change) => !('seq' in change))).toBe(true);
+
+		const saved = await runEngagementScore(
+			store,
+			{ resource: 'contact', operation: 'getHistory', profileId: profileLocator('lead'), contactId: 'c-high', returnAll: true },
+			undefined,
+			{ typeVersion: 1 },
+		);
+		expect(saved.json.map((change) => change.seq)).toEqual(seqs);
+		expect(saved.json.every((change) => !('changeSeq' in change))).toBe(true);
+	});
+
 	test('Reset sets the score to 0 and records why; Delete forgets the contact', async () => {
 		const reset = await contactOperation('reset', { contactId: 'c-top', reason: 'Became a customer' });
 		expect(reset.json[0]).toMatchObject({ contactId: 'c-top', found: true, changed: true, previousScore: 30, score: 0 });

@@ -40,9 +40,16 @@ export function contactJson(contact: ContactScore): IDataObject {
 	};
 }
 
-export function changeJson(change: ScoreChange): IDataObject {
+/** The key of a change's sequence number: `changeSeq`, as every output names it; `seq` in nodes saved at version 1. */
+export type ChangeSeqKey = 'changeSeq' | 'seq';
+
+export function changeSeqKey(nodeVersion: number): ChangeSeqKey {
+	return nodeVersion < 1.1 ? 'seq' : 'changeSeq';
+}
+
+export function changeJson(change: ScoreChange, seqKey: ChangeSeqKey = 'changeSeq'): IDataObject {
 	return {
-		seq: change.seq,
+		[seqKey]: change.seq,
 		profileId: change.profileId,
 		contactId: change.contactId,
 		previousScore: change.previousScore,
