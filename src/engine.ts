@@ -317,6 +317,7 @@ function contactScore(profileId: string, state: ContactState): ContactScore {
 		contactId: state.contactId,
 		score: state.score,
 		lastActivityAt: state.lastActivityAt,
+		firstSeenAt: state.firstSeenAt,
 		updatedAt: state.updatedAt,
 	};
 }

@@ -124,6 +124,8 @@ export interface ContactScore {
 	readonly score: number;
 	/** Last event (or activity-counting adjustment); null if the contact only ever decayed. */
 	readonly lastActivityAt: number | null;
+	/** The earliest time the contact was seen (its first event or adjustment). */
+	readonly firstSeenAt: number;
 	readonly updatedAt: number;
 }
 

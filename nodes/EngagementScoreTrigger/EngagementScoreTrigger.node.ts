@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type ScoreChange, type ScoreConditionSet, type ScoreStore } from '../../src/index';
+import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type Rule, type ScoreChange, type ScoreConditionSet, type ScoreStore } from '../../src/index';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { REDIS_CREDENTIAL_TEST, redisCredentialDescription, testRedisCredential } from '../shared/redis';
@@ -118,8 +118,14 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	// A failed read is retried from the same position (cursor or consumer group); say so in n8n's log.
 	const onError = (error: unknown) =>
 		context.logger.warn(`Engagement Score Trigger could not read score changes, retrying: ${String(error)}`);
-	const firingItems = (changes: readonly ScoreChange[]) =>
-		changes.filter((change) => firing(change, conditionSet, mode)).map(firingItem);
+	const firingItems = async (changes: readonly ScoreChange[]) => {
+		const firings = changes.filter((change) => firing(change, conditionSet, mode));
+		if (firings.length === 0) return [];
+		// Read when there is something to emit: the rules published now are, but for a publish
+		// in between, those that scored these changes; a firing costs an execution anyway.
+		const rules = firings.some((change) => change.cause.kind === 'event') ? await publishedRules(store, profileId) : NO_RULES;
+		return firings.map((change) => firingItem(change, rules));
+	};
 	const openFeed = (consumerId: string, startAt: FeedStart, onChanges: (changes: ScoreChange[]) => void) =>
 		store.openFeed(profileId, consumerId, startAt, onChanges, { pollIntervalMs, onError });
 
@@ -128,10 +134,10 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	const consumerId = `trigger:${context.getWorkflow().id ?? 'unsaved'}:${context.getNode().id}`;
 
 	if (context.getMode() !== 'manual') {
-		const feed = openFeed(consumerId, 'resume', (changes) => {
+		const feed = openFeed(consumerId, 'resume', async (changes) => {
 			// One execution per firing, as a contact entering a workflow is one run of it.
 			// context.emit is read at call time: n8n replaces it after trigger() returns.
-			for (const item of firingItems(changes)) context.emit([context.helpers.returnJsonArray([item])]);
+			for (const item of await firingItems(changes)) context.emit([context.helpers.returnJsonArray([item])]);
 		});
 		await feed.start();
 		return { closeFunction: closing(feed, store) };
@@ -140,14 +146,23 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	// Listening in the editor: a consumer of its own, moved to "now" each time, so a test run waits
 	// for the next firing change and neither replays old ones nor moves the production position.
 	let emitted = false;
-	const feed = openFeed(`${consumerId}:manual`, 'now', (changes) => {
-		const [first] = firingItems(changes);
+	const feed = openFeed(`${consumerId}:manual`, 'now', async (changes) => {
+		if (emitted) return;
+		const [first] = await firingItems(changes);
 		if (emitted || first === undefined) return;
 		emitted = true;
 		context.emit([context.helpers.returnJsonArray([first])]);
 	});
 	const manualTriggerFunction = async () => await feed.start();
 	return { closeFunction: closing(feed, store), manualTriggerFunction };
+}
+
+const NO_RULES: ReadonlyMap<string, Rule> = new Map();
+
+/** The profile's published rules by id; none when it was deleted or unpublished meanwhile. */
+async function publishedRules(store: ScoreStore, profileId: string): Promise<ReadonlyMap<string, Rule>> {
+	const profile = await store.getProfile(profileId);
+	return new Map((profile?.publishedRules ?? []).map((rule) => [rule.id, rule]));
 }
 
 function closing(feed: ConsumerFeed, store: ScoreStore): () => Promise<void> {

@@ -10,6 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../src/index';
 import { contactIdProperty } from '../shared/contact-id';
+import { inputFieldsMerger, inputFieldsProperties } from '../shared/input-fields';
 import { type FieldLabels, labelsOf } from '../shared/item-errors';
 import { mapItems } from '../shared/item-loop';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
@@ -96,6 +97,7 @@ export class ModifyEngagementScore implements INodeType {
 				placeholder: 'e.g. Attended the webinar',
 				description: "Why the score changes; kept in the contact's score history",
 			},
+			...inputFieldsProperties(),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -133,6 +135,7 @@ export class ModifyEngagementScore implements INodeType {
  */
 async function modifyScores(context: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	labels ??= labelsOf(new ModifyEngagementScore().description.properties);
+	const withInputFields = inputFieldsMerger(context);
 	return await mapItems(context, async (itemIndex) => {
 		const profileId = profileIdFrom(context.getNodeParameter(PROFILE_PARAMETER, itemIndex));
 		const operation = context.getNodeParameter('operation', itemIndex);
@@ -145,16 +148,17 @@ async function modifyScores(context: IExecuteFunctions, engine: EngagementEngine
 			reason,
 			countsAsActivity: options.countsAsActivity ?? true,
 		});
-		return {
-			contactId: result.contactId,
-			profileId,
-			operation: operation as string,
-			previousScore: result.previousScore,
+		return withInputFields(itemIndex, {
 			score: result.score,
 			delta: result.delta,
+			contactId: result.contactId,
+			previousScore: result.previousScore,
+			operation: operation as string,
 			reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null,
 			at: isoTime(result.change?.at ?? Date.now()),
-		};
+			changeSeq: result.change?.seq ?? null,
+			profileId,
+		});
 	}, labels);
 }
 

@@ -122,10 +122,30 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 
 		// Already at 0: a known contact, but nothing changes and nothing is added to its history.
 		const again = await contactOperation('reset', { contactId: 'c-top', reason: 'Clicked reset twice' });
-		expect(again.json[0]).toEqual({ profileId: 'lead', contactId: 'c-top', found: true, changed: false, previousScore: 0, score: 0, at: null });
+		expect(again.json[0]).toEqual({
+			score: 0,
+			delta: 0,
+			contactId: 'c-top',
+			previousScore: 0,
+			found: true,
+			changed: false,
+			at: null,
+			changeSeq: null,
+			profileId: 'lead',
+		});
 		expect((await contactOperation('getHistory', { contactId: 'c-top', returnAll: true })).json).toEqual(history.json);
 		const unknown = await contactOperation('reset', { contactId: 'never-seen' });
-		expect(unknown.json[0]).toEqual({ profileId: 'lead', contactId: 'never-seen', found: false, changed: false, previousScore: 0, score: 0, at: null });
+		expect(unknown.json[0]).toEqual({
+			score: 0,
+			delta: 0,
+			contactId: 'never-seen',
+			previousScore: 0,
+			found: false,
+			changed: false,
+			at: null,
+			changeSeq: null,
+			profileId: 'lead',
+		});
 
 		const deleted = await contactOperation('delete', { contactId: 'c-mid' });
 		expect(deleted.json[0]).toEqual({ profileId: 'lead', contactId: 'c-mid', deleted: true });

@@ -31,7 +31,7 @@ beforeEach(async () => {
 	await engine.createProfile({
 		id: 'lead',
 		name: 'Lead',
-		rules: [{ id: 'webinar', eventType: 'webinar_attended', points: 30 }],
+		rules: [{ id: 'webinar', eventType: 'webinar_attended', points: 30, description: 'Attended a webinar' }],
 	});
 	await engine.publish('lead');
 });
@@ -119,6 +119,7 @@ describe('Engagement Score Trigger: when the score enters the condition', () => 
 			previousScore: 40,
 			delta: 15,
 			cause: { kind: 'modify', operation: 'set', points: 55 },
+			matchedRules: [],
 			at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
 			changeSeq: 2,
 		});
@@ -144,7 +145,10 @@ describe('Engagement Score Trigger: when the score enters the condition', () => 
 			score: 60,
 			delta: 30,
 			cause: { kind: 'event', eventType: 'webinar_attended', ruleIds: ['webinar'], eventId: 'w2' },
+			matchedRules: [{ id: 'webinar', eventType: 'webinar_attended', points: 30, description: 'Attended a webinar' }],
 		});
+		// Who, the score and why first, as the table view shows them; times and ids after.
+		expect(Object.keys(fired)).toEqual(['contactId', 'score', 'delta', 'cause', 'matchedRules', 'previousScore', 'at', 'changeSeq', 'profileId']);
 	});
 
 	test('decay that takes inactive contacts below "< 30" fires with the decay as the cause', async () => {

@@ -8,6 +8,6 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 	return await mapItems(this, async (itemIndex) => {
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
-		return { profileId, contactId, deleted: await engine.deleteContact(profileId, contactId) };
+		return { deleted: await engine.deleteContact(profileId, contactId), contactId, profileId };
 	});
 }

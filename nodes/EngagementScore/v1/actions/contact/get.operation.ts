@@ -12,8 +12,10 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
 		const contact = await engine.getContact(profileId, contactId);
 		if (!contact) {
-			return { profileId, contactId, found: false, score: 0, tier: tierOf(0), lastActivityAt: null, updatedAt: null };
+			const unknown = { score: 0, tier: tierOf(0), contactId, found: false };
+			return { ...unknown, lastActivityAt: null, firstSeenAt: null, updatedAt: null, profileId };
 		}
-		return { ...contactJson(contact), found: true };
+		const { score, tier, ...rest } = contactJson(contact);
+		return { score, tier, contactId: rest.contactId, found: true, ...rest };
 	});
 }

@@ -81,11 +81,11 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const result = await engine.applyDecay(profileId, policy, { timezone: this.getTimezone() });
 		decayedProfiles.add(profileId);
 		return {
-			profileId,
-			mode: policy.mode as string,
-			contactsInactive: result.contactsInactive,
 			contactsDecayed: result.contactsDecayed,
 			totalDelta: result.totalDelta,
+			contactsInactive: result.contactsInactive,
+			mode: policy.mode as string,
+			profileId,
 		};
 	}, labels);
 }
