@@ -165,10 +165,23 @@ export interface DecayResult {
 	readonly lastChangeSeq?: number;
 }
 
+/**
+ * Which contacts of a profile to list, in score order. Every bound is optional; a contact must meet
+ * all given. Times are epoch ms and exclusive; a contact never active (lastActivityAt null) meets
+ * no last-activity bound.
+ */
 export interface ContactQuery {
 	readonly order: 'desc' | 'asc';
+	/** Inclusive. */
 	readonly minScore?: number;
+	/** Inclusive. */
 	readonly maxScore?: number;
+	/** Exclusive upper bound, e.g. the top of a tier's range. */
+	readonly scoreBelow?: number;
+	readonly lastActivityBefore?: number;
+	readonly lastActivityAfter?: number;
+	readonly firstSeenBefore?: number;
+	readonly firstSeenAfter?: number;
 	readonly limit: number;
 	readonly offset?: number;
 }

@@ -76,6 +76,30 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 		expect(band.json.map((contact) => contact.contactId)).toEqual(['c-high', 'c-old', 'c-mid']);
 	});
 
+	test('Get Many filters by tier, last activity and first seen, with the score range', async () => {
+		const filtered = async (filters: Record<string, unknown>, order = 'desc') =>
+			(await contactOperation('getMany', { returnAll: true, order, filters })).json.map((contact) => contact.contactId);
+		expect(await filtered({ tier: 'medium' })).toEqual(['c-top', 'c-high', 'c-old', 'c-mid']);
+		expect(await filtered({ tier: 'low' })).toEqual(['c-low']);
+		expect(await filtered({ tier: 'high' })).toEqual([]);
+		expect(await filtered({ tier: 'medium', maxScore: 20 })).toEqual(['c-old', 'c-mid']);
+		// c-old's last event was 40 days ago, everyone else's today.
+		expect(await filtered({ lastActivityBefore: daysAgo(30) })).toEqual(['c-old']);
+		expect(await filtered({ lastActivityAfter: daysAgo(30) }, 'asc')).toEqual(['c-low', 'c-mid', 'c-high', 'c-top']);
+		expect(await filtered({ firstSeenBefore: daysAgo(35) })).toEqual(['c-old']);
+		expect(await filtered({ firstSeenAfter: daysAgo(1), minScore: 21 })).toEqual(['c-top', 'c-high']);
+
+		const contact = (await contactOperation('getMany', { limit: 1, filters: { firstSeenBefore: daysAgo(35) } })).json[0];
+		expect(Math.round(DateTime.utc().diff(DateTime.fromISO(contact.firstSeenAt as string), 'days').days)).toBe(41);
+	});
+
+	test('Get Many names a bad filter by its label', async () => {
+		const badTier = await contactOperation('getMany', { returnAll: true, filters: { tier: 'platinum' } });
+		expect(badTier.error?.message).toMatch(/^Item 0: Tier: Unknown tier "platinum"/);
+		const badDate = await contactOperation('getMany', { returnAll: true, filters: { lastActivityBefore: 'last tuesday' } });
+		expect(badDate.error?.message).toMatch(/^Item 0: Last Activity Before: "last tuesday" is not a date/);
+	});
+
 	test('Get History explains the score, newest first', async () => {
 		const history = await contactOperation('getHistory', { contactId: 'c-high', returnAll: true });
 		expect(history.json.map((change) => [change.previousScore, change.delta, change.score])).toEqual([

@@ -243,15 +243,23 @@ export class SqliteStore implements ScoreStore {
 
 	async listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]> {
 		return this.use(() => {
+			// The query walks the profile's score index and checks the time bounds on each row it
+			// meets (there is no activity index: every event would move it); NULL meets no bound.
 			const parameters: SQLInputValue[] = [profileId];
 			const filters: string[] = [];
-			if (query.minScore !== undefined) {
-				filters.push('AND score >= ?');
-				parameters.push(query.minScore);
-			}
-			if (query.maxScore !== undefined) {
-				filters.push('AND score <= ?');
-				parameters.push(query.maxScore);
+			const bounds: Array<[number | undefined, string]> = [
+				[query.minScore, 'score >= ?'],
+				[query.maxScore, 'score <= ?'],
+				[query.scoreBelow, 'score < ?'],
+				[query.lastActivityBefore, 'last_activity_at < ?'],
+				[query.lastActivityAfter, 'last_activity_at > ?'],
+				[query.firstSeenBefore, 'first_seen_at < ?'],
+				[query.firstSeenAfter, 'first_seen_at > ?'],
+			];
+			for (const [value, condition] of bounds) {
+				if (value === undefined) continue;
+				filters.push(`AND ${condition}`);
+				parameters.push(value);
 			}
 			parameters.push(Math.max(0, Math.floor(query.limit)), Math.max(0, Math.floor(query.offset ?? 0)));
 			const direction = query.order === 'asc' ? 'ASC' : 'DESC';
