@@ -12,10 +12,10 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
 		const contact = await engine.getContact(profileId, contactId);
 		if (!contact) {
-			const unknown = { score: 0, tier: tierOf(0), contactId, found: false };
-			return { ...unknown, lastActivityAt: null, firstSeenAt: null, updatedAt: null, profileId };
+			return { score: 0, tier: tierOf(0), contactId, found: false, lastActivityAt: null, firstSeenAt: null, updatedAt: null, profileId };
 		}
+		// contactJson's fields, with `found` after the contact id.
 		const { score, tier, ...rest } = contactJson(contact);
-		return { score, tier, contactId: rest.contactId, found: true, ...rest };
+		return { score, tier, contactId, found: true, ...rest };
 	});
 }
