@@ -179,6 +179,7 @@ export class EngagementEngine {
 					eventType: event.type,
 					delta,
 					matchedRuleIds,
+					profileVersion: profile.version,
 					at: event.occurredAt,
 				};
 				items[index] = { contactId: event.contactId, operation };

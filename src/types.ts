@@ -100,7 +100,14 @@ export interface EventResult {
 export type AdjustOperation = 'add' | 'subtract' | 'set';
 
 export type ChangeCause =
-	| { readonly kind: 'event'; readonly eventType: string; readonly ruleIds: readonly string[]; readonly eventId?: string }
+	| {
+			readonly kind: 'event';
+			readonly eventType: string;
+			readonly ruleIds: readonly string[];
+			/** The published version whose rules matched (absent in changes logged before it was recorded). */
+			readonly profileVersion?: number;
+			readonly eventId?: string;
+	  }
 	| { readonly kind: 'modify'; readonly operation: AdjustOperation; readonly points: number; readonly reason?: string }
 	| { readonly kind: 'decay'; readonly mode: DecayPolicy['mode'] }
 	| { readonly kind: 'reset'; readonly reason?: string };

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type Rule, type ScoreChange, type ScoreConditionSet, type ScoreStore } from '../../src/index';
+import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type Rule, type ScoreChange, type ScoreConditionSet, type ScoreProfile, type ScoreStore } from '../../src/index';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { REDIS_CREDENTIAL_TEST, redisCredentialDescription, testRedisCredential } from '../shared/redis';
@@ -110,7 +110,8 @@ async function triggerStoreSettings(context: ITriggerFunctions): Promise<StoreSe
 }
 
 async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITriggerResponse> {
-	const profileId = await existingProfileId(context, store);
+	const profile = await existingProfile(context, store);
+	const profileId = profile.id;
 	const conditionSet = conditionSetOf(context);
 	const mode = context.getNodeParameter('mode', 'enter') as FiringMode;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
@@ -118,13 +119,13 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	// A failed read is retried from the same position (cursor or consumer group); say so in n8n's log.
 	const onError = (error: unknown) =>
 		context.logger.warn(`Engagement Score Trigger could not read score changes, retrying: ${String(error)}`);
+	const rules = new PublishedRules(store, profileId);
+	rules.remember(profile);
 	const firingItems = async (changes: readonly ScoreChange[]) => {
 		const firings = changes.filter((change) => firing(change, conditionSet, mode));
-		if (firings.length === 0) return [];
-		// Read when there is something to emit: the rules published now are, but for a publish
-		// in between, those that scored these changes; a firing costs an execution anyway.
-		const rules = firings.some((change) => change.cause.kind === 'event') ? await publishedRules(store, profileId) : NO_RULES;
-		return firings.map((change) => firingItem(change, rules));
+		const items = [];
+		for (const change of firings) items.push(firingItem(change, await rules.thatScored(change)));
+		return items;
 	};
 	const openFeed = (consumerId: string, startAt: FeedStart, onChanges: (changes: ScoreChange[]) => void) =>
 		store.openFeed(profileId, consumerId, startAt, onChanges, { pollIntervalMs, onError });
@@ -159,10 +160,40 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 
 const NO_RULES: ReadonlyMap<string, Rule> = new Map();
 
-/** The profile's published rules by id; none when it was deleted or unpublished meanwhile. */
-async function publishedRules(store: ScoreStore, profileId: string): Promise<ReadonlyMap<string, Rule>> {
-	const profile = await store.getProfile(profileId);
-	return new Map((profile?.publishedRules ?? []).map((rule) => [rule.id, rule]));
+/**
+ * The published rules that scored a change, by id, for the descriptions of its matched rules. A
+ * change names the published version that scored it; the store keeps only the profile's current
+ * one, so each version is remembered from when this trigger first read it as current. A change of
+ * a version it never saw (published and replaced while the trigger was off) gets no rules: its rule
+ * ids are listed alone rather than with another version's descriptions.
+ */
+class PublishedRules {
+	private readonly byVersion = new Map<number, ReadonlyMap<string, Rule>>();
+
+	constructor(
+		private readonly store: ScoreStore,
+		private readonly profileId: string,
+	) {}
+
+	async thatScored(change: ScoreChange): Promise<ReadonlyMap<string, Rule>> {
+		if (change.cause.kind !== 'event') return NO_RULES;
+		const version = change.cause.profileVersion;
+		// Logged before changes named their version: the current rules are the best there is.
+		if (version === undefined) return await this.readCurrent();
+		if (!this.byVersion.has(version)) await this.readCurrent();
+		return this.byVersion.get(version) ?? NO_RULES;
+	}
+
+	/** Remembers the profile's current published rules (the trigger reads the profile when it starts). */
+	remember(profile: ScoreProfile | undefined): ReadonlyMap<string, Rule> {
+		const rules = new Map((profile?.publishedRules ?? []).map((rule) => [rule.id, rule]));
+		if (profile?.publishedRules) this.byVersion.set(profile.version, rules);
+		return rules;
+	}
+
+	private async readCurrent(): Promise<ReadonlyMap<string, Rule>> {
+		return this.remember(await this.store.getProfile(this.profileId));
+	}
 }
 
 function closing(feed: ConsumerFeed, store: ScoreStore): () => Promise<void> {
@@ -176,10 +207,11 @@ function closing(feed: ConsumerFeed, store: ScoreStore): () => Promise<void> {
 }
 
 /** @throws EngagementScoreError naming the profile field */
-async function existingProfileId(context: ITriggerFunctions, store: ScoreStore): Promise<string> {
+async function existingProfile(context: ITriggerFunctions, store: ScoreStore): Promise<ScoreProfile> {
 	const profileId = profileIdFrom(context.getNodeParameter(PROFILE_PARAMETER, ''));
-	if (!(await store.getProfile(profileId))) throw new ProfileNotFoundError(profileId);
-	return profileId;
+	const profile = await store.getProfile(profileId);
+	if (!profile) throw new ProfileNotFoundError(profileId);
+	return profile;
 }
 
 /** @throws EngagementScoreError naming the condition field, e.g. "conditions[1].operator" */

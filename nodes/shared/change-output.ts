@@ -16,6 +16,7 @@ export function causeJson(cause: ChangeCause): IDataObject {
 	switch (cause.kind) {
 		case 'event': {
 			const json: IDataObject = { kind: cause.kind, eventType: cause.eventType, ruleIds: [...cause.ruleIds] };
+			if (cause.profileVersion !== undefined) json.profileVersion = cause.profileVersion;
 			if (cause.eventId !== undefined) json.eventId = cause.eventId;
 			return json;
 		}

@@ -107,7 +107,7 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 			[10, 10, 20],
 			[0, 10, 10],
 		]);
-		expect(history.json[0].cause).toEqual({ kind: 'event', eventType: 'custom_point', ruleIds: ['point'] });
+		expect(history.json[0].cause).toEqual({ kind: 'event', eventType: 'custom_point', ruleIds: ['point'], profileVersion: 1 });
 		expect(history.json[0].at).toEqual(expect.stringMatching(/Z$/));
 
 		const latest = await contactOperation('getHistory', { contactId: 'c-high', limit: 1 });

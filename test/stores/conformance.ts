@@ -433,6 +433,22 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 		});
 
 		describe('change log and history', () => {
+			it('keeps an event cause as given, the published version that scored it included', async () => {
+				await published();
+				const causes = [
+					{ kind: 'event' as const, eventType: 'email.opened', ruleIds: ['opened'], profileVersion: 3, eventId: 'e1' },
+					{ kind: 'event' as const, eventType: 'email.opened', ruleIds: ['opened', 'any'], profileVersion: 4 },
+				];
+				await store.transact('p1', { contactIds: ['alice'] }, () => ({
+					contacts: [{ contactId: 'alice', score: 3, lastActivityAt: T0, firstSeenAt: T0, updatedAt: T0, version: 1 }],
+					changes: causes.map((cause, index) => ({ contactId: 'alice', previousScore: index, score: index + 1, delta: 1, cause, at: T0 })),
+					seenEventIds: [],
+					result: undefined,
+				}));
+				expect((await store.readChanges('p1', 0, 10)).map((change) => change.cause)).toEqual(causes);
+				expect((await store.getHistory('p1', 'alice', 10)).map((change) => change.cause)).toEqual([...causes].reverse());
+			});
+
 			it('logs every score move with its cause, oldest first, readable page by page', async () => {
 				await published();
 				await scoring(store).applyEvents('p1', 1, [

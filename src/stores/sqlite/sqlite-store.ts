@@ -517,12 +517,12 @@ function toContactState(contactId: string, row: ContactRow): ContactState {
  */
 class CauseTexts {
 	private readonly texts = new WeakMap<ChangeCause, string>();
-	/** Per frozen rule-id list and event type: the cause's text up to its event id. */
-	private readonly prefixes = new WeakMap<readonly string[], Map<string, string>>();
+	/** Per frozen rule-id list, event type and published version: the cause's text up to its event id. */
+	private readonly prefixes = new WeakMap<readonly string[], Map<string, Map<number | undefined, string>>>();
 
 	of(cause: ChangeCause): string {
 		if (cause.kind === 'event' && cause.eventId !== undefined && Object.isFrozen(cause.ruleIds)) {
-			return `${this.prefixOf(cause.eventType, cause.ruleIds)},"eventId":${JSON.stringify(cause.eventId)}}`;
+			return `${this.prefixOf(cause.eventType, cause.ruleIds, cause.profileVersion)},"eventId":${JSON.stringify(cause.eventId)}}`;
 		}
 		if (!Object.isFrozen(cause)) return JSON.stringify(cause);
 		let text = this.texts.get(cause);
@@ -530,13 +530,16 @@ class CauseTexts {
 		return text;
 	}
 
-	private prefixOf(eventType: string, ruleIds: readonly string[]): string {
+	private prefixOf(eventType: string, ruleIds: readonly string[], profileVersion: number | undefined): string {
 		let byType = this.prefixes.get(ruleIds);
 		if (byType === undefined) this.prefixes.set(ruleIds, (byType = new Map()));
-		let prefix = byType.get(eventType);
+		let byVersion = byType.get(eventType);
+		if (byVersion === undefined) byType.set(eventType, (byVersion = new Map()));
+		let prefix = byVersion.get(profileVersion);
 		if (prefix === undefined) {
-			prefix = JSON.stringify({ kind: 'event', eventType, ruleIds }).slice(0, -1);
-			byType.set(eventType, prefix);
+			const cause = profileVersion === undefined ? { kind: 'event', eventType, ruleIds } : { kind: 'event', eventType, ruleIds, profileVersion };
+			prefix = JSON.stringify(cause).slice(0, -1);
+			byVersion.set(profileVersion, prefix);
 		}
 		return prefix;
 	}
