@@ -6,6 +6,8 @@ import {
 	ProfileNotPublishedError,
 } from './errors';
 import { toContactId, toScoreEvent } from './event';
+import { TIERS, tierScoreRange, type Tier } from './tier';
+import { toEpochMillis } from './time';
 import { compileRules, type Evaluator } from './evaluator';
 import { shown, toBoundedPoints, toCount } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
@@ -177,6 +179,7 @@ export class EngagementEngine {
 					eventType: event.type,
 					delta,
 					matchedRuleIds,
+					profileVersion: profile.version,
 					at: event.occurredAt,
 				};
 				items[index] = { contactId: event.contactId, operation };
@@ -246,7 +249,11 @@ export class EngagementEngine {
 		return state && contactScore(id, state);
 	}
 
-	/** Contacts sorted by score; `query` fields: order asc|desc (desc), minScore, maxScore, limit (50), offset (0). */
+	/**
+	 * Contacts sorted by score; `query` fields: order asc|desc (desc), minScore, maxScore, tier,
+	 * lastActivityBefore / After, firstSeenBefore / After (dates as toEpochMillis reads them),
+	 * limit (50), offset (0).
+	 */
 	async listContacts(profileId: string, query: unknown = {}): Promise<ContactScore[]> {
 		const id = await this.existingProfileId(profileId);
 		return (await this.store.listContacts(id, toContactQuery(query))).map((state) => contactScore(id, state));
@@ -317,6 +324,7 @@ function contactScore(profileId: string, state: ContactState): ContactScore {
 		contactId: state.contactId,
 		score: state.score,
 		lastActivityAt: state.lastActivityAt,
+		firstSeenAt: state.firstSeenAt,
 		updatedAt: state.updatedAt,
 	};
 }
@@ -353,14 +361,28 @@ function toContactQuery(raw: unknown): ContactQuery {
 	if (minScore !== undefined && maxScore !== undefined && minScore > maxScore) {
 		throw new InvalidInputError('The minimum score is above the maximum score', 'minScore');
 	}
-	const query: ContactQuery = {
+	const tier = ownValue(raw, 'tier');
+	if (tier !== undefined && tier !== null && tier !== '' && !TIERS.some(({ id }) => id === tier)) {
+		throw new InvalidInputError(`Unknown tier "${shown(tier)}": use ${TIERS.map(({ id }) => id).join(', ')}`, 'tier');
+	}
+	const tierRange = typeof tier === 'string' && tier !== '' ? tierScoreRange(tier as Tier) : {};
+	const query: { -readonly [K in keyof ContactQuery]: ContactQuery[K] } = {
 		order,
 		limit: toCount(ownValue(raw, 'limit'), 'limit', DEFAULT_CONTACT_LIMIT, 1),
 		offset: toCount(ownValue(raw, 'offset'), 'offset', 0, 0),
 	};
-	return {
-		...query,
-		...(minScore === undefined ? {} : { minScore }),
-		...(maxScore === undefined ? {} : { maxScore }),
-	};
+	const lowest = Math.max(minScore ?? -Infinity, tierRange.min ?? -Infinity);
+	if (lowest !== -Infinity) query.minScore = lowest;
+	if (maxScore !== undefined) query.maxScore = maxScore;
+	if (tierRange.below !== undefined) query.scoreBelow = tierRange.below;
+	for (const field of ['lastActivityBefore', 'lastActivityAfter', 'firstSeenBefore', 'firstSeenAfter'] as const) {
+		const time = optionalTime(ownValue(raw, field), field);
+		if (time !== undefined) query[field] = time;
+	}
+	return query;
+}
+
+function optionalTime(raw: unknown, field: string): number | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	return toEpochMillis(raw, field);
 }

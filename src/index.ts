@@ -34,7 +34,7 @@ export type { Evaluator } from './evaluator';
 export { inactiveBefore, toDecayPolicy } from './decay';
 export { SCORE_OPERATORS, firing, holds, toScoreConditionSet } from './score-condition';
 export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } from './score-condition';
-export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, toTierThresholds } from './tier';
+export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, tierScoreRange, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
 export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';

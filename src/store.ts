@@ -38,7 +38,10 @@ export interface ScoreStore {
 	transact<T>(profileId: string, keys: TransactionKeys, plan: (snapshot: Snapshot) => Plan<T>): Promise<Committed<T>>;
 
 	getContact(profileId: string, contactId: string): Promise<ContactState | undefined>;
-	/** Sorted by score (ties by contact id ascending), filtered by the inclusive min/max. */
+	/**
+	 * Sorted by score (ties by contact id ascending), filtered by the query's score and time bounds,
+	 * read from the store's score index: never every contact handed to the caller to filter.
+	 */
 	listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]>;
 	/** Contacts idle since (last activity, else first appearance) before `before`, by contact id. */
 	inactiveContactIds(profileId: string, before: number): Promise<string[]>;

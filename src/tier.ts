@@ -45,6 +45,20 @@ export function toTierThresholds(raw: unknown): TierThresholds {
 	return thresholds;
 }
 
+/** The scores of a tier: from `min` (inclusive) to below `below`; open ends are absent. */
+export function tierScoreRange(tier: Tier, thresholds: TierThresholds = DEFAULT_TIER_THRESHOLDS): { min?: number; below?: number } {
+	switch (tier) {
+		case 'high':
+			return { min: thresholds.high };
+		case 'medium':
+			return { min: thresholds.medium, below: thresholds.high };
+		case 'low':
+			return { min: thresholds.low, below: thresholds.medium };
+		case 'veryLow':
+			return { below: thresholds.low };
+	}
+}
+
 export function tierOf(score: number, thresholds: TierThresholds = DEFAULT_TIER_THRESHOLDS): Tier {
 	if (score >= thresholds.high) return 'high';
 	if (score >= thresholds.medium) return 'medium';

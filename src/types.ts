@@ -100,7 +100,14 @@ export interface EventResult {
 export type AdjustOperation = 'add' | 'subtract' | 'set';
 
 export type ChangeCause =
-	| { readonly kind: 'event'; readonly eventType: string; readonly ruleIds: readonly string[]; readonly eventId?: string }
+	| {
+			readonly kind: 'event';
+			readonly eventType: string;
+			readonly ruleIds: readonly string[];
+			/** The published version whose rules matched (absent in changes logged before it was recorded). */
+			readonly profileVersion?: number;
+			readonly eventId?: string;
+	  }
 	| { readonly kind: 'modify'; readonly operation: AdjustOperation; readonly points: number; readonly reason?: string }
 	| { readonly kind: 'decay'; readonly mode: DecayPolicy['mode'] }
 	| { readonly kind: 'reset'; readonly reason?: string };
@@ -124,6 +131,8 @@ export interface ContactScore {
 	readonly score: number;
 	/** Last event (or activity-counting adjustment); null if the contact only ever decayed. */
 	readonly lastActivityAt: number | null;
+	/** The earliest time the contact was seen (its first event or adjustment). */
+	readonly firstSeenAt: number;
 	readonly updatedAt: number;
 }
 
@@ -163,10 +172,23 @@ export interface DecayResult {
 	readonly lastChangeSeq?: number;
 }
 
+/**
+ * Which contacts of a profile to list, in score order. Every bound is optional; a contact must meet
+ * all given. Times are epoch ms and exclusive; a contact never active (lastActivityAt null) meets
+ * no last-activity bound.
+ */
 export interface ContactQuery {
 	readonly order: 'desc' | 'asc';
+	/** Inclusive. */
 	readonly minScore?: number;
+	/** Inclusive. */
 	readonly maxScore?: number;
+	/** Exclusive upper bound, e.g. the top of a tier's range. */
+	readonly scoreBelow?: number;
+	readonly lastActivityBefore?: number;
+	readonly lastActivityAfter?: number;
+	readonly firstSeenBefore?: number;
+	readonly firstSeenAfter?: number;
 	readonly limit: number;
 	readonly offset?: number;
 }

@@ -14,11 +14,15 @@ export class EngagementScore extends VersionedNodeType {
 			subtitle: engagementScoreSubtitle,
 			description:
 				'Score contacts by their engagement with rule-based score profiles (HighLevel style): score events, manage profiles and contacts, decay inactive contacts',
-			defaultVersion: 1,
+			defaultVersion: 1.1,
 		};
 
+		// 1.1 names the change's sequence number `changeSeq` in Get History, as the trigger does;
+		// nodes saved at version 1 keep `seq`, which their workflows' expressions may read.
+		const version1 = new EngagementScoreV1(baseDescription);
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
-			1: new EngagementScoreV1(baseDescription),
+			1: version1,
+			1.1: version1,
 		};
 
 		super(nodeVersions, baseDescription);

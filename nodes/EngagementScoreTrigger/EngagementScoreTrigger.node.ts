@@ -7,10 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type ScoreChange, type ScoreConditionSet, type ScoreStore } from '../../src/index';
+import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type Rule, type ScoreChange, type ScoreConditionSet, type ScoreProfile, type ScoreStore } from '../../src/index';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
-import { REDIS_CREDENTIAL_TEST, testRedisCredential } from '../shared/redis';
+import { REDIS_CREDENTIAL_TEST, redisCredentialDescription, testRedisCredential } from '../shared/redis';
 import { openStore, storeProperties, type StoreSettings } from '../shared/store';
 import { engagementScoreTriggerSubtitle } from '../shared/subtitles';
 import { conditionProperties, conditionSetFrom } from './condition-input';
@@ -35,16 +35,7 @@ export class EngagementScoreTrigger implements INodeType {
 		defaults: { name: 'Engagement Score Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			// Spelled out (not the shared redisCredentialDescription) because n8n's community-node
-			// linter reads this literal to see that the credential is tested; a test keeps them equal.
-			{
-				name: 'engagementScoreRedisApi',
-				required: true,
-				testedBy: 'engagementScoreRedisConnectionTest',
-				displayOptions: { show: { store: ['redis'] } },
-			},
-		],
+		credentials: [redisCredentialDescription],
 		properties: [
 			profileLocatorProperty({ description: 'The score profile whose scores to watch' }),
 			...conditionProperties,
@@ -119,7 +110,8 @@ async function triggerStoreSettings(context: ITriggerFunctions): Promise<StoreSe
 }
 
 async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITriggerResponse> {
-	const profileId = await existingProfileId(context, store);
+	const profile = await existingProfile(context, store);
+	const profileId = profile.id;
 	const conditionSet = conditionSetOf(context);
 	const mode = context.getNodeParameter('mode', 'enter') as FiringMode;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
@@ -127,8 +119,14 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	// A failed read is retried from the same position (cursor or consumer group); say so in n8n's log.
 	const onError = (error: unknown) =>
 		context.logger.warn(`Engagement Score Trigger could not read score changes, retrying: ${String(error)}`);
-	const firingItems = (changes: readonly ScoreChange[]) =>
-		changes.filter((change) => firing(change, conditionSet, mode)).map(firingItem);
+	const rules = new PublishedRules(store, profileId);
+	rules.remember(profile);
+	const firingItems = async (changes: readonly ScoreChange[]) => {
+		const firings = changes.filter((change) => firing(change, conditionSet, mode));
+		const items = [];
+		for (const change of firings) items.push(firingItem(change, await rules.thatScored(change)));
+		return items;
+	};
 	const openFeed = (consumerId: string, startAt: FeedStart, onChanges: (changes: ScoreChange[]) => void) =>
 		store.openFeed(profileId, consumerId, startAt, onChanges, { pollIntervalMs, onError });
 
@@ -137,10 +135,10 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	const consumerId = `trigger:${context.getWorkflow().id ?? 'unsaved'}:${context.getNode().id}`;
 
 	if (context.getMode() !== 'manual') {
-		const feed = openFeed(consumerId, 'resume', (changes) => {
+		const feed = openFeed(consumerId, 'resume', async (changes) => {
 			// One execution per firing, as a contact entering a workflow is one run of it.
 			// context.emit is read at call time: n8n replaces it after trigger() returns.
-			for (const item of firingItems(changes)) context.emit([context.helpers.returnJsonArray([item])]);
+			for (const item of await firingItems(changes)) context.emit([context.helpers.returnJsonArray([item])]);
 		});
 		await feed.start();
 		return { closeFunction: closing(feed, store) };
@@ -149,14 +147,53 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	// Listening in the editor: a consumer of its own, moved to "now" each time, so a test run waits
 	// for the next firing change and neither replays old ones nor moves the production position.
 	let emitted = false;
-	const feed = openFeed(`${consumerId}:manual`, 'now', (changes) => {
-		const [first] = firingItems(changes);
+	const feed = openFeed(`${consumerId}:manual`, 'now', async (changes) => {
+		if (emitted) return;
+		const [first] = await firingItems(changes);
 		if (emitted || first === undefined) return;
 		emitted = true;
 		context.emit([context.helpers.returnJsonArray([first])]);
 	});
 	const manualTriggerFunction = async () => await feed.start();
 	return { closeFunction: closing(feed, store), manualTriggerFunction };
+}
+
+const NO_RULES: ReadonlyMap<string, Rule> = new Map();
+
+/**
+ * The published rules that scored a change, by id, for the descriptions of its matched rules. A
+ * change names the published version that scored it; the store keeps only the profile's current
+ * one, so each version is remembered from when this trigger first read it as current. A change of
+ * a version it never saw (published and replaced while the trigger was off) gets no rules: its rule
+ * ids are listed alone rather than with another version's descriptions.
+ */
+class PublishedRules {
+	private readonly byVersion = new Map<number, ReadonlyMap<string, Rule>>();
+
+	constructor(
+		private readonly store: ScoreStore,
+		private readonly profileId: string,
+	) {}
+
+	async thatScored(change: ScoreChange): Promise<ReadonlyMap<string, Rule>> {
+		if (change.cause.kind !== 'event') return NO_RULES;
+		const version = change.cause.profileVersion;
+		// Logged before changes named their version: the current rules are the best there is.
+		if (version === undefined) return await this.readCurrent();
+		if (!this.byVersion.has(version)) await this.readCurrent();
+		return this.byVersion.get(version) ?? NO_RULES;
+	}
+
+	/** Remembers the profile's current published rules (the trigger reads the profile when it starts). */
+	remember(profile: ScoreProfile | undefined): ReadonlyMap<string, Rule> {
+		const rules = new Map((profile?.publishedRules ?? []).map((rule) => [rule.id, rule]));
+		if (profile?.publishedRules) this.byVersion.set(profile.version, rules);
+		return rules;
+	}
+
+	private async readCurrent(): Promise<ReadonlyMap<string, Rule>> {
+		return this.remember(await this.store.getProfile(this.profileId));
+	}
 }
 
 function closing(feed: ConsumerFeed, store: ScoreStore): () => Promise<void> {
@@ -170,10 +207,11 @@ function closing(feed: ConsumerFeed, store: ScoreStore): () => Promise<void> {
 }
 
 /** @throws EngagementScoreError naming the profile field */
-async function existingProfileId(context: ITriggerFunctions, store: ScoreStore): Promise<string> {
+async function existingProfile(context: ITriggerFunctions, store: ScoreStore): Promise<ScoreProfile> {
 	const profileId = profileIdFrom(context.getNodeParameter(PROFILE_PARAMETER, ''));
-	if (!(await store.getProfile(profileId))) throw new ProfileNotFoundError(profileId);
-	return profileId;
+	const profile = await store.getProfile(profileId);
+	if (!profile) throw new ProfileNotFoundError(profileId);
+	return profile;
 }
 
 /** @throws EngagementScoreError naming the condition field, e.g. "conditions[1].operator" */

@@ -9,7 +9,10 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../src/index';
-import { type FieldLabels, labelsOf, mapItems } from '../shared/errors';
+import { contactIdProperty } from '../shared/contact-id';
+import { inputFieldsMerger, inputFieldsProperties } from '../shared/input-fields';
+import { type FieldLabels, labelsOf } from '../shared/item-errors';
+import { mapItems } from '../shared/item-loop';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { storeProperties } from '../shared/store';
 import { isoTime } from '../shared/change-output';
@@ -42,8 +45,8 @@ export class ModifyEngagementScore implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [
-			// Spelled out (not the shared redisCredentialDescription) because n8n's community-node
-			// linter reads this literal to see that the credential is tested; a test keeps them equal.
+			// The one node spelling the shared redisCredentialDescription out: n8n's community-node linter
+			// reads a literal in some node to see that the credential is tested; a test keeps it equal.
 			{
 				name: 'engagementScoreRedisApi',
 				required: true,
@@ -55,15 +58,7 @@ export class ModifyEngagementScore implements INodeType {
 			profileLocatorProperty({
 				description: 'The score profile whose score to change. It needs no rules and need not be published.',
 			}),
-			{
-				displayName: 'Contact ID',
-				name: 'contactId',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: 'e.g. {{ $json.contactId }}',
-				description: 'The contact whose score to change. A contact not seen before starts at 0.',
-			},
+			contactIdProperty({ description: 'The contact whose score to change. A contact not seen before starts at 0.' }),
 			{
 				displayName: 'Operation',
 				name: 'operation',
@@ -102,6 +97,7 @@ export class ModifyEngagementScore implements INodeType {
 				placeholder: 'e.g. Attended the webinar',
 				description: "Why the score changes; kept in the contact's score history",
 			},
+			...inputFieldsProperties(),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -139,6 +135,7 @@ export class ModifyEngagementScore implements INodeType {
  */
 async function modifyScores(context: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	labels ??= labelsOf(new ModifyEngagementScore().description.properties);
+	const withInputFields = inputFieldsMerger(context);
 	return await mapItems(context, async (itemIndex) => {
 		const profileId = profileIdFrom(context.getNodeParameter(PROFILE_PARAMETER, itemIndex));
 		const operation = context.getNodeParameter('operation', itemIndex);
@@ -151,16 +148,17 @@ async function modifyScores(context: IExecuteFunctions, engine: EngagementEngine
 			reason,
 			countsAsActivity: options.countsAsActivity ?? true,
 		});
-		return {
-			contactId: result.contactId,
-			profileId,
-			operation: operation as string,
-			previousScore: result.previousScore,
+		return withInputFields(itemIndex, {
 			score: result.score,
 			delta: result.delta,
+			contactId: result.contactId,
+			previousScore: result.previousScore,
+			operation: operation as string,
 			reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null,
 			at: isoTime(result.change?.at ?? Date.now()),
-		};
+			changeSeq: result.change?.seq ?? null,
+			profileId,
+		});
 	}, labels);
 }
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { type ChangeCause } from '../../src/index';
+import { type ChangeCause, type Rule } from '../../src/index';
 
 /** Epoch milliseconds as the ISO 8601 text users see in n8n (UTC). */
 export function isoTime(epochMillis: number): string;
@@ -16,6 +16,7 @@ export function causeJson(cause: ChangeCause): IDataObject {
 	switch (cause.kind) {
 		case 'event': {
 			const json: IDataObject = { kind: cause.kind, eventType: cause.eventType, ruleIds: [...cause.ruleIds] };
+			if (cause.profileVersion !== undefined) json.profileVersion = cause.profileVersion;
 			if (cause.eventId !== undefined) json.eventId = cause.eventId;
 			return json;
 		}
@@ -29,4 +30,11 @@ export function causeJson(cause: ChangeCause): IDataObject {
 		case 'reset':
 			return cause.reason === undefined ? { kind: cause.kind } : { kind: cause.kind, reason: cause.reason };
 	}
+}
+
+/** What a matched rule contributed, as Score and the trigger output it; its conditions are in Profile > Get. */
+export function matchedRuleJson(rule: Rule): IDataObject {
+	const json: IDataObject = { id: rule.id, eventType: rule.eventType, points: rule.points };
+	if (rule.description !== undefined) json.description = rule.description;
+	return json;
 }

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { type ScoreStore } from '../../src/index';
-import { failEveryItem } from './errors';
+import { failEveryItem } from './item-loop';
 import { REDIS_CREDENTIAL_TYPE } from './redis';
 import { openStore, storeSettings, type StoreSettings } from './store';
 

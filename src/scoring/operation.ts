@@ -14,6 +14,8 @@ export interface EventOperation {
 	readonly delta: number;
 	/** Frozen and shared by the evaluator for every event with the same outcome. */
 	readonly matchedRuleIds: readonly string[];
+	/** The published version whose rules gave `matchedRuleIds`, kept in the logged cause. */
+	readonly profileVersion?: number;
 	readonly at: number;
 }
 

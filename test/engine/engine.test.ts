@@ -104,8 +104,9 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		expect(second).toMatchObject({ previousScore: 13, score: 18, delta: 5, matchedRuleIds: ['opened'] });
 		const history = await engine.getHistory('lead-score', 'c1');
 		expect(history.map((change) => [change.previousScore, change.score, change.delta, change.cause])).toEqual([
-			[13, 18, 5, { kind: 'event', eventType: 'email_event', ruleIds: ['opened'] }],
-			[0, 13, 13, { kind: 'event', eventType: 'email_event', ruleIds: ['clicked', 'promo'], eventId: 'e1' }],
+			// The cause names the published version whose rules matched.
+			[13, 18, 5, { kind: 'event', eventType: 'email_event', ruleIds: ['opened'], profileVersion: 1 }],
+			[0, 13, 13, { kind: 'event', eventType: 'email_event', ruleIds: ['clicked', 'promo'], profileVersion: 1, eventId: 'e1' }],
 		]);
 		expect(history[0].at).toBe(T0 + 1000);
 		expect(notifications).toEqual([[store.key, 'lead-score']]);

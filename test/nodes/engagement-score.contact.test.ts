@@ -76,6 +76,30 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 		expect(band.json.map((contact) => contact.contactId)).toEqual(['c-high', 'c-old', 'c-mid']);
 	});
 
+	test('Get Many filters by tier, last activity and first seen, with the score range', async () => {
+		const filtered = async (filters: Record<string, unknown>, order = 'desc') =>
+			(await contactOperation('getMany', { returnAll: true, order, filters })).json.map((contact) => contact.contactId);
+		expect(await filtered({ tier: 'medium' })).toEqual(['c-top', 'c-high', 'c-old', 'c-mid']);
+		expect(await filtered({ tier: 'low' })).toEqual(['c-low']);
+		expect(await filtered({ tier: 'high' })).toEqual([]);
+		expect(await filtered({ tier: 'medium', maxScore: 20 })).toEqual(['c-old', 'c-mid']);
+		// c-old's last event was 40 days ago, everyone else's today.
+		expect(await filtered({ lastActivityBefore: daysAgo(30) })).toEqual(['c-old']);
+		expect(await filtered({ lastActivityAfter: daysAgo(30) }, 'asc')).toEqual(['c-low', 'c-mid', 'c-high', 'c-top']);
+		expect(await filtered({ firstSeenBefore: daysAgo(35) })).toEqual(['c-old']);
+		expect(await filtered({ firstSeenAfter: daysAgo(1), minScore: 21 })).toEqual(['c-top', 'c-high']);
+
+		const contact = (await contactOperation('getMany', { limit: 1, filters: { firstSeenBefore: daysAgo(35) } })).json[0];
+		expect(Math.round(DateTime.utc().diff(DateTime.fromISO(contact.firstSeenAt as string), 'days').days)).toBe(41);
+	});
+
+	test('Get Many names a bad filter by its label', async () => {
+		const badTier = await contactOperation('getMany', { returnAll: true, filters: { tier: 'platinum' } });
+		expect(badTier.error?.message).toMatch(/^Item 0: Tier: Unknown tier "platinum"/);
+		const badDate = await contactOperation('getMany', { returnAll: true, filters: { lastActivityBefore: 'last tuesday' } });
+		expect(badDate.error?.message).toMatch(/^Item 0: Last Activity Before: "last tuesday" is not a date/);
+	});
+
 	test('Get History explains the score, newest first', async () => {
 		const history = await contactOperation('getHistory', { contactId: 'c-high', returnAll: true });
 		expect(history.json.map((change) => [change.previousScore, change.delta, change.score])).toEqual([
@@ -83,11 +107,34 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 			[10, 10, 20],
 			[0, 10, 10],
 		]);
-		expect(history.json[0].cause).toEqual({ kind: 'event', eventType: 'custom_point', ruleIds: ['point'] });
+		expect(history.json[0].cause).toEqual({ kind: 'event', eventType: 'custom_point', ruleIds: ['point'], profileVersion: 1 });
 		expect(history.json[0].at).toEqual(expect.stringMatching(/Z$/));
 
 		const latest = await contactOperation('getHistory', { contactId: 'c-high', limit: 1 });
 		expect(latest.json).toHaveLength(1);
+	});
+
+	test('Get History names each change\'s sequence number changeSeq, as the trigger does; a node saved at version 1 keeps seq', async () => {
+		const current = await runEngagementScore(
+			store,
+			{ resource: 'contact', operation: 'getHistory', profileId: profileLocator('lead'), contactId: 'c-high', returnAll: true },
+			undefined,
+			{ typeVersion: 1.1 },
+		);
+		const seqs = current.json.map((change) => change.changeSeq as number);
+		expect(seqs).toHaveLength(3);
+		expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
+		expect(new Set(seqs).size).toBe(3);
+		expect(current.json.every((change) => !('seq' in change))).toBe(true);
+
+		const saved = await runEngagementScore(
+			store,
+			{ resource: 'contact', operation: 'getHistory', profileId: profileLocator('lead'), contactId: 'c-high', returnAll: true },
+			undefined,
+			{ typeVersion: 1 },
+		);
+		expect(saved.json.map((change) => change.seq)).toEqual(seqs);
+		expect(saved.json.every((change) => !('changeSeq' in change))).toBe(true);
 	});
 
 	test('Reset sets the score to 0 and records why; Delete forgets the contact', async () => {
@@ -99,10 +146,30 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 
 		// Already at 0: a known contact, but nothing changes and nothing is added to its history.
 		const again = await contactOperation('reset', { contactId: 'c-top', reason: 'Clicked reset twice' });
-		expect(again.json[0]).toEqual({ profileId: 'lead', contactId: 'c-top', found: true, changed: false, previousScore: 0, score: 0, at: null });
+		expect(again.json[0]).toEqual({
+			score: 0,
+			delta: 0,
+			contactId: 'c-top',
+			previousScore: 0,
+			found: true,
+			changed: false,
+			at: null,
+			changeSeq: null,
+			profileId: 'lead',
+		});
 		expect((await contactOperation('getHistory', { contactId: 'c-top', returnAll: true })).json).toEqual(history.json);
 		const unknown = await contactOperation('reset', { contactId: 'never-seen' });
-		expect(unknown.json[0]).toEqual({ profileId: 'lead', contactId: 'never-seen', found: false, changed: false, previousScore: 0, score: 0, at: null });
+		expect(unknown.json[0]).toEqual({
+			score: 0,
+			delta: 0,
+			contactId: 'never-seen',
+			previousScore: 0,
+			found: false,
+			changed: false,
+			at: null,
+			changeSeq: null,
+			profileId: 'lead',
+		});
 
 		const deleted = await contactOperation('delete', { contactId: 'c-mid' });
 		expect(deleted.json[0]).toEqual({ profileId: 'lead', contactId: 'c-mid', deleted: true });

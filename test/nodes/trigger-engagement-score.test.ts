@@ -31,7 +31,7 @@ beforeEach(async () => {
 	await engine.createProfile({
 		id: 'lead',
 		name: 'Lead',
-		rules: [{ id: 'webinar', eventType: 'webinar_attended', points: 30 }],
+		rules: [{ id: 'webinar', eventType: 'webinar_attended', points: 30, description: 'Attended a webinar' }],
 	});
 	await engine.publish('lead');
 });
@@ -119,6 +119,7 @@ describe('Engagement Score Trigger: when the score enters the condition', () => 
 			previousScore: 40,
 			delta: 15,
 			cause: { kind: 'modify', operation: 'set', points: 55 },
+			matchedRules: [],
 			at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
 			changeSeq: 2,
 		});
@@ -143,8 +144,11 @@ describe('Engagement Score Trigger: when the score enters the condition', () => 
 			previousScore: 30,
 			score: 60,
 			delta: 30,
-			cause: { kind: 'event', eventType: 'webinar_attended', ruleIds: ['webinar'], eventId: 'w2' },
+			cause: { kind: 'event', eventType: 'webinar_attended', ruleIds: ['webinar'], profileVersion: 1, eventId: 'w2' },
+			matchedRules: [{ id: 'webinar', eventType: 'webinar_attended', points: 30, description: 'Attended a webinar' }],
 		});
+		// Who, the score and why first, as the table view shows them; times and ids after.
+		expect(Object.keys(fired)).toEqual(['contactId', 'score', 'delta', 'cause', 'matchedRules', 'previousScore', 'at', 'changeSeq', 'profileId']);
 	});
 
 	test('decay that takes inactive contacts below "< 30" fires with the decay as the cause', async () => {
@@ -310,6 +314,46 @@ describe('Engagement Score Trigger: several watchers and restarts', () => {
 		await after.waitForItems(3);
 		await settle();
 		expect(after.items().map((item) => item.contactId)).toEqual(['c2', 'c1', 'c3']);
+	});
+
+	test('matched rules carry the descriptions of the published version that scored the change, never another version\'s', async () => {
+		const engine = new EngagementEngine(SqliteStore.open(databasePath));
+		const republish = async (description: string) => {
+			await engine.updateDraft('lead', { rules: [{ id: 'webinar', eventType: 'webinar_attended', points: 30, description }] });
+			await engine.publish('lead');
+		};
+		const webinar = (contactId: string, id: string) => scoreEvents({ kind: 'sqlite', databasePath }, 'lead', [{ contactId, type: 'webinar_attended', id }]);
+		const parameters = triggerParameters([{ operator: 'gte', value: 30 }]);
+
+		const trigger = await activate(parameters, 'wf-versions');
+		await webinar('ann', 'w1');
+		await republish('Attended the spring webinar');
+		await webinar('bob', 'w2');
+		const [ann, bob] = await trigger.waitForItems(2);
+		expect([ann.contactId, ann.cause, ann.matchedRules]).toEqual([
+			'ann',
+			expect.objectContaining({ profileVersion: 1 }),
+			[{ id: 'webinar', eventType: 'webinar_attended', points: 30, description: 'Attended a webinar' }],
+		]);
+		expect([bob.contactId, bob.cause, bob.matchedRules]).toEqual([
+			'bob',
+			expect.objectContaining({ profileVersion: 2 }),
+			[{ id: 'webinar', eventType: 'webinar_attended', points: 30, description: 'Attended the spring webinar' }],
+		]);
+
+		// Scored by version 2, then version 3 published while the workflow was off: version 2's
+		// descriptions are no longer in the store, so the rule is listed by its id, not with version 3's.
+		await trigger.deactivate();
+		await webinar('cat', 'w3');
+		await republish('Attended the autumn webinar');
+		await webinar('dan', 'w4');
+		const after = await activate(parameters, 'wf-versions');
+		const [cat, dan] = await after.waitForItems(2);
+		expect([cat.contactId, cat.matchedRules]).toEqual(['cat', [{ id: 'webinar' }]]);
+		expect([dan.contactId, dan.matchedRules]).toEqual([
+			'dan',
+			[{ id: 'webinar', eventType: 'webinar_attended', points: 30, description: 'Attended the autumn webinar' }],
+		]);
 	});
 
 	test('a trigger activated for the first time starts from now: earlier changes do not fire', async () => {

@@ -37,6 +37,16 @@ describe('transition: a scored event', () => {
 		});
 	});
 
+	it('names in its cause the published version whose rules matched, also when rule lists are shared', () => {
+		const shared = Object.freeze(['opened']);
+		const v1 = transition('alice', known(), event(5, T0 + DAY, { matchedRuleIds: shared, profileVersion: 1 })).change?.cause;
+		const v2 = transition('alice', known(), event(5, T0 + DAY, { matchedRuleIds: shared, profileVersion: 2 })).change?.cause;
+		const withId = transition('alice', known(), event(5, T0 + DAY, { profileVersion: 2, eventId: 'e1' })).change?.cause;
+		expect(v1).toEqual({ kind: 'event', eventType: 'email_event', ruleIds: ['opened'], profileVersion: 1 });
+		expect(v2).toEqual({ kind: 'event', eventType: 'email_event', ruleIds: ['opened'], profileVersion: 2 });
+		expect(withId).toEqual({ kind: 'event', eventType: 'email_event', ruleIds: ['opened'], profileVersion: 2, eventId: 'e1' });
+	});
+
 	it('creates an unknown contact at 0, first seen at the event, version 1', () => {
 		const { state } = transition('bob', undefined, event(5, T0));
 		expect(state).toEqual({ contactId: 'bob', score: 5, lastActivityAt: T0, firstSeenAt: T0, updatedAt: T0, version: 1 });

@@ -433,6 +433,22 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 		});
 
 		describe('change log and history', () => {
+			it('keeps an event cause as given, the published version that scored it included', async () => {
+				await published();
+				const causes = [
+					{ kind: 'event' as const, eventType: 'email.opened', ruleIds: ['opened'], profileVersion: 3, eventId: 'e1' },
+					{ kind: 'event' as const, eventType: 'email.opened', ruleIds: ['opened', 'any'], profileVersion: 4 },
+				];
+				await store.transact('p1', { contactIds: ['alice'] }, () => ({
+					contacts: [{ contactId: 'alice', score: 3, lastActivityAt: T0, firstSeenAt: T0, updatedAt: T0, version: 1 }],
+					changes: causes.map((cause, index) => ({ contactId: 'alice', previousScore: index, score: index + 1, delta: 1, cause, at: T0 })),
+					seenEventIds: [],
+					result: undefined,
+				}));
+				expect((await store.readChanges('p1', 0, 10)).map((change) => change.cause)).toEqual(causes);
+				expect((await store.getHistory('p1', 'alice', 10)).map((change) => change.cause)).toEqual([...causes].reverse());
+			});
+
 			it('logs every score move with its cause, oldest first, readable page by page', async () => {
 				await published();
 				await scoring(store).applyEvents('p1', 1, [
@@ -715,6 +731,114 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 				expect(ids(await store.listContacts('p1', { order: 'asc', maxScore: 9.99, limit: 10 }))).toEqual(['erin']);
 				expect(await store.listContacts('p1', { order: 'asc', limit: 10, offset: 6 })).toEqual([]);
 				expect(await store.listContacts('p1', { order: 'asc', limit: 0 })).toEqual([]);
+			});
+
+			it('filters by an exclusive upper score bound (a tier\'s), with the inclusive ones', async () => {
+				await seed();
+				expect(ids(await store.listContacts('p1', { order: 'desc', scoreBelow: 20, limit: 10 }))).toEqual(['bea', 'carol', 'dave', 'erin']);
+				expect(ids(await store.listContacts('p1', { order: 'asc', minScore: 10, scoreBelow: 30, limit: 10 }))).toEqual(['bea', 'carol', 'dave', 'bob']);
+				expect(ids(await store.listContacts('p1', { order: 'desc', maxScore: 10, scoreBelow: 30, limit: 10 }))).toEqual(['bea', 'carol', 'dave', 'erin']);
+				expect(await store.listContacts('p1', { order: 'desc', minScore: 10, scoreBelow: 10, limit: 10 })).toEqual([]);
+			});
+
+			describe('by last activity and first appearance', () => {
+				// first seen / last active, in days after T0: a contact never active has no last activity.
+				const timeline: Array<[string, number, number, number | null]> = [
+					['amy', 50, 0, 9],
+					['ben', 40, 2, 3],
+					['cat', 40, 5, 5],
+					['dan', 30, 1, null],
+					['eve', 20, 8, 8],
+					['fay', 40, 6, 7],
+				];
+				const seedTimeline = async () => {
+					await published();
+					await store.transact('p1', { contactIds: timeline.map(([id]) => id) }, () => ({
+						contacts: timeline.map(([contactId, score, firstSeen, lastActive]) => ({
+							contactId,
+							score,
+							firstSeenAt: T0 + firstSeen * DAY,
+							lastActivityAt: lastActive === null ? null : T0 + lastActive * DAY,
+							updatedAt: T0 + 9 * DAY,
+							version: 1,
+						})),
+						changes: [],
+						seenEventIds: [],
+						result: undefined,
+					}));
+				};
+				const day = (days: number) => T0 + days * DAY;
+
+				it('keeps the contacts whose times meet every bound (exclusive), in score order, ties by id', async () => {
+					await seedTimeline();
+					expect(ids(await store.listContacts('p1', { order: 'desc', lastActivityBefore: day(7), limit: 10 }))).toEqual(['ben', 'cat']);
+					expect(ids(await store.listContacts('p1', { order: 'desc', lastActivityAfter: day(5), limit: 10 }))).toEqual(['amy', 'fay', 'eve']);
+					expect(ids(await store.listContacts('p1', { order: 'asc', firstSeenBefore: day(2), limit: 10 }))).toEqual(['dan', 'amy']);
+					expect(ids(await store.listContacts('p1', { order: 'asc', firstSeenAfter: day(2), limit: 10 }))).toEqual(['eve', 'cat', 'fay']);
+					expect(
+						ids(await store.listContacts('p1', { order: 'desc', firstSeenAfter: day(0), lastActivityBefore: day(9), minScore: 30, limit: 10 })),
+					).toEqual(['ben', 'cat', 'fay']);
+				});
+
+				it('a contact never active meets no last-activity bound, but its first appearance counts', async () => {
+					await seedTimeline();
+					expect(ids(await store.listContacts('p1', { order: 'asc', lastActivityBefore: day(100), limit: 10 }))).not.toContain('dan');
+					expect(ids(await store.listContacts('p1', { order: 'asc', lastActivityAfter: day(-100), limit: 10 }))).not.toContain('dan');
+					expect(ids(await store.listContacts('p1', { order: 'asc', firstSeenAfter: day(0), firstSeenBefore: day(2), limit: 10 }))).toEqual(['dan']);
+				});
+
+				it('pages the filtered contacts with offset and limit, either way', async () => {
+					await seedTimeline();
+					const all = ids(await store.listContacts('p1', { order: 'desc', firstSeenAfter: day(0), limit: 10 }));
+					expect(all).toEqual(['ben', 'cat', 'fay', 'dan', 'eve']);
+					const paged: string[] = [];
+					for (let offset = 0; offset < 6; offset += 2) {
+						paged.push(...ids(await store.listContacts('p1', { order: 'desc', firstSeenAfter: day(0), limit: 2, offset })));
+					}
+					expect(paged).toEqual(all);
+					expect(ids(await store.listContacts('p1', { order: 'asc', firstSeenAfter: day(0), limit: 2, offset: 1 }))).toEqual(['dan', 'ben']);
+					expect(await store.listContacts('p1', { order: 'asc', firstSeenAfter: day(0), limit: 0 })).toEqual([]);
+				});
+
+				it('finds the same contacts among more than a page of them (1,200, many tied scores) as a filter over all would', async () => {
+					await published();
+					const many = Array.from({ length: 1200 }, (_, index) => ({
+						contactId: `c${String(index).padStart(4, '0')}`,
+						score: index % 7,
+						firstSeenAt: day(index % 11),
+						lastActivityAt: index % 13 === 0 ? null : day(20 + (index % 17)),
+						updatedAt: day(40),
+						version: 1,
+					}));
+					await store.transact('p1', { contactIds: many.map((contact) => contact.contactId) }, () => ({
+						contacts: many,
+						changes: [],
+						seenEventIds: [],
+						result: undefined,
+					}));
+					const meets = (contact: (typeof many)[number]) =>
+						contact.lastActivityAt !== null && contact.lastActivityAt > day(25) && contact.firstSeenAt < day(9) && contact.score >= 2;
+					const byScoreDesc = (a: (typeof many)[number], b: (typeof many)[number]) =>
+						b.score - a.score || (a.contactId < b.contactId ? -1 : 1);
+					const expected = many.filter(meets).sort(byScoreDesc).map((contact) => contact.contactId);
+					expect(expected.length).toBeGreaterThan(400);
+					const query = { lastActivityAfter: day(25), firstSeenBefore: day(9), minScore: 2 };
+					expect(ids(await store.listContacts('p1', { order: 'desc', ...query, limit: 2000 }))).toEqual(expected);
+					expect(ids(await store.listContacts('p1', { order: 'desc', ...query, limit: 5, offset: 300 }))).toEqual(expected.slice(300, 305));
+					const ascending = [...expected].sort((a, b) => {
+						const [x, y] = [many[Number(a.slice(1))], many[Number(b.slice(1))]];
+						return x.score - y.score || (x.contactId < y.contactId ? -1 : 1);
+					});
+					expect(ids(await store.listContacts('p1', { order: 'asc', ...query, limit: 2000 }))).toEqual(ascending);
+				});
+
+				it('returns full records and nothing for an unknown profile', async () => {
+					await seedTimeline();
+					expect(await store.listContacts('p1', { order: 'desc', lastActivityAfter: day(8), limit: 10 })).toEqual([
+						{ contactId: 'amy', score: 50, lastActivityAt: day(9), firstSeenAt: day(0), updatedAt: day(9), version: 1 },
+					]);
+					expect(await store.listContacts('nope', { order: 'desc', lastActivityAfter: day(0), limit: 10 })).toEqual([]);
+				});
 			});
 
 			it('returns full contact records, and nothing for an unknown profile', async () => {

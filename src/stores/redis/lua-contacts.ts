@@ -25,17 +25,99 @@ return { score, redis.call('HGET', K_CONTACTS, ARGV[1]) }
 `;
 
 /**
- * ARGV: order (asc|desc), min, max (inclusive, or -inf/+inf), offset, limit.
+ * ARGV: order (asc|desc), min, max (Redis score bounds: -inf/+inf, inclusive "10" or exclusive "(10"),
+ * offset, limit, then the exclusive time bounds last activity after, last activity before, first
+ * seen after, first seen before (epoch ms, or "" for none).
  * Returns a flat list: contact id, score, meta, contact id, ...
  *
  * Ties sort by contact id ascending in both orders. Redis's reverse range orders ties by id
  * descending, so a descending page walks from score to score, reading each score's contacts
  * with a forward range: a few O(log N) calls per distinct score on the page.
+ *
+ * With time bounds the same walk goes through the score range by rank, a page at a time, and keeps
+ * the contacts whose times (in their meta) meet the bounds, until offset + limit of them are found:
+ * all inside Redis, each page O(log N + page).
  */
 export const LIST_CONTACTS_LUA = `
 local order, min, max, offset, limit = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local active_after, active_before, seen_after, seen_before = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local ids, scores = {}, {}
 if limit <= 0 then return {} end
+
+if active_after or active_before or seen_after or seen_before then
+	local PAGE = 500
+	-- meta: "v<version>,<last activity or empty>,<first seen>,<updated>" (older: without the version part).
+	local function times_meet(meta)
+		local parts = {}
+		for part in string.gmatch(meta .. ',', '([^,]*),') do parts[#parts + 1] = part end
+		if string.sub(parts[1], 1, 1) == 'v' then table.remove(parts, 1) end
+		local active, seen = tonumber(parts[1]), tonumber(parts[2])
+		if active_after and not (active and active > active_after) then return false end
+		if active_before and not (active and active < active_before) then return false end
+		if seen_after and not (seen and seen > seen_after) then return false end
+		if seen_before and not (seen and seen < seen_before) then return false end
+		return true
+	end
+	local rows, skipped = {}, 0
+	-- Keeps the page's contacts whose times meet the bounds, skipping the first offset; true once limit are kept.
+	local function keep(page_ids, page_scores)
+		if #page_ids == 0 then return false end
+		local metas = call_chunked('HMGET', K_CONTACTS, page_ids, 1)
+		for index, id in ipairs(page_ids) do
+			local meta = metas[index]
+			if meta and times_meet(meta) then
+				if skipped < offset then
+					skipped = skipped + 1
+				else
+					rows[#rows + 1] = id
+					rows[#rows + 1] = page_scores[index]
+					rows[#rows + 1] = meta
+					if #rows >= limit * 3 then return true end
+				end
+			end
+		end
+		return false
+	end
+	-- Ranks of the contacts scored below a bound: the first rank inside "min", one past the last inside "max".
+	local function rank_below(bound, inclusive)
+		if bound == '-inf' then return 0 end
+		if bound == '+inf' then return redis.call('ZCARD', K_SCORES) end
+		if string.sub(bound, 1, 1) == '(' then
+			return inclusive and redis.call('ZCOUNT', K_SCORES, '-inf', bound) or redis.call('ZCOUNT', K_SCORES, '-inf', string.sub(bound, 2))
+		end
+		return inclusive and redis.call('ZCOUNT', K_SCORES, '-inf', bound) or redis.call('ZCOUNT', K_SCORES, '-inf', '(' .. bound)
+	end
+	local first, stop = rank_below(min, false), rank_below(max, true) - 1
+	-- Ranks first..last, a page at a time, in rank (score, then id) order; true once limit are kept.
+	local function walk(from, to)
+		while from <= to do
+			local last = math.min(to, from + PAGE - 1)
+			local page = redis.call('ZRANGE', K_SCORES, from, last, 'WITHSCORES')
+			local page_ids, page_scores = {}, {}
+			for index = 1, #page, 2 do
+				page_ids[#page_ids + 1] = page[index]
+				page_scores[#page_scores + 1] = page[index + 1]
+			end
+			if keep(page_ids, page_scores) then return true end
+			from = last + 1
+		end
+		return false
+	end
+	if order == 'asc' then
+		walk(first, stop)
+	else
+		-- Highest score first, each score's contacts by id ascending: its ranks, walked forwards.
+		local top = stop
+		while top >= first do
+			local score = redis.call('ZRANGE', K_SCORES, top, top, 'WITHSCORES')[2]
+			local bottom = math.max(first, redis.call('ZCOUNT', K_SCORES, '-inf', '(' .. score))
+			if walk(bottom, top) then break end
+			top = bottom - 1
+		end
+	end
+	return rows
+end
+
 if order == 'asc' then
 	local rows = redis.call('ZRANGEBYSCORE', K_SCORES, min, max, 'WITHSCORES', 'LIMIT', offset, limit)
 	for index = 1, #rows, 2 do

@@ -196,12 +196,17 @@ export class RedisStore implements ScoreStore {
 
 	async listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]> {
 		return this.use(async () => {
+			const time = (value: number | undefined) => (value === undefined ? '' : String(value));
 			const rows = (await this.runScript(SCRIPTS.listContacts, profileId, [
 				query.order === 'asc' ? 'asc' : 'desc',
 				query.minScore === undefined ? '-inf' : String(query.minScore),
-				query.maxScore === undefined ? '+inf' : String(query.maxScore),
+				upperScoreBound(query),
 				Math.max(0, Math.floor(query.offset ?? 0)),
 				Math.max(0, Math.floor(query.limit)),
+				time(query.lastActivityAfter),
+				time(query.lastActivityBefore),
+				time(query.firstSeenAfter),
+				time(query.firstSeenBefore),
 			])) as string[];
 			const contacts: ContactState[] = [];
 			for (let index = 0; index < rows.length; index += 3) {
@@ -474,4 +479,11 @@ function callerCode<T>(work: () => T): T {
 	} catch (error) {
 		throw new CallerCodeError(error);
 	}
+}
+
+/** The query's upper score bound as Redis writes one: the tighter of the inclusive max and the exclusive "below". */
+function upperScoreBound(query: ContactQuery): string {
+	const { maxScore, scoreBelow } = query;
+	if (scoreBelow !== undefined && (maxScore === undefined || scoreBelow <= maxScore)) return `(${scoreBelow}`;
+	return maxScore === undefined ? '+inf' : String(maxScore);
 }

@@ -243,15 +243,23 @@ export class SqliteStore implements ScoreStore {
 
 	async listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]> {
 		return this.use(() => {
+			// The query walks the profile's score index and checks the time bounds on each row it
+			// meets (there is no activity index: every event would move it); NULL meets no bound.
 			const parameters: SQLInputValue[] = [profileId];
 			const filters: string[] = [];
-			if (query.minScore !== undefined) {
-				filters.push('AND score >= ?');
-				parameters.push(query.minScore);
-			}
-			if (query.maxScore !== undefined) {
-				filters.push('AND score <= ?');
-				parameters.push(query.maxScore);
+			const bounds: Array<[number | undefined, string]> = [
+				[query.minScore, 'score >= ?'],
+				[query.maxScore, 'score <= ?'],
+				[query.scoreBelow, 'score < ?'],
+				[query.lastActivityBefore, 'last_activity_at < ?'],
+				[query.lastActivityAfter, 'last_activity_at > ?'],
+				[query.firstSeenBefore, 'first_seen_at < ?'],
+				[query.firstSeenAfter, 'first_seen_at > ?'],
+			];
+			for (const [value, condition] of bounds) {
+				if (value === undefined) continue;
+				filters.push(`AND ${condition}`);
+				parameters.push(value);
 			}
 			parameters.push(Math.max(0, Math.floor(query.limit)), Math.max(0, Math.floor(query.offset ?? 0)));
 			const direction = query.order === 'asc' ? 'ASC' : 'DESC';
@@ -509,12 +517,12 @@ function toContactState(contactId: string, row: ContactRow): ContactState {
  */
 class CauseTexts {
 	private readonly texts = new WeakMap<ChangeCause, string>();
-	/** Per frozen rule-id list and event type: the cause's text up to its event id. */
-	private readonly prefixes = new WeakMap<readonly string[], Map<string, string>>();
+	/** Per frozen rule-id list, event type and published version: the cause's text up to its event id. */
+	private readonly prefixes = new WeakMap<readonly string[], Map<string, Map<number | undefined, string>>>();
 
 	of(cause: ChangeCause): string {
 		if (cause.kind === 'event' && cause.eventId !== undefined && Object.isFrozen(cause.ruleIds)) {
-			return `${this.prefixOf(cause.eventType, cause.ruleIds)},"eventId":${JSON.stringify(cause.eventId)}}`;
+			return `${this.prefixOf(cause.eventType, cause.ruleIds, cause.profileVersion)},"eventId":${JSON.stringify(cause.eventId)}}`;
 		}
 		if (!Object.isFrozen(cause)) return JSON.stringify(cause);
 		let text = this.texts.get(cause);
@@ -522,13 +530,16 @@ class CauseTexts {
 		return text;
 	}
 
-	private prefixOf(eventType: string, ruleIds: readonly string[]): string {
+	private prefixOf(eventType: string, ruleIds: readonly string[], profileVersion: number | undefined): string {
 		let byType = this.prefixes.get(ruleIds);
 		if (byType === undefined) this.prefixes.set(ruleIds, (byType = new Map()));
-		let prefix = byType.get(eventType);
+		let byVersion = byType.get(eventType);
+		if (byVersion === undefined) byType.set(eventType, (byVersion = new Map()));
+		let prefix = byVersion.get(profileVersion);
 		if (prefix === undefined) {
-			prefix = JSON.stringify({ kind: 'event', eventType, ruleIds }).slice(0, -1);
-			byType.set(eventType, prefix);
+			const cause = profileVersion === undefined ? { kind: 'event', eventType, ruleIds } : { kind: 'event', eventType, ruleIds, profileVersion };
+			prefix = JSON.stringify(cause).slice(0, -1);
+			byVersion.set(profileVersion, prefix);
 		}
 		return prefix;
 	}

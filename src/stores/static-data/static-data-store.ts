@@ -193,8 +193,8 @@ export class StaticDataStore implements ScoreStore {
 		const offset = Math.max(0, Math.floor(query.offset ?? 0));
 		const limit = Math.max(0, Math.floor(query.limit));
 		return Object.entries(entry.contacts)
-			.filter(([, [score]]) => (query.minScore === undefined || score >= query.minScore) && (query.maxScore === undefined || score <= query.maxScore))
 			.map(([key, contact]) => toContactState(key.slice(CONTACT_KEY.length), contact))
+			.filter((contact) => meetsQuery(contact, query))
 			.sort((a, b) => direction * (a.score - b.score) || compareStrings(a.contactId, b.contactId))
 			.slice(offset, offset + limit);
 	}
@@ -301,4 +301,17 @@ function toContactState(contactId: string, [score, lastActivityAt, firstSeenAt, 
 
 function toScoreChange(profileId: string, [seq, contactId, previousScore, score, delta, cause, at]: ChangeTuple): ScoreChange {
 	return { seq, profileId, contactId, previousScore, score, delta, cause: JSON.parse(cause) as ChangeCause, at };
+}
+
+/** Whether a contact meets every bound of the query (see ContactQuery); a null last activity meets none of its bounds. */
+function meetsQuery(contact: ContactState, query: ContactQuery): boolean {
+	const { score, lastActivityAt, firstSeenAt } = contact;
+	if (query.minScore !== undefined && !(score >= query.minScore)) return false;
+	if (query.maxScore !== undefined && !(score <= query.maxScore)) return false;
+	if (query.scoreBelow !== undefined && !(score < query.scoreBelow)) return false;
+	if (query.lastActivityBefore !== undefined && !(lastActivityAt !== null && lastActivityAt < query.lastActivityBefore)) return false;
+	if (query.lastActivityAfter !== undefined && !(lastActivityAt !== null && lastActivityAt > query.lastActivityAfter)) return false;
+	if (query.firstSeenBefore !== undefined && !(firstSeenAt < query.firstSeenBefore)) return false;
+	if (query.firstSeenAfter !== undefined && !(firstSeenAt > query.firstSeenAfter)) return false;
+	return true;
 }

@@ -30,19 +30,6 @@ export const conditionOperatorOptions: INodePropertyOptions[] = CONDITION_OPERAT
 	value: operator,
 }));
 
-export function contactIdProperty(resourceOperations: Record<string, string[]>): INodeProperties {
-	return {
-		displayName: 'Contact ID',
-		name: 'contactId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. {{ $json.contactId }}',
-		description: 'The ID of the contact, as your CRM knows it',
-		displayOptions: { show: resourceOperations },
-	};
-}
-
 export function returnAllAndLimit(show: Record<string, string[]>, defaultLimit = 50): INodeProperties[] {
 	return [
 		{

@@ -14,7 +14,7 @@ export const versionDescription: INodeTypeDescription = {
 	name: 'engagementScore',
 	icon: { light: 'file:engagementScore.svg', dark: 'file:engagementScore.dark.svg' },
 	group: ['transform'],
-	version: 1,
+	version: [1, 1.1],
 	subtitle: engagementScoreSubtitle,
 	description:
 		'Score contacts by their engagement with rule-based score profiles (HighLevel style): score events, manage profiles and contacts, decay inactive contacts',

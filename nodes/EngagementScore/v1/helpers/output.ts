@@ -29,26 +29,40 @@ export function profileJson(profile: ScoreProfile): IDataObject {
 	};
 }
 
+/*
+ * Output fields in the order n8n's table view shows them: what the user came for first (score,
+ * delta), then the contact and why, then times and ids. Every item of an operation has the same
+ * keys (null where there is nothing), so the table and expressions always find them.
+ */
+
 export function contactJson(contact: ContactScore): IDataObject {
 	return {
-		profileId: contact.profileId,
-		contactId: contact.contactId,
 		score: contact.score,
 		tier: tierOf(contact.score),
+		contactId: contact.contactId,
 		lastActivityAt: isoTime(contact.lastActivityAt),
+		firstSeenAt: isoTime(contact.firstSeenAt),
 		updatedAt: isoTime(contact.updatedAt),
+		profileId: contact.profileId,
 	};
 }
 
-export function changeJson(change: ScoreChange): IDataObject {
+/** The key of a change's sequence number: `changeSeq`, as every output names it; `seq` in nodes saved at version 1. */
+export type ChangeSeqKey = 'changeSeq' | 'seq';
+
+export function changeSeqKey(nodeVersion: number): ChangeSeqKey {
+	return nodeVersion < 1.1 ? 'seq' : 'changeSeq';
+}
+
+export function changeJson(change: ScoreChange, seqKey: ChangeSeqKey = 'changeSeq'): IDataObject {
 	return {
-		seq: change.seq,
-		profileId: change.profileId,
-		contactId: change.contactId,
-		previousScore: change.previousScore,
 		score: change.score,
 		delta: change.delta,
 		cause: causeJson(change.cause),
+		previousScore: change.previousScore,
 		at: isoTime(change.at),
+		[seqKey]: change.seq,
+		contactId: change.contactId,
+		profileId: change.profileId,
 	};
 }

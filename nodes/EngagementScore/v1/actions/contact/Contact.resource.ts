@@ -5,8 +5,8 @@ import * as get from './get.operation';
 import * as getHistory from './getHistory.operation';
 import * as getMany from './getMany.operation';
 import * as reset from './reset.operation';
+import { contactIdProperty } from '../../../../shared/contact-id';
 import { profileLocatorProperty } from '../../../../shared/profile';
-import { contactIdProperty } from '../common.descriptions';
 
 export { deleteContact as delete, get, getHistory, getMany, reset };
 
@@ -27,7 +27,7 @@ export const description: INodeProperties[] = [
 		default: 'get',
 	},
 	profileLocatorProperty({ displayOptions: { show: { resource: ['contact'] } } }),
-	contactIdProperty({ resource: ['contact'], operation: ['delete', 'get', 'getHistory', 'reset'] }),
+	contactIdProperty({ displayOptions: { show: { resource: ['contact'], operation: ['delete', 'get', 'getHistory', 'reset'] } } }),
 	...getMany.description,
 	...getHistory.description,
 	...reset.description,

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { tierOf, toContactId, type EngagementEngine } from '../../../../../src/index';
-import { mapItems } from '../../../../shared/errors';
+import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { contactJson } from '../../helpers/output';
 
@@ -12,8 +12,10 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
 		const contact = await engine.getContact(profileId, contactId);
 		if (!contact) {
-			return { profileId, contactId, found: false, score: 0, tier: tierOf(0), lastActivityAt: null, updatedAt: null };
+			return { score: 0, tier: tierOf(0), contactId, found: false, lastActivityAt: null, firstSeenAt: null, updatedAt: null, profileId };
 		}
-		return { ...contactJson(contact), found: true };
+		// contactJson's fields, with `found` after the contact id.
+		const { score, tier, ...rest } = contactJson(contact);
+		return { score, tier, contactId, found: true, ...rest };
 	});
 }

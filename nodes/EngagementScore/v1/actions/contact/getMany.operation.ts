@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { toCount, type EngagementEngine } from '../../../../../src/index';
-import { labelsOf, mapItems } from '../../../../shared/errors';
+import { tierScoreRange, TIERS, toCount, type EngagementEngine, type Tier } from '../../../../../src/index';
+import { labelsOf } from '../../../../shared/item-errors';
+import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { contactJson } from '../../helpers/output';
 import { returnAllAndLimit } from '../common.descriptions';
@@ -44,6 +45,42 @@ export const description: INodeProperties[] = [
 				default: 100,
 				description: 'Only contacts with at most this score',
 			},
+			{
+				displayName: 'Tier',
+				name: 'tier',
+				type: 'options',
+				options: TIERS.map((tier) => ({ name: tier.name, value: tier.id, description: tierRangeText(tier.id) })),
+				default: 'high',
+				description: "Only contacts in this tier of HighLevel's strategic tiers (the Tier field of Contact > Get)",
+			},
+			{
+				displayName: 'Last Activity Before',
+				name: 'lastActivityBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only contacts whose last activity (an event, or a change that counts as activity) was before this time',
+			},
+			{
+				displayName: 'Last Activity After',
+				name: 'lastActivityAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only contacts whose last activity was after this time',
+			},
+			{
+				displayName: 'First Seen Before',
+				name: 'firstSeenBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only contacts first seen (first event or change) before this time',
+			},
+			{
+				displayName: 'First Seen After',
+				name: 'firstSeenAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only contacts first seen after this time, e.g. new contacts of this month',
+			},
 		],
 	},
 ];
@@ -59,9 +96,8 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const order = this.getNodeParameter('order', itemIndex, 'desc') === 'asc' ? 'asc' : 'desc';
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? Infinity : toCount(this.getNodeParameter('limit', itemIndex, 50), 'limit', 50, 1);
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as { minScore?: unknown; maxScore?: unknown };
-		// The engine validates the filters (on the first page, before anything is returned).
-		const { minScore, maxScore } = filters;
+		// The engine validates the filters (on the first page, before anything is returned); the store applies them.
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 
 		const contacts = [];
 		while (contacts.length < limit) {
@@ -70,12 +106,19 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 				order,
 				limit: pageSize,
 				offset: contacts.length,
-				...(minScore !== undefined ? { minScore } : {}),
-				...(maxScore !== undefined ? { maxScore } : {}),
+				...filters,
 			});
 			contacts.push(...page.map(contactJson));
 			if (page.length < pageSize) break;
 		}
 		return contacts;
 	}, labels);
+}
+
+/** "50 or more", "10 to under 50", "under 1". */
+function tierRangeText(tier: Tier): string {
+	const { min, below } = tierScoreRange(tier);
+	if (below === undefined) return `Score ${min} or more`;
+	if (min === undefined) return `Score under ${below}`;
+	return `Score ${min} to under ${below}`;
 }

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { toContactId, type EngagementEngine } from '../../../../../src/index';
-import { labelsOf, mapItems } from '../../../../shared/errors';
+import { labelsOf } from '../../../../shared/item-errors';
+import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { isoTime } from '../../../../shared/change-output';
 
@@ -30,15 +31,19 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const reset = await engine.resetContact(profileId, contactId, typeof reason === 'number' ? String(reason) : reason);
 		// `changed: false` with `at: null`: nothing was logged, either because the profile never scored the
 		// contact (`found: false`) or because its score already was 0 (a reset that moves nothing is no change).
-		if (!reset) return { profileId, contactId, found: false, changed: false, previousScore: 0, score: 0, at: null };
+		if (!reset) {
+			return { score: 0, delta: 0, contactId, previousScore: 0, found: false, changed: false, at: null, changeSeq: null, profileId };
+		}
 		return {
-			profileId,
+			score: reset.score,
+			delta: reset.change?.delta ?? 0,
 			contactId,
+			previousScore: reset.previousScore,
 			found: true,
 			changed: reset.change !== undefined,
-			previousScore: reset.previousScore,
-			score: reset.score,
 			at: isoTime(reset.change?.at),
+			changeSeq: reset.change?.seq ?? null,
+			profileId,
 		};
 	}, labels);
 }

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../../../../src/index';
-import { labelsOf, mapItems } from '../../../../shared/errors';
+import { labelsOf } from '../../../../shared/item-errors';
+import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 
 const show = { resource: ['decay'], operation: ['apply'] };
@@ -80,11 +81,11 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const result = await engine.applyDecay(profileId, policy, { timezone: this.getTimezone() });
 		decayedProfiles.add(profileId);
 		return {
-			profileId,
-			mode: policy.mode as string,
-			contactsInactive: result.contactsInactive,
 			contactsDecayed: result.contactsDecayed,
 			totalDelta: result.totalDelta,
+			contactsInactive: result.contactsInactive,
+			mode: policy.mode as string,
+			profileId,
 		};
 	}, labels);
 }

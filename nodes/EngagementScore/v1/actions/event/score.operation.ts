@@ -1,9 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ProfileNotPublishedError, toScoreEvent, type EngagementEngine, type EventResult, type Rule, type ScoreEvent } from '../../../../../src/index';
-import { COMMON_LABELS, type FieldLabels, handleItemFailure, labelsOf, withParameterNames } from '../../../../shared/errors';
+import { COMMON_LABELS, type FieldLabels, labelsOf, withParameterNames } from '../../../../shared/item-errors';
+import { handleItemFailure } from '../../../../shared/item-loop';
+import { contactIdProperty } from '../../../../shared/contact-id';
+import { inputFieldsProperties } from '../../../../shared/input-fields';
 import { PROFILE_PARAMETER, profileIdFrom, profileLocatorProperty } from '../../../../shared/profile';
-import { isoTime } from '../../../../shared/change-output';
+import { isoTime, matchedRuleJson } from '../../../../shared/change-output';
+import { inputFieldsMerger } from '../../../../shared/input-fields';
 import { CUSTOM_EVENT_TYPE, eventTypeOptions } from '../common.descriptions';
 
 const show = { resource: ['event'], operation: ['score'] };
@@ -36,16 +40,7 @@ export const description: INodeProperties[] = [
 		description: 'How each input item becomes the event to score',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Contact ID',
-		name: 'contactId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. {{ $json.contactId }}',
-		description: 'The contact the event is about',
-		displayOptions: { show: defineBelow },
-	},
+	contactIdProperty({ description: 'The contact the event is about', displayOptions: { show: defineBelow } }),
 	{
 		displayName: 'Event Type',
 		name: 'eventType',
@@ -135,6 +130,7 @@ export const description: INodeProperties[] = [
 			'Optional ID of the event at its source. An ID already scored for this profile is ignored, so retried webhooks count once.',
 		displayOptions: { show: defineBelow },
 	},
+	...inputFieldsProperties(show),
 ];
 
 /** The validated events of one profile, with the item each came from. */
@@ -157,6 +153,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 	const fieldNames = autoMap ? ITEM_FIELDS : PARAMETER_FIELDS;
 	const labels = autoMap ? ITEM_LABELS : PARAMETER_LABELS;
 	const readProfileId = profileIdReader(this);
+	const withInputFields = inputFieldsMerger(this);
 
 	const eventsByProfile = new Map<string, ProfileBatch>();
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
@@ -197,7 +194,8 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const toJson = resultFormatter(profileId, rulesByProfile.get(profileId) ?? new Map<string, Rule>());
 		for (let position = 0; position < results.length; position++) {
 			const itemIndex = itemIndexes[position];
-			output[itemIndex] = { json: toJson(events[position], results[position]), pairedItem: { item: itemIndex } };
+			const json = withInputFields(itemIndex, toJson(events[position], results[position]));
+			output[itemIndex] = { json, pairedItem: { item: itemIndex } };
 		}
 	}
 	return output;
@@ -214,13 +212,6 @@ async function publishedRules(engine: EngagementEngine, profileId: string): Prom
 	const profile = await engine.getProfile(profileId);
 	if (profile.status !== 'published' || !profile.publishedRules) throw new ProfileNotPublishedError(profileId);
 	return new Map(profile.publishedRules.map((rule) => [rule.id, rule]));
-}
-
-/** What a matched rule contributed; its conditions are in Profile > Get. */
-function matchedRuleJson(rule: Rule): IDataObject {
-	const json: IDataObject = { id: rule.id, eventType: rule.eventType, points: rule.points };
-	if (rule.description !== undefined) json.description = rule.description;
-	return json;
 }
 
 /** Builds output items; events of one batch mostly share their time, so its ISO text is reused. */
@@ -242,18 +233,20 @@ function resultFormatter(profileId: string, rules: ReadonlyMap<string, Rule>) {
 		}
 		return json;
 	};
+	// What the user came for first (score, delta), then why; ids and times last. Every item has every key.
 	return (event: ScoreEvent, result: EventResult): IDataObject => ({
-		profileId,
-		contactId: result.contactId,
-		eventType: event.type,
-		eventId: event.id ?? null,
-		occurredAt: occurredAtText(event.occurredAt),
-		duplicate: result.duplicate,
-		previousScore: result.previousScore,
 		score: result.score,
 		delta: result.delta,
-		matchedRuleIds: result.matchedRuleIds.slice(),
+		contactId: result.contactId,
+		previousScore: result.previousScore,
 		matchedRules: matchedRulesJson(result.matchedRuleIds),
+		duplicate: result.duplicate,
+		eventType: event.type,
+		matchedRuleIds: result.matchedRuleIds.slice(),
+		eventId: event.id ?? null,
+		occurredAt: occurredAtText(event.occurredAt),
+		changeSeq: result.changeSeq ?? null,
+		profileId,
 	});
 }
 

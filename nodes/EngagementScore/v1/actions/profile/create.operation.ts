@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ProfileAlreadyExistsError, type EngagementEngine, type ScoreProfile } from '../../../../../src/index';
-import { fieldError, labelsOf, mapItems, withParameterNames } from '../../../../shared/errors';
+import { fieldError, labelsOf, withParameterNames } from '../../../../shared/item-errors';
+import { mapItems } from '../../../../shared/item-loop';
 import { profileJson } from '../../helpers/output';
 import { readRules } from '../../helpers/rules-input';
 import { rulesProperties } from '../common.descriptions';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../../../../src/index';
-import { mapItems } from '../../../../shared/errors';
+import { mapItems } from '../../../../shared/item-loop';
 import { profileJson } from '../../helpers/output';
 import { returnAllAndLimit } from '../common.descriptions';
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../../../../src/index';
-import { mapItems } from '../../../../shared/errors';
+import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { profileJson } from '../../helpers/output';
 

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type EngagementEngine } from '../../../../../src/index';
-import { labelsOf, mapItems } from '../../../../shared/errors';
+import { labelsOf } from '../../../../shared/item-errors';
+import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { profileJson } from '../../helpers/output';
 import { readRules } from '../../helpers/rules-input';
