@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
-import { type ConsumerFeed, cursorFeed, type FeedOptions, type FeedStart } from '../../change-feed';
+import { openCursorFeed } from '../../change-feed';
 import {
 	EngagementScoreError,
 	InvalidInputError,
@@ -295,15 +295,7 @@ export class SqliteStore implements ScoreStore {
 		return this.use(() => (this.statements.latestChangeSeq.get(profileId) as { seq: number | null }).seq ?? 0);
 	}
 
-	openFeed(
-		profileId: string,
-		consumerId: string,
-		startAt: FeedStart,
-		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
-		options?: FeedOptions,
-	): ConsumerFeed {
-		return cursorFeed(this, profileId, consumerId, startAt, onChanges, options);
-	}
+	readonly openFeed = openCursorFeed;
 
 	async getCursor(consumerId: string): Promise<number | undefined> {
 		return this.use(() => (this.statements.getCursor.get(consumerId) as { seq: number } | undefined)?.seq);
