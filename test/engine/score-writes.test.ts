@@ -6,66 +6,22 @@
  * tests hold the two together: whole batches refused with nothing written, dedupe across calls
  * and profiles, decay in steps, and no update lost among concurrent callers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import Redis from 'ioredis';
-
 import { InvalidInputError, ProfileNotFoundError, ProfileNotPublishedError } from '../../src/errors';
 import type { ScoreStore } from '../../src/store';
-import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis/redis-store';
-import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import { StaticDataStore } from '../../src/stores/static-data/static-data-store';
 import type { DecayPolicy, ScoreProfile } from '../../src/types';
-import { RedisTestServer } from '../helpers/redis-server';
 import { scoring } from '../helpers/scoring';
+import { redisStoresForThisFile, sqliteStoreInTempFolder } from '../helpers/stores-under-test';
 import { reloadedEachCall } from '../helpers/static-data-reload';
 import { profileFixture, scoredEvent, type StoreUnderTest } from '../stores/conformance';
 
 const T0 = Date.UTC(2026, 0, 1);
 const DAY = 24 * 60 * 60 * 1000;
 
-let server: Promise<RedisTestServer> | undefined;
-const clients: Redis[] = [];
-let redisStores = 0;
-
-afterAll(async () => {
-	for (const client of clients) if (client.status !== 'end') client.disconnect();
-	await (await server)?.destroy();
-});
-
-function redisStore(options: RedisStoreOptions = {}) {
-	return async (): Promise<StoreUnderTest> => {
-		server ??= RedisTestServer.start();
-		const { host, port } = await server;
-		const client = new Redis({ host, port });
-		clients.push(client);
-		const store = new RedisStore(client, { keyPrefix: `score-writes-${++redisStores}:`, ...options });
-		return {
-			store,
-			cleanup: async () => {
-				await store.close();
-				client.disconnect();
-			},
-		};
-	};
-}
-
-async function sqliteStore(): Promise<StoreUnderTest> {
-	const folder = mkdtempSync(join(tmpdir(), 'engagement-score-writes-'));
-	const store = SqliteStore.open(join(folder, 'engagement-score.sqlite'));
-	return {
-		store,
-		cleanup: async () => {
-			await store.close();
-			rmSync(folder, { recursive: true, force: true });
-		},
-	};
-}
+const redisStore = redisStoresForThisFile('score-writes');
 
 const STORES: Array<[string, () => Promise<StoreUnderTest>]> = [
-	['SQLite (real file in a temp folder)', sqliteStore],
+	['SQLite (real file in a temp folder)', sqliteStoreInTempFolder],
 	['workflow static data (kept in memory)', async () => ({ store: new StaticDataStore({}), cleanup: async () => {} })],
 	['workflow static data (JSON round trip and n8n reload between calls)', async () => ({ store: reloadedEachCall(), cleanup: async () => {} })],
 	['Redis (real redis-server)', redisStore()],
