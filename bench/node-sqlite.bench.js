@@ -107,7 +107,8 @@ async function run(report) {
 		const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 		const walls = runs.map((run) => run.wall);
 		const label = `Score Event through SQLite, ${EVENTS.toLocaleString('en-US')} events in one n8n-core execution (items as events; ${changed.toLocaleString('en-US')} score changes, ${CONTACTS.toLocaleString('en-US')} contacts), median of ${ROUNDS} executions`;
-		report(`${label}, wall clock`, Math.round(median(walls)), 'events/s', { min: 100_000 });
+		// Issue 9: at least 150k events/s, and never below the ~100k measured before the scoring core.
+		report(`${label}, wall clock`, Math.round(median(walls)), 'events/s', { min: 150_000, floor: 100_000 });
 		console.log(`  each execution, wall clock: ${walls.map((value) => Math.round(value).toLocaleString('en-US')).join(', ')} events/s`);
 		// On a shared machine the wall clock also counts other processes' turns; process CPU time
 		// includes GC threads, so it errs low.

@@ -3,7 +3,8 @@
  * `npm run bench`: runs every bench/*.bench.js against the built package (dist/) in turn and
  * prints one line per measurement. Each bench module exports `async function run(report)`, where
  * report(name, value, unit, target?) prints and records a figure; target is { min } for
- * throughputs and { max } for latencies.
+ * throughputs and { max } for latencies, with { floor } for a throughput that must never fall
+ * below a figure measured before, and { exactly } for a total that must come out exact.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -29,9 +30,13 @@ async function main() {
 
 async function runFile(file) {
 	const report = (name, value, unit, target) => {
-		let verdict = '';
-		if (target?.min !== undefined) verdict = `  (target >= ${formatNumber(target.min)}: ${value >= target.min ? 'met' : 'NOT met'})`;
-		if (target?.max !== undefined) verdict = `  (target <= ${formatNumber(target.max)}: ${value <= target.max ? 'met' : 'NOT met'})`;
+		const verdicts = [];
+		const met = (ok) => (ok ? 'met' : 'NOT met');
+		if (target?.min !== undefined) verdicts.push(`target >= ${formatNumber(target.min)}: ${met(value >= target.min)}`);
+		if (target?.max !== undefined) verdicts.push(`target <= ${formatNumber(target.max)}: ${met(value <= target.max)}`);
+		if (target?.exactly !== undefined) verdicts.push(`must be exactly ${formatNumber(target.exactly)}: ${met(value === target.exactly)}`);
+		if (target?.floor !== undefined) verdicts.push(`never below ${formatNumber(target.floor)}: ${met(value >= target.floor)}`);
+		const verdict = verdicts.length === 0 ? '' : `  (${verdicts.join('; ')})`;
 		console.log(`${name}: ${formatNumber(value)} ${unit}${verdict}`);
 	};
 	await require(path.join(__dirname, file)).run(report);

@@ -42,6 +42,18 @@ export function cursorFeed(
 	};
 }
 
+/** ScoreStore.openFeed of every store without a Stream: a feed over its durable cursors (cursorFeed). */
+export function openCursorFeed(
+	this: ScoreStore,
+	profileId: string,
+	consumerId: string,
+	startAt: FeedStart,
+	onChanges: (changes: ScoreChange[]) => void | Promise<void>,
+	options?: FeedOptions,
+): ConsumerFeed {
+	return cursorFeed(this, profileId, consumerId, startAt, onChanges, options);
+}
+
 export interface ChangeFeedOptions {
 	/** How often to look for changes written by other processes; in-process writes wake the feed at once. */
 	readonly pollIntervalMs?: number;

@@ -17,11 +17,10 @@ import {
 	type BatchItem,
 	type ContactState,
 	type EventOperation,
-	type ItemOutcome,
 	type ModifyOperation,
 	type ResetOperation,
 } from './scoring';
-import { type AppliedBatch, applyBatch, decayProfile, loggedChange } from './score-writes';
+import { type AppliedBatch, applyBatch, decayProfile, eventResult, loggedChange } from './score-writes';
 import type { ScoreStore } from './store';
 import type {
 	AdjustOperation,
@@ -186,8 +185,8 @@ export class EngagementEngine {
 			}
 			const batch = await applyBatch(this.store, id, items, profile.version).catch((error: unknown) => error);
 			if (!(batch instanceof Error)) {
-				const { outcomes, firstChangeSeq } = batch as AppliedBatch;
-				return outcomes.map((outcome, index) => eventResult(events[index], outcome, matched[index], firstChangeSeq));
+				const applied = batch as AppliedBatch;
+				return events.map((event, index) => eventResult(applied, index, event.contactId, event.id, matched[index]));
 			}
 			const committed = batch;
 			// Refused because the profile was republished (or unpublished) since it was read: try the new version.
@@ -302,20 +301,6 @@ export class EngagementEngine {
 		return evaluator;
 	}
 
-}
-
-function eventResult(event: ScoreEvent, outcome: ItemOutcome, matchedRuleIds: readonly string[], firstChangeSeq: number): EventResult {
-	const result: { -readonly [K in keyof EventResult]: EventResult[K] } = {
-		contactId: event.contactId,
-		duplicate: outcome.duplicate,
-		previousScore: outcome.previousScore,
-		score: outcome.score,
-		delta: outcome.delta,
-		matchedRuleIds: outcome.duplicate ? [] : matchedRuleIds,
-	};
-	if (event.id !== undefined) result.eventId = event.id;
-	if (outcome.changeIndex >= 0) result.changeSeq = firstChangeSeq + outcome.changeIndex;
-	return result;
 }
 
 function contactScore(profileId: string, state: ContactState): ContactScore {

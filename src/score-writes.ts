@@ -10,7 +10,7 @@ import {
 	planBatch,
 } from './scoring';
 import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
-import type { DecayResult, ScoreChange } from './types';
+import type { DecayResult, EventResult, ScoreChange } from './types';
 
 /**
  * The scoring core applied to a store: each call plans with `planBatch` on the store's snapshot and
@@ -56,6 +56,28 @@ export function loggedChange(profileId: string, batch: AppliedBatch, index: numb
 	const changeIndex = batch.outcomes[index].changeIndex;
 	if (changeIndex < 0) return undefined;
 	return { seq: batch.firstChangeSeq + changeIndex, profileId, ...batch.changes[changeIndex] };
+}
+
+/** What the caller of a batch of events learns about item `index`: its score move and where it was logged. */
+export function eventResult(
+	batch: AppliedBatch,
+	index: number,
+	contactId: string,
+	eventId: string | undefined,
+	matchedRuleIds: readonly string[],
+): EventResult {
+	const outcome = batch.outcomes[index];
+	const result: { -readonly [K in keyof EventResult]: EventResult[K] } = {
+		contactId,
+		duplicate: outcome.duplicate,
+		previousScore: outcome.previousScore,
+		score: outcome.score,
+		delta: outcome.delta,
+		matchedRuleIds: outcome.duplicate ? [] : matchedRuleIds,
+	};
+	if (eventId !== undefined) result.eventId = eventId;
+	if (outcome.changeIndex >= 0) result.changeSeq = batch.firstChangeSeq + outcome.changeIndex;
+	return result;
 }
 
 /**

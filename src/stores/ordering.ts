@@ -3,6 +3,12 @@ export function byNameThenId(a: { name: string; id: string }, b: { name: string;
 	return compareStrings(a.name, b.name) || compareStrings(a.id, b.id);
 }
 
+/** Ascending numeric order by comparison only (an index orders scores, it never computes with them). */
+export function compareNumbers(a: number, b: number): number {
+	if (a < b) return -1;
+	return a > b ? 1 : 0;
+}
+
 /**
  * Unicode code point order, which is the byte order of UTF-8 and so SQLite's default BINARY
  * collation: every store sorts ties alike. (Plain `<` compares UTF-16 units, which puts

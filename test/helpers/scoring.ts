@@ -1,4 +1,4 @@
-import { applyBatch, decayProfile, loggedChange } from '../../src/score-writes';
+import { applyBatch, decayProfile, eventResult, loggedChange } from '../../src/score-writes';
 import type { ScoreStore } from '../../src/store';
 import type { Adjustment, DecayPolicy, DecayResult, EventResult, ScoreChange, ScoredEvent } from '../../src/types';
 
@@ -22,20 +22,7 @@ export function scoring(store: ScoreStore, options: { contactsPerDecayStep?: num
 				},
 			}));
 			const batch = await applyBatch(store, profileId, items, publishedVersion);
-			return events.map((event, index) => {
-				const outcome = batch.outcomes[index];
-				const change = loggedChange(profileId, batch, index);
-				return {
-					contactId: event.contactId,
-					...(event.eventId === undefined ? {} : { eventId: event.eventId }),
-					duplicate: outcome.duplicate,
-					previousScore: outcome.previousScore,
-					score: outcome.score,
-					delta: change?.delta ?? 0,
-					matchedRuleIds: outcome.duplicate ? [] : [...event.matchedRuleIds],
-					...(change ? { changeSeq: change.seq } : {}),
-				};
-			});
+			return events.map((event, index) => eventResult(batch, index, event.contactId, event.eventId, [...event.matchedRuleIds]));
 		},
 
 		async adjustScore(profileId: string, adjustment: Adjustment): Promise<{ previousScore: number; score: number; change?: ScoreChange }> {

@@ -207,6 +207,18 @@ describe('planBatch', () => {
 		expect(plan.changes).toHaveLength(1);
 	});
 
+	it('counts an event without an id every time it comes', () => {
+		const plan = planBatch(view([known()], ['old']), [
+			{ contactId: 'alice', operation: event(5) },
+			{ contactId: 'alice', operation: event(5) },
+		]);
+		expect(plan.outcomes.map(({ duplicate, score }) => [duplicate, score])).toEqual([
+			[false, 15],
+			[false, 20],
+		]);
+		expect(plan.seenEventIds).toEqual([]);
+	});
+
 	it('says whether the store held the contact, and writes nothing for a reset of an unknown one', () => {
 		const plan = planBatch(view([]), [{ contactId: 'ghost', operation: { kind: 'reset', at: T0 } }]);
 		expect(plan.outcomes[0]).toMatchObject({ known: false, changeIndex: -1 });

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { StoreUnavailableError } from '../../src/errors';
+import { MIGRATIONS } from '../../src/stores/sqlite/schema';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import { profileFixture, scoredEvent } from './conformance';
 import { scoring } from '../helpers/scoring';
@@ -80,28 +81,69 @@ describe('SQLite store file handling', () => {
 		await SqliteStore.open(file).close();
 		const db = new DatabaseSync(file);
 		expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-		expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
+		expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
 		db.exec('PRAGMA user_version = 99');
 		db.close();
 		expect(() => SqliteStore.open(file)).toThrow(/newer version .*schema 99/);
 		expect(() => SqliteStore.open(file)).toThrow(StoreUnavailableError);
 	});
 
+	/** A file as an older version of the package left it: its schema up to `version`, with a published profile p1. */
+	const fileOfSchemaVersion = (file: string, version: number): DatabaseSync => {
+		const db = new DatabaseSync(file);
+		for (const step of MIGRATIONS.slice(0, version)) db.exec(step);
+		db.exec(`PRAGMA user_version = ${version}`);
+		const profile = profileFixture('p1');
+		db.prepare('INSERT INTO profiles (key, id, status, version, document) VALUES (1, ?, ?, ?, ?)').run(
+			profile.id,
+			profile.status,
+			profile.version,
+			JSON.stringify(profile),
+		);
+		return db;
+	};
+
 	it('opens a file written before contact versions existed and keeps scoring its contacts', async () => {
 		const file = join(folder, 'scores.sqlite');
-		const before = SqliteStore.open(file);
-		await before.insertProfile(profileFixture('p1'));
-		await scoring(before).applyEvents('p1', 1, [scoredEvent('alice', 5)]);
-		await before.close();
-		// The file as version 1 of the schema left it.
-		const db = new DatabaseSync(file);
-		db.exec('ALTER TABLE contacts DROP COLUMN version; PRAGMA user_version = 1');
+		const db = fileOfSchemaVersion(file, 1);
+		db.exec(`INSERT INTO contacts (profile_id, contact_id, score, last_activity_at, first_seen_at, updated_at)
+			VALUES ('p1', 'alice', 5, 1, 1, 1)`);
 		db.close();
 
 		const after = SqliteStore.open(file);
 		expect(await after.getContact('p1', 'alice')).toMatchObject({ score: 5, version: 1 });
 		await scoring(after).applyEvents('p1', 1, [scoredEvent('alice', 5)]);
 		expect(await after.getContact('p1', 'alice')).toMatchObject({ score: 10, version: 2 });
+		await after.close();
+	});
+
+	it('opens a file that kept each cause as JSON text and reads its changes as they were logged', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const db = fileOfSchemaVersion(file, 2);
+		const withId = { kind: 'event', eventType: 'email.opened', ruleIds: ['opened'], eventId: 'e1' };
+		const withoutId = { kind: 'event', eventType: 'email.opened', ruleIds: ['opened'] };
+		const insert = db.prepare(
+			'INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause, at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)',
+		);
+		insert.run(1, 'alice', 0, 5, 5, JSON.stringify(withId), 10);
+		insert.run(2, 'alice', 5, 10, 5, JSON.stringify(withoutId), 20);
+		db.exec(`INSERT INTO counters (name, value) VALUES ('change_seq', 2);
+			INSERT INTO contacts (profile_id, contact_id, score, last_activity_at, first_seen_at, updated_at, version)
+			VALUES ('p1', 'alice', 10, 20, 10, 20, 2)`);
+		db.close();
+
+		const after = SqliteStore.open(file);
+		expect(await after.readChanges('p1', 0, 10)).toEqual([
+			{ seq: 1, profileId: 'p1', contactId: 'alice', previousScore: 0, score: 5, delta: 5, cause: withId, at: 10 },
+			{ seq: 2, profileId: 'p1', contactId: 'alice', previousScore: 5, score: 10, delta: 5, cause: withoutId, at: 20 },
+		]);
+		await scoring(after).applyEvents('p1', 1, [scoredEvent('alice', 5, { eventId: 'e2', occurredAt: 30 })]);
+		const history = await after.getHistory('p1', 'alice', 10);
+		expect(history.map((change) => [change.seq, change.score, change.cause])).toEqual([
+			[3, 15, { ...withId, eventId: 'e2' }],
+			[2, 10, withoutId],
+			[1, 5, withId],
+		]);
 		await after.close();
 	});
 
@@ -122,6 +164,10 @@ describe('SQLite store file handling', () => {
 
 		const [retry] = await scoring(store).applyEvents('p1', 1, [batch[0]]);
 		expect(retry).toMatchObject({ duplicate: false, score: 5 });
+		// The cause the rolled-back batch stored went with it: the retry's change still has its own.
+		expect(await store.readChanges('p1', 0, 10)).toMatchObject([
+			{ contactId: 'alice', score: 5, cause: { kind: 'event', ruleIds: ['opened'], eventId: 'e1' } },
+		]);
 		await store.close();
 	});
 });

@@ -1,18 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
+import { sqliteStoreInTempFolder } from '../helpers/stores-under-test';
 import { describeStoreConformance } from './conformance';
 
-describeStoreConformance('SQLite (real file in a temp folder)', async () => {
-	const folder = mkdtempSync(join(tmpdir(), 'engagement-sqlite-'));
-	const store = SqliteStore.open(join(folder, 'engagement-score.sqlite'));
-	return {
-		store,
-		cleanup: async () => {
-			await store.close();
-			rmSync(folder, { recursive: true, force: true });
-		},
-	};
-});
+describeStoreConformance('SQLite (real file in a temp folder)', sqliteStoreInTempFolder);

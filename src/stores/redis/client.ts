@@ -2,7 +2,8 @@
  * The few Redis calls the store needs, so that src/ depends on no client library. An ioredis
  * `Redis` instance satisfies it as is; nodes/shared/redis.ts builds one from the credential.
  */
-export type RedisArgument = string | number;
+/** A Buffer travels as its bytes (see packedStrings). */
+export type RedisArgument = string | number | Buffer;
 
 /**
  * A client must also take a list as an argument, standing for its items in place, as ioredis does:

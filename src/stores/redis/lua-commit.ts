@@ -3,42 +3,34 @@
  * snapshot, is committed here only if nothing the snapshot read has moved. No score arithmetic:
  * scores, states and changes arrive as text and are stored as they are.
  *
- * ARGV: snapshot's profile status, snapshot's profile version, event-id retention (ms),
- * number of contacts C, number of seen event ids E, number of changes N, then
- * C x [contact id, version read, state text, score, idle since],
- * E x [event id],
- * N x [contact id, previous score, score, delta, cause JSON, at].
+ * ARGV: snapshot's profile status, snapshot's profile version, event-id retention (ms), then three
+ * MessagePack arrays of strings (see packedStrings in codec.ts):
+ * contacts, 5 per contact [contact id, version read, state text, score, idle since],
+ * seen event ids, 1 each,
+ * changes, 6 per change [contact id, previous score, score, delta, cause JSON, at].
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
  * and writes nothing.
  */
 export const COMMIT_LUA = `
 local profile = redis.call('HMGET', K_PROFILE, 'status', 'version')
 if not profile[1] then return not_found() end
-local contact_count, seen_count, change_count = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 if profile[1] ~= ARGV[1] or profile[2] ~= ARGV[2] then return { 'conflict', 'profile', '|' } end
+local contacts, seen_ids, changes = cmsgpack.unpack(ARGV[4]), cmsgpack.unpack(ARGV[5]), cmsgpack.unpack(ARGV[6])
+local contact_count, seen_count, change_count = #contacts / 5, #seen_ids, #changes / 6
 
 local now = now_ms()
-local first_contact, first_seen = 7, 7 + contact_count * 5
-local first_change = first_seen + seen_count
-
-local ids, read_versions = {}, {}
-for index = 0, contact_count - 1 do
-	local base = first_contact + index * 5
-	ids[#ids + 1] = ARGV[base]
-	read_versions[#read_versions + 1] = ARGV[base + 1]
-end
 local conflicts = { 'conflict', '' }
 if contact_count > 0 then
+	local ids = {}
+	for index = 1, #contacts, 5 do ids[#ids + 1] = contacts[index] end
 	local stored = call_chunked('HMGET', K_CONTACTS, ids, 1)
 	for index, id in ipairs(ids) do
 		local version = '0'
 		if stored[index] then version = string.match(stored[index], '^v(%d+),') or '1' end
-		if version ~= read_versions[index] then conflicts[#conflicts + 1] = id end
+		if version ~= contacts[index * 5 - 3] then conflicts[#conflicts + 1] = id end
 	end
 end
 conflicts[#conflicts + 1] = '|'
-local seen_ids = {}
-for index = 0, seen_count - 1 do seen_ids[#seen_ids + 1] = ARGV[first_seen + index] end
 if seen_count > 0 then
 	local expiries = call_chunked('ZMSCORE', K_SEEN, seen_ids, 1)
 	for index, id in ipairs(seen_ids) do
@@ -49,14 +41,13 @@ if #conflicts > 3 then return conflicts end
 
 if contact_count > 0 then
 	local score_args, state_args, idle_args = {}, {}, {}
-	for index = 0, contact_count - 1 do
-		local base = first_contact + index * 5
-		local id = ARGV[base]
+	for base = 1, #contacts, 5 do
+		local id = contacts[base]
 		state_args[#state_args + 1] = id
-		state_args[#state_args + 1] = ARGV[base + 2]
-		score_args[#score_args + 1] = ARGV[base + 3]
+		state_args[#state_args + 1] = contacts[base + 2]
+		score_args[#score_args + 1] = contacts[base + 3]
 		score_args[#score_args + 1] = id
-		idle_args[#idle_args + 1] = ARGV[base + 4]
+		idle_args[#idle_args + 1] = contacts[base + 4]
 		idle_args[#idle_args + 1] = id
 	end
 	call_chunked('HSET', K_CONTACTS, state_args, 2)
@@ -79,12 +70,12 @@ if change_count > 0 then
 	first_seq = last_seq - change_count + 1
 	local history = {}
 	for index = 0, change_count - 1 do
-		local base = first_change + index * 6
+		local base = index * 6 + 1
 		local seq = first_seq + index
-		redis.call('XADD', K_LOG, stream_id(seq), 'c', ARGV[base], 'p', ARGV[base + 1], 's', ARGV[base + 2],
-			'd', ARGV[base + 3], 'k', ARGV[base + 4], 'a', ARGV[base + 5])
+		redis.call('XADD', K_LOG, stream_id(seq), 'c', changes[base], 'p', changes[base + 1], 's', changes[base + 2],
+			'd', changes[base + 3], 'k', changes[base + 4], 'a', changes[base + 5])
 		history[#history + 1] = 0
-		history[#history + 1] = history_member(ARGV[base], seq)
+		history[#history + 1] = history_member(changes[base], seq)
 	end
 	call_chunked('ZADD', K_HISTORY, history, 2)
 end

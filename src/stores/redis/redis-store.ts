@@ -15,7 +15,7 @@ import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
-import { afterStreamId, decodeContactState, encodeContactState, toScoreChange, type StreamEntry } from './codec';
+import { afterStreamId, decodeContactState, encodeContactState, packedStrings, toScoreChange, type StreamEntry } from './codec';
 import { cursorsKey, DEFAULT_KEY_PREFIX, profileIndexKey, profileKeys, scratchKey, scriptKeys } from './keys';
 import { contactQueueFor } from './contact-queue';
 import { SCRIPT_ERRORS } from './lua-common';
@@ -406,17 +406,10 @@ class RedisSnapshot {
 /** The commit script's arguments (see lua-commit.ts): the plan as text, with the versions it was computed from. */
 function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retentionMs: number): RedisArgument[] {
 	const { contacts, changes, seenEventIds } = plan;
-	const args: RedisArgument[] = [
-		snapshot.profileStatus,
-		snapshot.profileVersion,
-		retentionMs,
-		contacts.length,
-		seenEventIds.length,
-		changes.length,
-	];
+	const contactFields: string[] = [];
 	for (const state of contacts) {
 		const read = snapshot.contacts.get(state.contactId);
-		args.push(
+		contactFields.push(
 			state.contactId,
 			String(read?.version ?? 0),
 			encodeContactState(state),
@@ -424,9 +417,9 @@ function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retention
 			String(idleSince(state)),
 		);
 	}
-	for (const eventId of seenEventIds) args.push(eventId);
+	const changeFields: string[] = [];
 	for (const change of changes) {
-		args.push(
+		changeFields.push(
 			change.contactId,
 			String(change.previousScore),
 			String(change.score),
@@ -435,7 +428,14 @@ function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retention
 			String(change.at),
 		);
 	}
-	return args;
+	return [
+		snapshot.profileStatus,
+		snapshot.profileVersion,
+		retentionMs,
+		packedStrings(contactFields),
+		packedStrings(seenEventIds),
+		packedStrings(changeFields),
+	];
 }
 
 function publishedVersionRecord(profile: ScoreProfile): string {

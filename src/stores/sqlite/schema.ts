@@ -6,7 +6,7 @@ import { StoreUnavailableError } from '../../errors';
  * Schema migrations, applied in order; the file's PRAGMA user_version counts those applied.
  * Never edit a published step: append a new one.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
 	`
 	-- The per-event tables (changes, seen_events) name a profile by its small integer key rather
 	-- than its id, which may be a long text: every row and index entry written per event shrinks.
@@ -66,6 +66,36 @@ const MIGRATIONS: readonly string[] = [
 	-- The scoring core computes contact states; each carries a version that every write increments.
 	-- Rows written before versions existed start at 1 (0 means a contact the store does not hold).
 	ALTER TABLE contacts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+	`,
+	`
+	-- Each distinct cause text is kept once and a change names it by key; an event's id gets a
+	-- column of its own. A batch's changes share a handful of causes, so every change row and index
+	-- page written per event shrinks by the cause's JSON (a large batch wrote half the pages).
+	-- Causes are never deleted: a key, once read, names the same text for every process.
+	CREATE TABLE causes (
+		key INTEGER PRIMARY KEY,
+		text TEXT NOT NULL UNIQUE
+	);
+	INSERT INTO causes (text) SELECT DISTINCT cause FROM changes;
+	CREATE TABLE changes_by_cause_key (
+		profile_key INTEGER NOT NULL,
+		seq INTEGER NOT NULL,
+		contact_id TEXT NOT NULL,
+		previous_score REAL NOT NULL,
+		score REAL NOT NULL,
+		delta REAL NOT NULL,
+		cause_key INTEGER NOT NULL,
+		event_id TEXT,
+		at INTEGER NOT NULL,
+		PRIMARY KEY (profile_key, seq)
+	) WITHOUT ROWID;
+	INSERT INTO changes_by_cause_key
+		SELECT changes.profile_key, changes.seq, changes.contact_id, changes.previous_score, changes.score,
+			changes.delta, causes.key, NULL, changes.at
+		FROM changes JOIN causes ON causes.text = changes.cause;
+	DROP TABLE changes;
+	ALTER TABLE changes_by_cause_key RENAME TO changes;
+	CREATE INDEX changes_by_contact ON changes (profile_key, contact_id, seq);
 	`,
 ];
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
-import { type ConsumerFeed, cursorFeed, type FeedOptions, type FeedStart } from '../../change-feed';
+import { openCursorFeed } from '../../change-feed';
 import {
 	EngagementScoreError,
 	InvalidInputError,
@@ -11,10 +11,10 @@ import {
 	StoreUnavailableError,
 } from '../../errors';
 import type { ContactState } from '../../scoring/contact-state';
-import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
+import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { byNameThenId } from '../ordering';
-import { checkId, checkPlan, snapshotGuard } from '../plan-checks';
+import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { openDatabase } from './driver';
 import { migrate } from './schema';
 
@@ -22,6 +22,10 @@ import { migrate } from './schema';
 const BUSY_TIMEOUT_MS = 30_000;
 const IDLE_CLOSE_MS = 30_000;
 const CONTACT_COLUMNS = 'score, last_activity_at, first_seen_at, updated_at, version';
+/** How many contact ids one read takes: a few statement shapes, the largest well under SQLite's 32,766 parameters. */
+const CONTACT_READ_SIZES = [1, 8, 64, 512] as const;
+const CONTACT_READ_MAX = CONTACT_READ_SIZES[CONTACT_READ_SIZES.length - 1];
+const CAUSE_TEXTS_CACHED = 10_000;
 
 interface ContactRow {
 	score: number;
@@ -44,6 +48,7 @@ interface ChangeRow {
 	score: number;
 	delta: number;
 	cause: string;
+	event_id: string | null;
 	at: number;
 }
 
@@ -64,9 +69,11 @@ export class SqliteStore implements ScoreStore {
 	private idleTimer?: NodeJS.Timeout;
 	private readonly statements: Statements;
 	private readonly contactQueries = new Map<string, StatementSync>();
+	/** Reads of several contacts at once, by the number of ids each takes (see CONTACT_READ_SIZES). */
+	private readonly contactReads = new Map<number, StatementSync>();
 	/** The change counter while a transaction that logs changes is open. */
 	private lastChangeSeq?: number;
-	private readonly causeTexts = new CauseTexts();
+	private readonly causeKeys: CauseKeys;
 
 	/**
 	 * The store for a file, shared per absolute path within the process: nodes call this on every
@@ -93,6 +100,7 @@ export class SqliteStore implements ScoreStore {
 	) {
 		this.key = `sqlite:${filePath}`;
 		this.statements = prepareStatements(db);
+		this.causeKeys = new CauseKeys(this.statements);
 	}
 
 	async getProfile(profileId: string): Promise<ScoreProfile | undefined> {
@@ -159,9 +167,11 @@ export class SqliteStore implements ScoreStore {
 				const row = this.readProfileState(profileId);
 				const guard = snapshotGuard(keys);
 				const profile: ProfileHeader | undefined = row && { status: row.status, version: row.version };
+				const named = this.readContacts(profileId, keys.contactIds);
 				const snapshot: Snapshot = {
 					profile,
 					contact: (contactId) => {
+						if (named.has(contactId)) return named.get(contactId);
 						const contact = this.readContact(profileId, contactId);
 						return contact && toContactState(contactId, contact);
 					},
@@ -202,6 +212,7 @@ export class SqliteStore implements ScoreStore {
 				for (let index = 0; index < changes.length; index++) {
 					const change = changes[index];
 					const seq = index === 0 ? firstChangeSeq : this.nextChangeSeq();
+					const cause = change.cause;
 					this.statements.insertChange.run(
 						row.key,
 						seq,
@@ -209,7 +220,8 @@ export class SqliteStore implements ScoreStore {
 						change.previousScore,
 						change.score,
 						change.delta,
-						this.causeTexts.of(change.cause),
+						this.causeKeys.of(cause),
+						cause.kind === 'event' ? (cause.eventId ?? null) : null,
 						change.at,
 					);
 				}
@@ -291,15 +303,7 @@ export class SqliteStore implements ScoreStore {
 		return this.use(() => (this.statements.latestChangeSeq.get(profileId) as { seq: number | null }).seq ?? 0);
 	}
 
-	openFeed(
-		profileId: string,
-		consumerId: string,
-		startAt: FeedStart,
-		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
-		options?: FeedOptions,
-	): ConsumerFeed {
-		return cursorFeed(this, profileId, consumerId, startAt, onChanges, options);
-	}
+	readonly openFeed = openCursorFeed;
 
 	async getCursor(consumerId: string): Promise<number | undefined> {
 		return this.use(() => (this.statements.getCursor.get(consumerId) as { seq: number } | undefined)?.seq);
@@ -347,6 +351,41 @@ export class SqliteStore implements ScoreStore {
 		return this.statements.getContact.get(profileId, contactId) as ContactRow | undefined;
 	}
 
+	/**
+	 * The stored state of each named contact (undefined for one not stored), read a chunk of ids per
+	 * statement: a large batch names thousands of contacts, and one statement each cost more than
+	 * the reads themselves.
+	 */
+	private readContacts(profileId: string, contactIds: IdList): Map<string, ContactState | undefined> {
+		const states = new Map<string, ContactState | undefined>();
+		const ids = idArray(contactIds);
+		for (let first = 0; first < ids.length; ) {
+			const size = CONTACT_READ_SIZES.find((candidate) => candidate >= ids.length - first) ?? CONTACT_READ_MAX;
+			const parameters: SQLInputValue[] = [profileId];
+			for (let index = 0; index < size; index++) {
+				// A short last chunk repeats its last id: a few statement shapes serve every batch size.
+				const contactId = ids[Math.min(first + index, ids.length - 1)];
+				parameters.push(contactId);
+				states.set(contactId, undefined);
+			}
+			const rows = this.contactRead(size).all(...parameters) as unknown as Array<ContactRow & { contact_id: string }>;
+			for (const row of rows) states.set(row.contact_id, toContactState(row.contact_id, row));
+			first += size;
+		}
+		return states;
+	}
+
+	private contactRead(size: number): StatementSync {
+		let statement = this.contactReads.get(size);
+		if (!statement) {
+			statement = this.db.prepare(
+				`SELECT contact_id, ${CONTACT_COLUMNS} FROM contacts WHERE profile_id = ? AND contact_id IN (${new Array(size).fill('?').join(', ')})`,
+			);
+			this.contactReads.set(size, statement);
+		}
+		return statement;
+	}
+
 	private contactQuery(sql: string): StatementSync {
 		let statement = this.contactQueries.get(sql);
 		if (!statement) {
@@ -381,7 +420,10 @@ export class SqliteStore implements ScoreStore {
 			return result;
 		} finally {
 			this.lastChangeSeq = undefined;
-			if (!committed && this.db.isTransaction) this.statements.rollback.run();
+			if (!committed) {
+				if (this.db.isTransaction) this.statements.rollback.run();
+				this.causeKeys.forgetUncommitted();
+			}
 		}
 	}
 
@@ -442,7 +484,8 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: DatabaseSync) {
 	const contactColumns = CONTACT_COLUMNS;
-	const changeColumns = 'seq, contact_id, previous_score, score, delta, cause, at';
+	const changeColumns = 'seq, contact_id, previous_score, score, delta, causes.text AS cause, event_id, at';
+	const changesWithCauses = 'changes JOIN causes ON causes.key = changes.cause_key';
 	const profileKeyOf = '(SELECT key FROM profiles WHERE id = ?)';
 	const statements = {
 		begin: db.prepare('BEGIN IMMEDIATE'),
@@ -476,17 +519,19 @@ function prepareStatements(db: DatabaseSync) {
 		),
 		unmarkEventSeen: db.prepare('DELETE FROM seen_events WHERE profile_key = ? AND event_id = ?'),
 		insertChange: db.prepare(
-			'INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+			'INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
 		),
+		causeKey: db.prepare('SELECT key FROM causes WHERE text = ?'),
+		insertCause: db.prepare('INSERT INTO causes (text) VALUES (?)'),
 		readChangeCounter: db.prepare("SELECT value FROM counters WHERE name = 'change_seq'"),
 		writeChangeCounter: db.prepare(
 			"INSERT INTO counters (name, value) VALUES ('change_seq', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 		),
 		history: db.prepare(
-			`SELECT ${changeColumns} FROM changes WHERE profile_key = ${profileKeyOf} AND contact_id = ? ORDER BY seq DESC LIMIT ?`,
+			`SELECT ${changeColumns} FROM ${changesWithCauses} WHERE profile_key = ${profileKeyOf} AND contact_id = ? ORDER BY seq DESC LIMIT ?`,
 		),
 		readChanges: db.prepare(
-			`SELECT ${changeColumns} FROM changes WHERE profile_key = ${profileKeyOf} AND seq > ? ORDER BY seq LIMIT ?`,
+			`SELECT ${changeColumns} FROM ${changesWithCauses} WHERE profile_key = ${profileKeyOf} AND seq > ? ORDER BY seq LIMIT ?`,
 		),
 		latestChangeSeq: db.prepare(`SELECT max(seq) AS seq FROM changes WHERE profile_key = ${profileKeyOf}`),
 		getCursor: db.prepare('SELECT seq FROM cursors WHERE consumer_id = ?'),
@@ -510,38 +555,58 @@ function toContactState(contactId: string, row: ContactRow): ContactState {
 }
 
 /**
- * Change causes as JSON text. The scoring core shares one frozen cause object among the changes of
+ * The key of each change's cause in the causes table (see schema.ts), without its event id, which
+ * has a column of its own. The scoring core shares one frozen cause object among the changes of
  * events without an id that matched the same rules, and one frozen rule-id list among those with
- * an id: each shared part is serialised once (a large batch spent a measurable share of its time
- * serialising identical causes).
+ * an id: the key of each shared part is looked up once.
  */
-class CauseTexts {
-	private readonly texts = new WeakMap<ChangeCause, string>();
-	/** Per frozen rule-id list, event type and published version: the cause's text up to its event id. */
-	private readonly prefixes = new WeakMap<readonly string[], Map<string, Map<number | undefined, string>>>();
+/** An event's cause without its event id, as the causes table keeps it. */
+function eventCauseText(eventType: string, ruleIds: readonly string[], profileVersion: number | undefined): string {
+	return JSON.stringify(profileVersion === undefined ? { kind: 'event', eventType, ruleIds } : { kind: 'event', eventType, ruleIds, profileVersion });
+}
 
-	of(cause: ChangeCause): string {
-		if (cause.kind === 'event' && cause.eventId !== undefined && Object.isFrozen(cause.ruleIds)) {
-			return `${this.prefixOf(cause.eventType, cause.ruleIds, cause.profileVersion)},"eventId":${JSON.stringify(cause.eventId)}}`;
+class CauseKeys {
+	private byCause = new WeakMap<ChangeCause, number>();
+	/** Per frozen rule-id list, event type and published version: the key of an event's cause without its id. */
+	private byRuleIds = new WeakMap<readonly string[], Map<string, Map<number | undefined, number>>>();
+	private byText = new Map<string, number>();
+
+	constructor(private readonly statements: Pick<Statements, 'causeKey' | 'insertCause'>) {}
+
+	of(cause: ChangeCause): number {
+		if (cause.kind === 'event' && cause.eventId !== undefined) {
+			const { eventType, ruleIds, profileVersion } = cause;
+			if (!Object.isFrozen(ruleIds)) return this.ofText(eventCauseText(eventType, ruleIds, profileVersion));
+			let byType = this.byRuleIds.get(ruleIds);
+			if (byType === undefined) this.byRuleIds.set(ruleIds, (byType = new Map()));
+			let byVersion = byType.get(eventType);
+			if (byVersion === undefined) byType.set(eventType, (byVersion = new Map()));
+			let key = byVersion.get(profileVersion);
+			if (key === undefined) byVersion.set(profileVersion, (key = this.ofText(eventCauseText(eventType, ruleIds, profileVersion))));
+			return key;
 		}
-		if (!Object.isFrozen(cause)) return JSON.stringify(cause);
-		let text = this.texts.get(cause);
-		if (text === undefined) this.texts.set(cause, (text = JSON.stringify(cause)));
-		return text;
+		if (!Object.isFrozen(cause)) return this.ofText(JSON.stringify(cause));
+		let key = this.byCause.get(cause);
+		if (key === undefined) this.byCause.set(cause, (key = this.ofText(JSON.stringify(cause))));
+		return key;
 	}
 
-	private prefixOf(eventType: string, ruleIds: readonly string[], profileVersion: number | undefined): string {
-		let byType = this.prefixes.get(ruleIds);
-		if (byType === undefined) this.prefixes.set(ruleIds, (byType = new Map()));
-		let byVersion = byType.get(eventType);
-		if (byVersion === undefined) byType.set(eventType, (byVersion = new Map()));
-		let prefix = byVersion.get(profileVersion);
-		if (prefix === undefined) {
-			const cause = profileVersion === undefined ? { kind: 'event', eventType, ruleIds } : { kind: 'event', eventType, ruleIds, profileVersion };
-			prefix = JSON.stringify(cause).slice(0, -1);
-			byVersion.set(profileVersion, prefix);
-		}
-		return prefix;
+	/** After a rollback: a cause inserted by the rolled-back transaction no longer has its key. */
+	forgetUncommitted(): void {
+		this.byCause = new WeakMap();
+		this.byRuleIds = new WeakMap();
+		this.byText.clear();
+	}
+
+	private ofText(text: string): number {
+		let key = this.byText.get(text);
+		if (key !== undefined) return key;
+		const row = this.statements.causeKey.get(text) as { key: number } | undefined;
+		key = row?.key ?? Number(this.statements.insertCause.run(text).lastInsertRowid);
+		// Texts with a reason are mostly unique: the map is a cache, not a copy of the table.
+		if (this.byText.size >= CAUSE_TEXTS_CACHED) this.byText.clear();
+		this.byText.set(text, key);
+		return key;
 	}
 }
 
@@ -553,7 +618,13 @@ function toScoreChange(profileId: string, row: ChangeRow): ScoreChange {
 		previousScore: row.previous_score,
 		score: row.score,
 		delta: row.delta,
-		cause: JSON.parse(row.cause) as ChangeCause,
+		cause: causeOf(row),
 		at: row.at,
 	};
+}
+
+/** Changes logged before event ids had a column of their own keep the id inside the cause text. */
+function causeOf(row: ChangeRow): ChangeCause {
+	const cause = JSON.parse(row.cause) as ChangeCause;
+	return row.event_id !== null && cause.kind === 'event' ? { ...cause, eventId: row.event_id } : cause;
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { type ConsumerFeed, cursorFeed, type FeedOptions, type FeedStart } from '../../change-feed';
+import { openCursorFeed } from '../../change-feed';
 import { InvalidInputError, ProfileAlreadyExistsError, ProfileNotFoundError, StoreUnavailableError } from '../../errors';
 import type { ContactState } from '../../scoring/contact-state';
 import type { Committed, Plan, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ScoreChange, ScoreProfile } from '../../types';
-import { byNameThenId, compareStrings } from '../ordering';
+import { byNameThenId, compareNumbers, compareStrings } from '../ordering';
 import { checkId, checkPlan, snapshotGuard } from '../plan-checks';
 
 /**
@@ -195,7 +195,7 @@ export class StaticDataStore implements ScoreStore {
 		return Object.entries(entry.contacts)
 			.map(([key, contact]) => toContactState(key.slice(CONTACT_KEY.length), contact))
 			.filter((contact) => meetsQuery(contact, query))
-			.sort((a, b) => direction * (a.score - b.score) || compareStrings(a.contactId, b.contactId))
+			.sort((a, b) => direction * compareNumbers(a.score, b.score) || compareStrings(a.contactId, b.contactId))
 			.slice(offset, offset + limit);
 	}
 
@@ -221,15 +221,7 @@ export class StaticDataStore implements ScoreStore {
 		return changes && changes.length > 0 ? changes[changes.length - 1][0] : 0;
 	}
 
-	openFeed(
-		profileId: string,
-		consumerId: string,
-		startAt: FeedStart,
-		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
-		options?: FeedOptions,
-	): ConsumerFeed {
-		return cursorFeed(this, profileId, consumerId, startAt, onChanges, options);
-	}
+	readonly openFeed = openCursorFeed;
 
 	async getCursor(consumerId: string): Promise<number | undefined> {
 		const key = CURSOR_KEY + consumerId;
