@@ -1,5 +1,10 @@
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
+
+import { EVENT_TYPES } from '../../src/index';
 
 import { callNodeMethod } from '../harness/run-workflow';
 import {
@@ -370,6 +375,34 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 		});
 		expect(run.json[1]).toMatchObject({ id: 'fine', status: 'draft' });
 		expect((await getProfile('bad-operator')).error).toBeDefined();
+	});
+});
+
+describe('the demo profile (examples/0-set-up-demo-profile.json), built with the rule form', () => {
+	test('creates its rules as the form shows them: In List values as lists, the webinar as a custom type', async () => {
+		const workflow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', '0-set-up-demo-profile.json'), 'utf8'));
+		const node = workflow.nodes.find((candidate: { type: string }) => candidate.type === ENGAGEMENT_SCORE_TYPE);
+		expect(node.parameters).toMatchObject({ rulesSource: 'fields' });
+		expect(node.parameters.rulesJson).toBeUndefined();
+
+		const run = await runEngagementScore(staticDataStore(), node.parameters);
+		expect(run.error).toBeUndefined();
+		const rules = run.json[0].draftRules as Array<{ id: string; eventType: string; conditions: unknown[]; points: number }>;
+		expect(run.json[0]).toMatchObject({ id: 'lead-score', status: 'published' });
+		expect(rules).toHaveLength(18);
+		expect(new Set(rules.map((rule) => rule.eventType))).toEqual(
+			new Set([...EVENT_TYPES.map((type) => type.id), 'webinar_attended']),
+		);
+		expect(rules.find((rule) => rule.id === 'email-lost')).toEqual({
+			id: 'email-lost',
+			eventType: 'email_event',
+			conditions: [{ property: 'event', operator: 'in', value: ['bounced', 'unsubscribed', 'complained'] }],
+			points: -15,
+			description: 'Bounced or unsubscribed',
+		});
+		expect(rules.find((rule) => rule.id === 'large-payment')?.conditions).toEqual([
+			{ property: 'amount', operator: 'greaterThanOrEqual', value: 500 },
+		]);
 	});
 });
 
