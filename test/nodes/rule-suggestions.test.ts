@@ -84,8 +84,12 @@ describe('rule form suggestions', () => {
 			},
 			{ eventType: 'email_event', points: 2, conditions: { condition: [{ property: 'event', operator: 'equals', value: 'forwarded' }] } },
 		]);
-		expect(values(await suggestions(form, 'getConditionProperties', 0, 0))).toEqual(['order.total', 'amount', 'currency', 'product']);
-		expect(values(await suggestions(form, 'getConditionValues', 1, 0))[0]).toBe('forwarded');
+		const properties = await suggestions(form, 'getConditionProperties', 0, 0);
+		expect(values(properties)).toEqual(['order.total', 'amount', 'currency', 'product']);
+		expect(properties[0].description).toBe('Not a known property of this event type');
+		const emailValues = await suggestions(form, 'getConditionValues', 1, 0);
+		expect(emailValues[0]).toEqual({ name: 'forwarded', value: 'forwarded', description: 'Not a known value of this property' });
+		expect(values(emailValues)).toContain('opened');
 	});
 
 	test('two rules of different types with the same still-empty condition get the suggestions of both', async () => {

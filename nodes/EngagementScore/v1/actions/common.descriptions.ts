@@ -60,7 +60,7 @@ const conditionFields: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getConditionProperties' },
 		allowArbitraryValues: true,
 		default: '',
-		description: `The event property to test: choose one of the event type's, or give any other name (or a dotted path such as order.total) as an ${EXPRESSION_LINK}`,
+		description: `The event property to test: one of the event type's, or any other name (or a dotted path such as order.total) as an ${EXPRESSION_LINK}. After changing the event type, choose Refresh List in this field's menu.`,
 	},
 	{
 		displayName: 'Operator',

@@ -21,7 +21,7 @@ export async function getConditionProperties(this: ILoadOptionsFunctions): Promi
 			byName.set(property.name, { name: property.name, value: property.name, description: `${typeName}${property.description}` });
 		}
 	}
-	return withCurrentValue([...byName.values()], this.getCurrentNodeParameter('&property'));
+	return withCurrentValue([...byName.values()], this.getCurrentNodeParameter('&property'), 'Not a known property of this event type');
 }
 
 export async function getConditionValues(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
@@ -32,16 +32,17 @@ export async function getConditionValues(this: ILoadOptionsFunctions): Promise<I
 	return withCurrentValue(
 		values.map((value) => ({ name: value, value })),
 		this.getCurrentNodeParameter('&value'),
+		'Not a known value of this property',
 	);
 }
 
 /** A saved value the list does not know (a custom property or value) stays listed, so it shows as chosen. */
-function withCurrentValue(options: INodePropertyOptions[], current: unknown): INodePropertyOptions[] {
+function withCurrentValue(options: INodePropertyOptions[], current: unknown, description: string): INodePropertyOptions[] {
 	const values = (Array.isArray(current) ? current : [current]).filter(
 		(value): value is string | number => (typeof value === 'string' && value !== '' && !value.startsWith('=')) || typeof value === 'number',
 	);
 	const missing = values.filter((value) => !options.some((option) => option.value === value));
-	return [...missing.map((value) => ({ name: String(value), value, description: 'Not a known value of this event type' })), ...options];
+	return [...missing.map((value) => ({ name: String(value), value, description })), ...options];
 }
 
 function eventTypesOfThisCondition(context: ILoadOptionsFunctions): string[] {
