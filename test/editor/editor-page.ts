@@ -157,8 +157,8 @@ export class EditorPage {
 		const labelSelector = '[data-test-id="input-label"]';
 		await this.hover(labelSelector, label);
 		await this.hover(`${labelSelector} [data-icon="circle-help"]`, undefined, label);
-		await this.waitForElement('[role="tooltip"]');
-		return (await this.texts('[role="tooltip"]')).join('\n');
+		await this.waitForElement('[data-test-id="tooltip-content"]');
+		return (await this.texts('[data-test-id="tooltip-content"]')).join('\n');
 	}
 
 	/** Moves the mouse over an element; `withinText` picks the element inside an ancestor label containing that text. */
