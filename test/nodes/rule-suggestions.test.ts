@@ -125,6 +125,8 @@ describe("the condition's Value field, as the editor shows it", () => {
 	test.each([
 		[{ property: 'event', operator: 'equals' }, ['options']],
 		[{ property: 'status', operator: 'notIn' }, ['multiOptions']],
+		[{ property: 'status', operator: 'in', value: ['noshow', 'cancelled'] }, ['multiOptions']],
+		[{ property: 'event', operator: 'in', value: 'bounced, unsubscribed' }, ['string']],
 		[{ property: 'tag', operator: 'equals' }, ['string']],
 		[{ property: 'amount', operator: 'greaterThan' }, ['string']],
 		[{ property: '', operator: 'equals' }, ['string']],

@@ -37,12 +37,6 @@ export const conditionOperatorOptions: INodePropertyOptions[] = CONDITION_OPERAT
 
 const EXPRESSION_LINK = '<a href="https://docs.n8n.io/code/expressions/">expression</a>';
 
-/**
- * A condition's fields. Property and Value offer what the engine knows of the rule's event type
- * (methods/rule-suggestions.ts); anything else is given as an expression. Value is one parameter
- * shown in one of three forms: a dropdown where the property has known values, a multi-select for
- * In List / Not In List there, else a text box. A saved text value shows in any of them.
- */
 const LIST_OPERATORS: ConditionOperator[] = ['in', 'notIn'];
 const NO_VALUE_OPERATORS: ConditionOperator[] = ['exists', 'notExists'];
 /** Matches a property name with no known values (and an expression, which starts with "="). */
@@ -51,6 +45,15 @@ const WITHOUT_KNOWN_VALUES = `^(?!(${PROPERTIES_WITH_KNOWN_VALUES.map(escapeRegE
 function escapeRegExp(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * A condition's fields. Property and Value offer what the engine knows of the rule's event type
+ * (methods/rule-suggestions.ts); anything else is given as an expression. Value is one parameter
+ * shown in one of these forms: a dropdown where the property has known values, a multi-select for
+ * In List / Not In List there (a text box for a list saved as text), else a text box.
+ */
+/** A list saved as text ("bounced, unsubscribed"), as rules made before Values was a multi-select keep it. */
+const LIST_AS_TEXT = { _cnd: { includes: ',' } } as const;
 
 const conditionFields: INodeProperties[] = [
 	{
@@ -91,6 +94,17 @@ const conditionFields: INodeProperties[] = [
 		description: `The event matches when the property has any of these values; others can be given as an ${EXPRESSION_LINK}`,
 		displayOptions: {
 			show: { operator: LIST_OPERATORS },
+			hide: { property: [{ _cnd: { regex: WITHOUT_KNOWN_VALUES } }], value: [LIST_AS_TEXT] },
+		},
+	},
+	{
+		displayName: 'Values',
+		name: 'value',
+		type: 'string',
+		default: '',
+		description: 'Values separated by commas. Clear the field to choose them from a list instead.',
+		displayOptions: {
+			show: { operator: LIST_OPERATORS, value: [LIST_AS_TEXT] },
 			hide: { property: [{ _cnd: { regex: WITHOUT_KNOWN_VALUES } }] },
 		},
 	},

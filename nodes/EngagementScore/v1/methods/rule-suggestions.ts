@@ -38,7 +38,9 @@ export async function getConditionValues(this: ILoadOptionsFunctions): Promise<I
 
 /** A saved value the list does not know (a custom property or value) stays listed, so it shows as chosen. */
 function withCurrentValue(options: INodePropertyOptions[], current: unknown, description: string): INodePropertyOptions[] {
-	const values = (Array.isArray(current) ? current : [current]).filter(
+	// A list saved as text ("bounced, unsubscribed", from before Values was a multi-select) counts item by item.
+	const items = Array.isArray(current) ? current : typeof current === 'string' ? current.split(',').map((item) => item.trim()) : [current];
+	const values = items.filter(
 		(value): value is string | number => (typeof value === 'string' && value !== '' && !value.startsWith('=')) || typeof value === 'number',
 	);
 	const missing = values.filter((value) => !options.some((option) => option.value === value));
