@@ -13,6 +13,7 @@ import { shown, toBoundedPoints, toCount } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
 import { type DraftPatch, type NewProfileInput, newProfile, published, toProfileId, unpublished, withDraft } from './profile';
 import { toPoints } from './rule';
+import { editRules, type RuleEditMode } from './rule-edits';
 import {
 	type BatchItem,
 	type ContactState,
@@ -100,6 +101,23 @@ export class EngagementEngine {
 		const id = toProfileId(profileId);
 		const now = this.now();
 		return this.store.updateProfile(id, (current) => withDraft(current, patch, now));
+	}
+
+	/**
+	 * Adds, updates or removes some draft rules and leaves the others as they are, read and written
+	 * in one compare-and-set, so that two edits at once both land.
+	 */
+	async editDraftRules(
+		profileId: string,
+		mode: RuleEditMode,
+		changes: unknown,
+		patch: Omit<DraftPatch, 'rules'> = {},
+	): Promise<ScoreProfile> {
+		const id = toProfileId(profileId);
+		const now = this.now();
+		return this.store.updateProfile(id, (current) =>
+			withDraft(current, { ...patch, rules: editRules(current.draftRules, mode, changes) }, now),
+		);
 	}
 
 	async publish(profileId: string): Promise<ScoreProfile> {

@@ -24,9 +24,12 @@ export { EVENT_TYPES, isBuiltInEventType, toContactId, toEventType, toScoreEvent
 export { toEpochMillis } from './time';
 export { EARLIEST_EVENT_MS, MAX_FUTURE_MS, MAX_ID_LENGTH, MAX_INACTIVE_DAYS, MAX_POINTS, shown, toBoundedPoints, toCount, toIdText } from './limits';
 export type { EventPropertyDefinition, EventTypeDefinition } from './event';
+export { PROPERTIES_WITH_KNOWN_VALUES, knownEventProperties, knownPropertyValues } from './event-vocabulary';
 export { compileCondition, numericValue, propertyReader, toCondition } from './condition';
 export type { PropertyPredicate } from './condition';
 export { parseRules, toPoints } from './rule';
+export { editRules } from './rule-edits';
+export type { RuleEditMode } from './rule-edits';
 export { hasUnpublishedChanges, newProfile, published, slugOf, toProfileId, unpublished, withDraft } from './profile';
 export type { DraftPatch, NewProfileInput } from './profile';
 export { compileRules } from './evaluator';

@@ -122,4 +122,62 @@ export class EditorPage {
 		);
 		writeFileSync(file, await this.page.screenshotPng({ clip: { x: 0, y: 0, width, height, scale: 0.7 } }));
 	}
+
+	/** Opens the dropdown of the (first visible) parameter with this name, e.g. a condition's "property". */
+	async openDropdown(parameterName: string): Promise<void> {
+		await this.click(`[data-test-id="parameter-input-${parameterName}"] input`);
+		await this.waitForElement('.el-select-dropdown__item');
+	}
+
+	/** The texts of the options of the open dropdown (each option's name, without its description). */
+	async dropdownOptions(): Promise<string[]> {
+		return await this.page.evaluate(`[...document.querySelectorAll('.el-select-dropdown__item')]
+			.filter((item) => item.offsetParent !== null)
+			.map((item) => (item.querySelector('span')?.innerText ?? item.innerText).trim().split('\\n')[0])`);
+	}
+
+	async pickOption(text: string): Promise<void> {
+		await this.click('.el-select-dropdown__item', text);
+	}
+
+	/** Chooses an option of a dropdown parameter by its text. */
+	async choose(parameterName: string, optionText: string): Promise<void> {
+		await this.openDropdown(parameterName);
+		await this.pickOption(optionText);
+	}
+
+	/** Types into an empty text parameter. */
+	async fill(parameterName: string, text: string): Promise<void> {
+		await this.click(`[data-test-id="parameter-input-${parameterName}"] input`);
+		await this.type(text);
+	}
+
+	/** The help tooltip of the (first visible) parameter labelled `label`, as the editor shows it on hover. */
+	async tooltipOf(label: string): Promise<string> {
+		const labelSelector = '[data-test-id="input-label"]';
+		await this.hover(labelSelector, label);
+		await this.hover(`${labelSelector} [data-icon="circle-help"]`, undefined, label);
+		await this.waitForElement('[data-test-id="tooltip-content"]');
+		return (await this.texts('[data-test-id="tooltip-content"]')).join('\n');
+	}
+
+	/** Moves the mouse over an element; `withinText` picks the element inside an ancestor label containing that text. */
+	async hover(selector: string, text?: string, withinText?: string): Promise<void> {
+		const { x, y } = await this.page.evaluate<{ x: number; y: number }>(`(() => {
+			const candidates = [...document.querySelectorAll(${JSON.stringify(selector)})].filter((element) =>
+				(${JSON.stringify(text ?? null)} === null || element.innerText.includes(${JSON.stringify(text ?? '')})) &&
+				(${JSON.stringify(withinText ?? null)} === null || element.closest('[data-test-id="input-label"]')?.innerText.includes(${JSON.stringify(withinText ?? '')})));
+			const element = candidates[0];
+			element.scrollIntoView({ block: 'center' });
+			const box = element.getBoundingClientRect();
+			return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+		})()`);
+		await this.page.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y });
+		await sleep(800);
+	}
+
+	/** The page's HTML, for a failing test's log. */
+	async html(selector = 'body'): Promise<string> {
+		return await this.page.evaluate(`document.querySelector(${JSON.stringify(selector)})?.outerHTML ?? ''`);
+	}
 }

@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 
+import { DEFAULT_DATABASE_FILE } from '../../nodes/shared/store';
+import { EngagementEngine, SqliteStore } from '../../src/index';
 import { bootDemo, type LiveDemo } from '../e2e/live-n8n';
 import { EditorPage, sleep } from './editor-page';
 
@@ -71,17 +73,37 @@ const triggerWorkflow = {
 	settings: { executionOrder: 'v1' },
 };
 
+/** Manual Trigger -> Profile > Create with no rules yet: the rule form, as a user starts with it. */
+const ruleFormWorkflow = {
+	id: 'EditorTestRule01',
+	name: 'Editor test: a rule made with the form',
+	nodes: [
+		{ id: 'r0', name: 'When Clicking Execute', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'r1',
+			name: 'Create Profile',
+			type: `${PACKAGE}.engagementScore`,
+			typeVersion: 1,
+			position: [260, 0],
+			parameters: { resource: 'profile', operation: 'create', name: 'Form Made', newProfileId: 'form-made', rulesSource: 'fields' },
+		},
+	],
+	connections: { 'When Clicking Execute': { main: [[{ node: 'Create Profile', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+};
+
 let demo: LiveDemo;
 let editor: EditorPage;
 /** Tests that ran to their end; the user folder is kept for inspection unless all of them did. */
 let completed = 0;
-const TEST_COUNT = 8;
+const TEST_COUNT = 9;
 
 beforeAll(async () => {
 	demo = await bootDemo({ log: (line) => console.log(line) });
 	const client = (demo as unknown as { client: RestClient }).client;
 	await client.createWorkflow(scoringWorkflow);
 	await client.createWorkflow(triggerWorkflow);
+	await client.createWorkflow(ruleFormWorkflow);
 	editor = await EditorPage.open(demo.baseUrl, OWNER);
 });
 
@@ -186,6 +208,35 @@ describe("n8n's editor", () => {
 		expect(output).toContain('lead-score');
 		await editor.screenshot(join(DOCS, 'editor-trigger-listen.png'));
 		await editor.closeNode();
+		completed++;
+	});
+
+	test('a rule is added through the form with a suggested property and value', async () => {
+		await editor.openWorkflow(ruleFormWorkflow.id, 2);
+		await editor.openNode('Create Profile');
+		await editor.click('[data-test-id="node-parameters"] button', 'Add Rule');
+		await editor.choose('eventType', 'Email Events');
+		await editor.click('[data-test-id="node-parameters"] button', 'Add Condition');
+		// The Property list is the Email Events properties of the engine's table, with their descriptions.
+		await editor.openDropdown('property');
+		expect(await editor.dropdownOptions()).toEqual(['event', 'campaign', 'link']);
+		await editor.screenshot(join(DOCS, 'editor-rule-form.png'));
+		await editor.pickOption('event');
+		await editor.choose('value', 'opened');
+		await editor.fill('id', 'opened-in-editor');
+		// The Rule ID's help reads as written (it once rendered `Empty: "rule-".`, a <position> taken for HTML).
+		expect(await editor.tooltipOf('Rule ID')).toContain('number the rules by position: rule-1, rule-2, …');
+
+		await editor.click('[data-test-id="node-execute-button"]');
+		await editor.waitForElement('[data-test-id="output-panel"]', 'form-made', 60_000);
+		await editor.closeNode();
+		// What the node saved, read from the demo n8n's own SQLite file.
+		const store = SqliteStore.open(join(demo.userFolder, '.n8n', DEFAULT_DATABASE_FILE));
+		const saved = await new EngagementEngine(store).getProfile('form-made');
+		await store.close();
+		expect(saved.draftRules).toEqual([
+			{ id: 'opened-in-editor', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'opened' }], points: 1 },
+		]);
 		completed++;
 	});
 });

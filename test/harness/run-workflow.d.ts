@@ -87,6 +87,8 @@ export interface CallNodeMethodOptions extends HarnessCredentialOptions {
 	method: string;
 	args?: unknown[];
 	staticData?: IDataObject;
+	/** The parameter whose options are loaded, as the editor sends it; default "parameters". */
+	path?: string;
 }
 
 export function callNodeMethod<T = unknown>(options: CallNodeMethodOptions): Promise<T>;

@@ -254,9 +254,10 @@ async function runWorkflow({
 /**
  * Calls one of a node's `methods.listSearch` / `methods.loadOptions` functions the way the editor
  * does: in n8n-core's LoadOptionsContext, over a workflow holding just that node with the
- * parameters the user has set.
+ * parameters the user has set; `path` is the parameter whose list is loaded, as the editor sends
+ * it (e.g. "parameters.rules.rule[1].conditions.condition[0].property").
  */
-async function callNodeMethod({ nodeTypes, node, kind, method, args = [], staticData, credentials, credentialTypes }) {
+async function callNodeMethod({ nodeTypes, node, kind, method, args = [], staticData, credentials, credentialTypes, path = 'parameters' }) {
 	const registry = nodeTypeRegistry(nodeTypes);
 	const workflowNode = { id: 'harness-node', position: [0, 0], parameters: {}, ...node };
 	const workflow = new Workflow({
@@ -283,7 +284,7 @@ async function callNodeMethod({ nodeTypes, node, kind, method, args = [], static
 		credentialsHelperFor(credentials, credentialTypes),
 	);
 	additionalData.currentNodeParameters = workflowNode.parameters;
-	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, 'parameters');
+	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, path);
 	const nodeType = registry.getByNameAndVersion(workflowNode.type, workflowNode.typeVersion);
 	const fn = nodeType.methods?.[kind]?.[method];
 	if (typeof fn !== 'function') throw new Error(`harness: ${workflowNode.type} has no methods.${kind}.${method}`);

@@ -210,6 +210,19 @@ describe.each(stores)('Engagement Score > Contact and Decay, on %s', (_, makeSto
 		expect(history.json[0]).toMatchObject({ delta: -4, cause: { kind: 'decay', mode: 'multiply' } });
 	});
 
+	test('Decay > Apply refuses "Inactive for 0 days" naming the field by its label, and decays nothing', async () => {
+		const run = await runEngagementScore(store, {
+			resource: 'decay',
+			operation: 'apply',
+			profileId: profileLocator('lead'),
+			mode: 'subtract',
+			inactiveDays: '={{ 0 }}',
+			points: 5,
+		});
+		expect(run.error?.message).toMatch(/^Item 0: Inactive for \(Days\): The number of days must be a number more than 0/);
+		expect(await contactScore(store, 'lead', 'c-old')).toBe(20);
+	});
+
 	test('Decay > Apply decays a profile once per execution, however many items come in', async () => {
 		const run = await runEngagementScore(
 			store,

@@ -1,5 +1,10 @@
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
+
+import { EVENT_TYPES } from '../../src/index';
 
 import { callNodeMethod } from '../harness/run-workflow';
 import {
@@ -135,6 +140,97 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 		expect(unpublished.json[0]).toMatchObject({ status: 'draft', version: 2 });
 
 		expect((await getProfile('p1')).json[0]).toMatchObject({ id: 'p1', name: 'Renamed', status: 'draft' });
+	});
+
+	test('Update Draft adds, updates or removes single rules and leaves the others as they are', async () => {
+		await createProfile(store, {
+			id: 'edits',
+			rules: [
+				{ id: 'opened', eventType: 'email_event', points: 5, conditions: [{ property: 'event', operator: 'equals', value: 'opened' }] },
+				{ eventType: 'form_submitted', points: 3 },
+			],
+			publish: true,
+		});
+		const edit = async (parameters: Record<string, unknown>) =>
+			await runEngagementScore(store, {
+				resource: 'profile',
+				operation: 'updateDraft',
+				profileId: profileLocator('edits'),
+				rulesSource: 'fields',
+				...parameters,
+			});
+
+		const added = await edit({
+			rulesEditMode: 'add',
+			rules: { rule: [{ eventType: 'contact_tag', points: 20, conditions: { condition: [{ property: 'tag', operator: 'equals', value: 'VIP' }] } }] },
+		});
+		expect(added.error).toBeUndefined();
+		expect(added.json[0].draftRules).toEqual([
+			{ id: 'opened', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'opened' }], points: 5 },
+			{ id: 'rule-2', eventType: 'form_submitted', conditions: [], points: 3 },
+			{ id: 'rule-3', eventType: 'contact_tag', conditions: [{ property: 'tag', operator: 'equals', value: 'VIP' }], points: 20 },
+		]);
+
+		const updated = await edit({ rulesEditMode: 'update', rules: { rule: [{ id: 'rule-2', eventType: 'form_submitted', points: 8 }] } });
+		expect(updated.error).toBeUndefined();
+		expect((updated.json[0].draftRules as Array<{ id: string; points: number }>).map((rule) => [rule.id, rule.points])).toEqual([
+			['opened', 5],
+			['rule-2', 8],
+			['rule-3', 20],
+		]);
+
+		const removed = await edit({ rulesEditMode: 'remove', ruleIds: 'opened, rule-3' });
+		expect(removed.error).toBeUndefined();
+		expect(removed.json[0]).toMatchObject({ draftRules: [{ id: 'rule-2', points: 8 }], publishedRules: [{ id: 'opened' }, { id: 'rule-2', points: 3 }] });
+
+		// Replace All Rules, the default, is what a saved workflow without Rule Changes still does.
+		const replaced = await edit({ rules: { rule: [{ eventType: 'survey_submitted', points: 1 }] } });
+		expect(replaced.json[0].draftRules).toEqual([{ id: 'rule-1', eventType: 'survey_submitted', conditions: [], points: 1 }]);
+	});
+
+	test('updating or removing a rule the draft lacks names the rule ID and the field, and changes nothing', async () => {
+		await createProfile(store, { id: 'missing', rules: [{ id: 'opened', eventType: 'email_event', points: 5 }], publish: false });
+		const update = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'updateDraft',
+			profileId: profileLocator('missing'),
+			updateFields: { name: 'Not renamed' },
+			rulesSource: 'fields',
+			rulesEditMode: 'update',
+			rules: { rule: [{ id: 'opend', eventType: 'email_event', points: 9 }] },
+		});
+		expect(update.error?.message).toBe(
+			'Item 0: Rules › rules[0].id: The draft has no rule with the ID "opend" (its rules: "opened")',
+		);
+
+		const remove = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'updateDraft',
+			profileId: profileLocator('missing'),
+			rulesSource: 'fields',
+			rulesEditMode: 'remove',
+			ruleIds: 'opened, gone',
+		});
+		expect(remove.error?.message).toBe(
+			'Item 0: Rule IDs › ruleIds[1]: The draft has no rule with the ID "gone" (its rules: "opened")',
+		);
+
+		const add = await runEngagementScore(store, {
+			resource: 'profile',
+			operation: 'updateDraft',
+			profileId: profileLocator('missing'),
+			rulesSource: 'json',
+			rulesEditMode: 'add',
+			rulesJson: '[{ "id": "opened", "eventType": "email_event", "points": 1 }]',
+		});
+		expect(add.error?.message).toBe(
+			'Item 0: Rules › rules[0].id: The draft already has a rule with the ID "opened"; update it instead',
+		);
+
+		expect((await getProfile('missing')).json[0]).toMatchObject({
+			name: 'missing',
+			draftRules: [{ id: 'opened', points: 5 }],
+		});
 	});
 
 	test('Get Many lists the profiles side by side, filtered by status and limited', async () => {
@@ -279,6 +375,34 @@ describe.each(stores)('Engagement Score > Profile, on %s', (_, makeStore) => {
 		});
 		expect(run.json[1]).toMatchObject({ id: 'fine', status: 'draft' });
 		expect((await getProfile('bad-operator')).error).toBeDefined();
+	});
+});
+
+describe('the demo profile (examples/0-set-up-demo-profile.json), built with the rule form', () => {
+	test('creates its rules as the form shows them: In List values as lists, the webinar as a custom type', async () => {
+		const workflow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', '0-set-up-demo-profile.json'), 'utf8'));
+		const node = workflow.nodes.find((candidate: { type: string }) => candidate.type === ENGAGEMENT_SCORE_TYPE);
+		expect(node.parameters).toMatchObject({ rulesSource: 'fields' });
+		expect(node.parameters.rulesJson).toBeUndefined();
+
+		const run = await runEngagementScore(staticDataStore(), node.parameters);
+		expect(run.error).toBeUndefined();
+		const rules = run.json[0].draftRules as Array<{ id: string; eventType: string; conditions: unknown[]; points: number }>;
+		expect(run.json[0]).toMatchObject({ id: 'lead-score', status: 'published' });
+		expect(rules).toHaveLength(18);
+		expect(new Set(rules.map((rule) => rule.eventType))).toEqual(
+			new Set([...EVENT_TYPES.map((type) => type.id), 'webinar_attended']),
+		);
+		expect(rules.find((rule) => rule.id === 'email-lost')).toEqual({
+			id: 'email-lost',
+			eventType: 'email_event',
+			conditions: [{ property: 'event', operator: 'in', value: ['bounced', 'unsubscribed', 'complained'] }],
+			points: -15,
+			description: 'Bounced or unsubscribed',
+		});
+		expect(rules.find((rule) => rule.id === 'large-payment')?.conditions).toEqual([
+			{ property: 'amount', operator: 'greaterThanOrEqual', value: 500 },
+		]);
 	});
 });
 

@@ -1,6 +1,11 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { CONDITION_OPERATORS, EVENT_TYPES, type ConditionOperator } from '../../../../src/index';
+import {
+	CONDITION_OPERATORS,
+	EVENT_TYPES,
+	PROPERTIES_WITH_KNOWN_VALUES,
+	type ConditionOperator,
+} from '../../../../src/index';
 
 export const CUSTOM_EVENT_TYPE = 'custom';
 
@@ -29,6 +34,92 @@ export const conditionOperatorOptions: INodePropertyOptions[] = CONDITION_OPERAT
 	name: operatorLabels[operator],
 	value: operator,
 }));
+
+const EXPRESSION_LINK = '<a href="https://docs.n8n.io/code/expressions/">expression</a>';
+
+const LIST_OPERATORS: ConditionOperator[] = ['in', 'notIn'];
+const NO_VALUE_OPERATORS: ConditionOperator[] = ['exists', 'notExists'];
+/** Matches a property name with no known values (and an expression, which starts with "="). */
+const WITHOUT_KNOWN_VALUES = `^(?!(${PROPERTIES_WITH_KNOWN_VALUES.map(escapeRegExp).join('|')})$)`;
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A condition's fields. Property and Value offer what the engine knows of the rule's event type
+ * (methods/rule-suggestions.ts); anything else is given as an expression. Value is one parameter
+ * shown in one of these forms: a dropdown where the property has known values, a multi-select for
+ * In List / Not In List there (a text box for a list saved as text), else a text box.
+ */
+/** A list saved as text ("bounced, unsubscribed"), as rules made before Values was a multi-select keep it. */
+const LIST_AS_TEXT = { _cnd: { includes: ',' } } as const;
+
+const conditionFields: INodeProperties[] = [
+	{
+		displayName: 'Property',
+		name: 'property',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getConditionProperties' },
+		allowArbitraryValues: true,
+		default: '',
+		description: `The event property to test: one of the event type's, or any other name (or a dotted path such as order.total) as an ${EXPRESSION_LINK}. After changing the event type, choose Refresh List in this field's menu.`,
+	},
+	{
+		displayName: 'Operator',
+		name: 'operator',
+		type: 'options',
+		options: conditionOperatorOptions,
+		default: 'equals',
+	},
+	{
+		displayName: 'Value',
+		name: 'value',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getConditionValues', loadOptionsDependsOn: ['&property'] },
+		allowArbitraryValues: true,
+		default: '',
+		description: `A value this property is known to take, or any other value as an ${EXPRESSION_LINK}`,
+		displayOptions: {
+			hide: { property: [{ _cnd: { regex: WITHOUT_KNOWN_VALUES } }], operator: [...LIST_OPERATORS, ...NO_VALUE_OPERATORS] },
+		},
+	},
+	{
+		displayName: 'Values',
+		name: 'value',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getConditionValues', loadOptionsDependsOn: ['&property'] },
+		allowArbitraryValues: true,
+		default: [],
+		description: `The event matches when the property has any of these values; others can be given as an ${EXPRESSION_LINK}`,
+		displayOptions: {
+			show: { operator: LIST_OPERATORS },
+			hide: { property: [{ _cnd: { regex: WITHOUT_KNOWN_VALUES } }], value: [LIST_AS_TEXT] },
+		},
+	},
+	{
+		displayName: 'Values',
+		name: 'value',
+		type: 'string',
+		default: '',
+		description: 'Values separated by commas. Clear the field to choose them from a list instead.',
+		displayOptions: {
+			show: { operator: LIST_OPERATORS, value: [LIST_AS_TEXT] },
+			hide: { property: [{ _cnd: { regex: WITHOUT_KNOWN_VALUES } }] },
+		},
+	},
+	{
+		displayName: 'Value',
+		name: 'value',
+		type: 'string',
+		default: '',
+		description: 'For In List / Not In List: values separated by commas',
+		displayOptions: {
+			show: { property: [{ _cnd: { regex: WITHOUT_KNOWN_VALUES } }] },
+			hide: { operator: NO_VALUE_OPERATORS },
+		},
+	},
+];
 
 export function returnAllAndLimit(show: Record<string, string[]>, defaultLimit = 50): INodeProperties[] {
 	return [
@@ -69,7 +160,9 @@ export function rulesProperties(show: Record<string, string[]>, allowKeep: boole
 			noDataExpression: true,
 			options: sources,
 			default: allowKeep ? 'keep' : 'fields',
-			description: 'How to give the rules. They replace the draft rules; publish to make them score.',
+			description: allowKeep
+				? 'How to give the rules. Rule Changes says whether they replace the draft rules or change some; publish to make them score.'
+				: 'How to give the rules. Publish to make them score.',
 			displayOptions: { show },
 		},
 		{
@@ -80,7 +173,7 @@ export function rulesProperties(show: Record<string, string[]>, allowKeep: boole
 			default: {},
 			typeOptions: { multipleValues: true, sortable: true },
 			description: 'Every rule whose event type and conditions match an event adds its points',
-			displayOptions: { show: { ...show, rulesSource: ['fields'] } },
+			displayOptions: { show: { ...show, rulesSource: ['fields'] }, hide: { rulesEditMode: ['remove'] } },
 			options: [
 				{
 					displayName: 'Rule',
@@ -122,29 +215,7 @@ export function rulesProperties(show: Record<string, string[]>, allowKeep: boole
 									displayName: 'Condition',
 									name: 'condition',
 									values: [
-										{
-											displayName: 'Property',
-											name: 'property',
-											type: 'string',
-											default: '',
-											placeholder: 'e.g. event, tag, amount, order.total',
-											description: 'Name (or dotted path) of the event property to test',
-										},
-										{
-											displayName: 'Operator',
-											name: 'operator',
-											type: 'options',
-											options: conditionOperatorOptions,
-											default: 'equals',
-										},
-										{
-											displayName: 'Value',
-											name: 'value',
-											type: 'string',
-											default: '',
-											description: 'For In List / Not In List: values separated by commas',
-											displayOptions: { hide: { operator: ['exists', 'notExists'] } },
-										},
+										...conditionFields,
 									],
 								},
 							],
@@ -175,7 +246,7 @@ export function rulesProperties(show: Record<string, string[]>, allowKeep: boole
 			default: '[\n  {\n    "eventType": "email_event",\n    "conditions": [{ "property": "event", "operator": "equals", "value": "opened" }],\n    "points": 5,\n    "description": "Opened an email"\n  }\n]',
 			description:
 				'A JSON array of rules: { "id"?, "eventType", "conditions"?: [{ "property", "operator", "value" }], "points", "description"? }',
-			displayOptions: { show: { ...show, rulesSource: ['json'] } },
+			displayOptions: { show: { ...show, rulesSource: ['json'] }, hide: { rulesEditMode: ['remove'] } },
 		},
 	];
 }
