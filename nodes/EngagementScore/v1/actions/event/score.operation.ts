@@ -4,6 +4,7 @@ import { ProfileNotPublishedError, toScoreEvent, type EngagementEngine, type Eve
 import { COMMON_LABELS, type FieldLabels, handleItemFailure, labelsOf, withParameterNames } from '../../../../shared/errors';
 import { PROFILE_PARAMETER, profileIdFrom, profileLocatorProperty } from '../../../../shared/profile';
 import { isoTime } from '../../../../shared/change-output';
+import { FIELD_PATH_PARAMETERS, fieldPathEventReader, fieldPathProperties } from '../../helpers/field-paths';
 import { CUSTOM_EVENT_TYPE, eventTypeOptions } from '../common.descriptions';
 
 const show = { resource: ['event'], operation: ['score'] };
@@ -24,6 +25,12 @@ export const description: INodeProperties[] = [
 				name: 'Define Below',
 				value: 'defineBelow',
 				description: "Map the contact, event type and properties from each item's fields",
+			},
+			{
+				name: 'Map Fields by Path',
+				value: 'fieldPaths',
+				description:
+					"Name the item's fields that hold the contact ID, event type and the rest (e.g. body.contact.id). Read by the node itself: many times faster than an expression per field.",
 			},
 			{
 				name: 'Use Item As Event',
@@ -135,6 +142,7 @@ export const description: INodeProperties[] = [
 			'Optional ID of the event at its source. An ID already scored for this profile is ignored, so retried webhooks count once.',
 		displayOptions: { show: defineBelow },
 	},
+	...fieldPathProperties({ show: { ...show, mapping: ['fieldPaths'] } }),
 ];
 
 /** The validated events of one profile, with the item each came from. */
@@ -153,8 +161,9 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 	const output: INodeExecutionData[] = new Array(itemCount);
 	const now = Date.now();
 	const readEvent = eventReader(this);
-	const autoMap = this.getNodeParameter('mapping', 0) === 'autoMap';
-	const fieldNames = autoMap ? ITEM_FIELDS : PARAMETER_FIELDS;
+	const mapping = this.getNodeParameter('mapping', 0);
+	const autoMap = mapping === 'autoMap';
+	const fieldNames = autoMap ? ITEM_FIELDS : mapping === 'fieldPaths' ? FIELD_PATH_PARAMETERS : PARAMETER_FIELDS;
 	const labels = autoMap ? ITEM_LABELS : PARAMETER_LABELS;
 	const readProfileId = profileIdReader(this);
 
@@ -280,7 +289,9 @@ function isExpression(parameter: unknown): boolean {
 /** The raw event of an item, as toScoreEvent validates it. */
 function eventReader(context: IExecuteFunctions): (itemIndex: number) => unknown {
 	const items = context.getInputData();
-	if (context.getNodeParameter('mapping', 0) === 'autoMap') return (itemIndex) => items[itemIndex].json;
+	const mapping = context.getNodeParameter('mapping', 0);
+	if (mapping === 'autoMap') return (itemIndex) => items[itemIndex].json;
+	if (mapping === 'fieldPaths') return fieldPathEventReader(context);
 	return (itemIndex) => {
 		const selectedType = context.getNodeParameter('eventType', itemIndex);
 		return {
