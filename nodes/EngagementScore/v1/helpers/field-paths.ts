@@ -1,5 +1,6 @@
 import get from 'lodash/get';
 import has from 'lodash/has';
+import toPath from 'lodash/toPath';
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { fieldError } from '../../../shared/errors';
@@ -80,28 +81,35 @@ export function fieldPathEventReader(context: IExecuteFunctions): (itemIndex: nu
 		const json = items[itemIndex].json;
 		const event: IDataObject = {};
 		for (const { eventField, parameter, pathOf } of pathReaders) {
-			const path = pathOf(itemIndex);
-			if (path === '') {
+			const { text, keys } = pathOf(itemIndex);
+			if (keys.length === 0) {
 				if (REQUIRED_FIELDS.has(eventField)) throw fieldError(context.getNode(), itemIndex, parameter, 'no field path given', undefined, LABELS);
 				continue;
 			}
 			// `has` first: it follows own properties only, so "constructor" is no value of a plain item.
-			if (!has(json, path)) throw fieldError(context.getNode(), itemIndex, parameter, `no value at "${path}"`, undefined, LABELS);
-			event[eventField] = get(json, path) as IDataObject[string];
+			if (!has(json, keys)) throw fieldError(context.getNode(), itemIndex, parameter, `no value at "${text}"`, undefined, LABELS);
+			event[eventField] = get(json, keys) as IDataObject[string];
 		}
 		return event;
 	};
 }
 
-function parameterReader(context: IExecuteFunctions, name: string): (itemIndex: number) => string {
+interface FieldPath {
+	readonly text: string;
+	/** The path split into keys once (lodash parses a path given as text on every call). */
+	readonly keys: string[];
+}
+
+function parameterReader(context: IExecuteFunctions, name: string): (itemIndex: number) => FieldPath {
 	const raw = context.getNode().parameters[name];
-	if (typeof raw === 'string' && raw.startsWith('=')) return (itemIndex) => pathText(context.getNodeParameter(name, itemIndex, ''));
-	const constant = pathText(context.getNodeParameter(name, 0, ''));
+	if (typeof raw === 'string' && raw.startsWith('=')) return (itemIndex) => fieldPath(context.getNodeParameter(name, itemIndex, ''));
+	const constant = fieldPath(context.getNodeParameter(name, 0, ''));
 	return () => constant;
 }
 
-function pathText(value: unknown): string {
-	return typeof value === 'string' ? value.trim() : '';
+function fieldPath(value: unknown): FieldPath {
+	const text = typeof value === 'string' ? value.trim() : '';
+	return { text, keys: text === '' ? [] : toPath(text) };
 }
 
 const LABELS: Readonly<Record<string, string>> = Object.fromEntries(
