@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Define Below',
 				value: 'defineBelow',
-				description: "Map the contact, event type and properties from each item's fields",
+				description: 'Set each field to a value or an n8n expression, e.g. {{ $json.contactId }}',
 			},
 			{
 				name: 'Map Fields by Path',
