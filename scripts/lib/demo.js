@@ -54,14 +54,14 @@ function loadExampleWorkflows({ notifyUrl = SHIPPED_NOTIFY_URL, transform = (wor
 /**
  * Creates and publishes every example workflow the instance does not have yet (existing ones are
  * left alone: the user may have edited them), then sets up the demo profile if its workflow was
- * new. Returns the ids of the workflows created.
+ * new. Returns the ids of the workflows created. `skip`: ids of example workflows to leave out.
  */
-async function installDemoWorkflows(client, baseUrl, { notifyUrl, transform, log = () => {} } = {}) {
+async function installDemoWorkflows(client, baseUrl, { notifyUrl, transform, skip = [], log = () => {} } = {}) {
 	const created = [];
 	// The files are numbered so the profile's workflow (0-...) comes first: the trigger workflow
 	// can only be published once the profile it watches exists.
 	for (const { file, workflow } of loadExampleWorkflows({ notifyUrl, transform })) {
-		if (await client.workflowExists(workflow.id)) continue;
+		if (skip.includes(workflow.id) || (await client.workflowExists(workflow.id))) continue;
 		if (workflow.id === DATA_TABLE_WORKFLOW_ID) await useScoresDataTable(client, workflow, log);
 		const saved = await client.createWorkflow(workflow);
 		await client.publishWorkflow(saved.id, saved.versionId);
@@ -99,4 +99,12 @@ async function setUpDemoProfile(baseUrl, log) {
 	log(`  created and published the score profile "${body.name}" (${body.id}) with ${body.publishedRules.length} rules`);
 }
 
-module.exports = { loadExampleWorkflows, installDemoWorkflows, webhookPaths, DEMO_PROFILE_ID, SHIPPED_NOTIFY_URL, SCORES_DATA_TABLE };
+module.exports = {
+	loadExampleWorkflows,
+	installDemoWorkflows,
+	webhookPaths,
+	DEMO_PROFILE_ID,
+	SHIPPED_NOTIFY_URL,
+	SCORES_DATA_TABLE,
+	DATA_TABLE_WORKFLOW_ID,
+};
