@@ -13,6 +13,7 @@
  * '{"EXECUTIONS_DATA_SAVE_ON_SUCCESS":"none"}').
  */
 const { bootDemo } = require('../scripts/lib/live-demo');
+const { DATA_TABLE_WORKFLOW_ID } = require('../scripts/lib/demo');
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -27,7 +28,8 @@ const clicked = { type: 'email_event', properties: { event: 'clicked' } }; // +1
 async function main() {
 	const os = require('node:os');
 	console.log(`node ${process.version}, ${os.cpus().length} cpus, load average ${os.loadavg()[0].toFixed(1)}; n8n settings: ${JSON.stringify(N8N_ENV)}`);
-	const demo = await bootDemo({ extraEnv: N8N_ENV });
+	// Without the Data Table workflow, so that its executions do not share the CPU with the ones measured.
+	const demo = await bootDemo({ extraEnv: N8N_ENV, skipWorkflows: [DATA_TABLE_WORKFLOW_ID] });
 	try {
 		await measureBareWebhook(demo);
 		await measureThroughput(demo);

@@ -14,7 +14,7 @@ const { installPackage } = require('./lib/install-package');
 const { startN8n, freePort, isPortFree, PortTakenError } = require('./lib/n8n-process');
 const { startNotificationSink } = require('./lib/notification-sink');
 const { N8nRestClient } = require('./lib/n8n-rest');
-const { installDemoWorkflows, webhookPaths, DEMO_PROFILE_ID } = require('./lib/demo');
+const { installDemoWorkflows, webhookPaths, DEMO_PROFILE_ID, SCORES_DATA_TABLE } = require('./lib/demo');
 const { startUserFolder, packageName } = require('./lib/paths');
 
 const port = Number(process.env.N8N_PORT ?? 5678);
@@ -90,6 +90,9 @@ Send an event (the profile "${DEMO_PROFILE_ID}" gives 10 points for an email cli
 
 Top contacts by score:
   curl -s '${base}/webhook/${webhookPaths.topContacts}?limit=10'
+
+Every contact's score, kept in step by a workflow: the Data Table "${SCORES_DATA_TABLE.name}"
+  ${base}/home/datatables
 
 When a contact reaches 50 points, the trigger workflow posts a notification here (${sink.url}).
 Press Ctrl+C to stop.`);

@@ -18,6 +18,8 @@ export type FeedStart = 'resume' | 'now';
 export interface FeedOptions {
 	/** How often to look for changes written by other processes; in-process writes wake the feed at once. */
 	readonly pollIntervalMs?: number;
+	/** Most changes handed over in one call (100 by default). */
+	readonly batchSize?: number;
 	/** Told about a failed read or a throwing `onChanges`; the same changes are offered again later. */
 	readonly onError?: (error: unknown) => void;
 }

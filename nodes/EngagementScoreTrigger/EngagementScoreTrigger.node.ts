@@ -17,6 +17,9 @@ import { conditionProperties, conditionSetFrom } from './condition-input';
 import { firingItem } from './firing-output';
 
 const DEFAULT_POLL_INTERVAL_SECONDS = 1;
+const MAX_CHANGES_PER_EXECUTION = 10_000;
+/** About how many changes one read of the change log takes when each change is its own execution. */
+const CHANGES_PER_READ = 100;
 
 export const ENGAGEMENT_SCORE_TRIGGER_NAME = 'engagementScoreChangeTrigger';
 
@@ -75,6 +78,15 @@ export class EngagementScoreTrigger implements INodeType {
 						description:
 							'SQLite store: how often to look for score changes made outside this n8n process (changes made in this process wake the trigger at once). The Redis store delivers every change at once through its Stream and does not poll.',
 					},
+					{
+						displayName: 'Max Changes per Execution',
+						name: 'maxChangesPerExecution',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: MAX_CHANGES_PER_EXECUTION, numberPrecision: 0 },
+						default: 100,
+						description:
+							'Emit the firing changes found together, up to this many items in one execution, instead of one execution per change. For large streams of changes: n8n runs only some executions per second, while a step after the trigger handles many items at once.',
+					},
 				],
 			},
 			...storeProperties({ allowStaticData: false }),
@@ -116,6 +128,7 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	const mode = context.getNodeParameter('mode', 'enter') as FiringMode;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const pollIntervalMs = pollIntervalOf(options.pollIntervalSeconds);
+	const perExecution = changesPerExecutionOf(options.maxChangesPerExecution);
 	// A failed read is retried from the same position (cursor or consumer group); say so in n8n's log.
 	const onError = (error: unknown) =>
 		context.logger.warn(`Engagement Score Trigger could not read score changes, retrying: ${String(error)}`);
@@ -127,8 +140,12 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 		for (const change of firings) items.push(firingItem(change, await rules.thatScored(change)));
 		return items;
 	};
+	// Reads a whole number of executions' worth, so a burst of changes that all fire becomes
+	// ceil(count / perExecution) executions however the reads split it.
+	const batchSize = perExecution * Math.max(1, Math.floor(CHANGES_PER_READ / perExecution));
 	const openFeed = (consumerId: string, startAt: FeedStart, onChanges: (changes: ScoreChange[]) => void) =>
-		store.openFeed(profileId, consumerId, startAt, onChanges, { pollIntervalMs, onError });
+		store.openFeed(profileId, consumerId, startAt, onChanges, { pollIntervalMs, batchSize, onError });
+	const emitExecution = (items: IDataObject[]) => context.emit([context.helpers.returnJsonArray(items)]);
 
 	// One consumer per trigger node of a workflow: several workflows watching one profile each
 	// see every change, and a re-activation resumes where the last one stopped.
@@ -136,9 +153,10 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 
 	if (context.getMode() !== 'manual') {
 		const feed = openFeed(consumerId, 'resume', async (changes) => {
-			// One execution per firing, as a contact entering a workflow is one run of it.
+			// By default one execution per firing, as a contact entering a workflow is one run of it.
 			// context.emit is read at call time: n8n replaces it after trigger() returns.
-			for (const item of await firingItems(changes)) context.emit([context.helpers.returnJsonArray([item])]);
+			const items = await firingItems(changes);
+			for (let start = 0; start < items.length; start += perExecution) emitExecution(items.slice(start, start + perExecution));
 		});
 		await feed.start();
 		return { closeFunction: closing(feed, store) };
@@ -149,10 +167,10 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	let emitted = false;
 	const feed = openFeed(`${consumerId}:manual`, 'now', async (changes) => {
 		if (emitted) return;
-		const [first] = await firingItems(changes);
-		if (emitted || first === undefined) return;
+		const items = await firingItems(changes);
+		if (emitted || items.length === 0) return;
 		emitted = true;
-		context.emit([context.helpers.returnJsonArray([first])]);
+		emitExecution(items.slice(0, perExecution));
 	});
 	const manualTriggerFunction = async () => await feed.start();
 	return { closeFunction: closing(feed, store), manualTriggerFunction };
@@ -225,6 +243,19 @@ function pollIntervalOf(seconds: unknown): number {
 		throw new InvalidInputError(`must be a positive number, got ${JSON.stringify(seconds)}`, 'options.pollIntervalSeconds');
 	}
 	return Math.round(value * 1000);
+}
+
+/** Without the option each change is an execution of its own. */
+function changesPerExecutionOf(value: unknown): number {
+	if (value === undefined) return 1;
+	const count = Number(value);
+	if (!Number.isInteger(count) || count < 1 || count > MAX_CHANGES_PER_EXECUTION) {
+		throw new InvalidInputError(
+			`must be a whole number from 1 to ${MAX_CHANGES_PER_EXECUTION}, got ${JSON.stringify(value)}`,
+			'options.maxChangesPerExecution',
+		);
+	}
+	return count;
 }
 
 /** What n8n shows when activation fails: "conditions[0].operator: Unknown score operator ...". */

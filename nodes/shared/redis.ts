@@ -78,8 +78,8 @@ export function openRedisStore(settings: RedisConnectionSettings): RedisStore {
 		eventIdRetentionMs: settings.eventIdRetentionDays * DAY_MS,
 		location: connection.location,
 		onClose: async () => connection.release(),
-		openGroupFeed: (store, profileId, group, startAt, onChanges, onError) =>
-			openRedisGroupFeed(settings, store, profileId, group, onChanges, { startAt, onError }),
+		openGroupFeed: (store, profileId, group, startAt, onChanges, { batchSize, onError }) =>
+			openRedisGroupFeed(settings, store, profileId, group, onChanges, { startAt, batchSize, onError }),
 	});
 }
 

@@ -16,9 +16,10 @@ const OWNER = { email: 'e2e@engagement-score.local', password: 'Engagement-Score
 
 /**
  * Boots n8n on a fresh user folder with the package and the published demo workflows.
- * extraEnv: n8n settings on top of the defaults (e.g. EXECUTIONS_DATA_SAVE_ON_SUCCESS).
+ * extraEnv: n8n settings on top of the defaults (e.g. EXECUTIONS_DATA_SAVE_ON_SUCCESS);
+ * skipWorkflows: ids of example workflows not to install.
  */
-async function bootDemo({ log = () => {}, extraEnv } = {}) {
+async function bootDemo({ log = () => {}, extraEnv, skipWorkflows = [] } = {}) {
 	const runtime = await ensureRuntime(log);
 	fs.mkdirSync(scratchDir, { recursive: true });
 	const userFolder = fs.mkdtempSync(path.join(scratchDir, 'n8n-'));
@@ -42,7 +43,9 @@ async function bootDemo({ log = () => {}, extraEnv } = {}) {
 		async restart() {
 			await demo.n8n.stop();
 			await demo.start();
-			for (const { workflow } of loadExampleWorkflows()) await demo.client.waitUntilPublished(workflow.id);
+			for (const { workflow } of loadExampleWorkflows()) {
+				if (!skipWorkflows.includes(workflow.id)) await demo.client.waitUntilPublished(workflow.id);
+			}
 		},
 		async close() {
 			try {
@@ -65,7 +68,7 @@ async function bootDemo({ log = () => {}, extraEnv } = {}) {
 	};
 	try {
 		await demo.start();
-		await installDemoWorkflows(demo.client, demo.baseUrl, { notifyUrl: sink.url, log });
+		await installDemoWorkflows(demo.client, demo.baseUrl, { notifyUrl: sink.url, skip: skipWorkflows, log });
 	} catch (error) {
 		await demo.close();
 		throw error;

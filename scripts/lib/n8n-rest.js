@@ -134,6 +134,37 @@ class N8nRestClient {
 		return await this.request('GET', `/executions/${encodeURIComponent(id)}`);
 	}
 
+	/** The logged-in user's personal project, where the editor creates workflows and data tables. */
+	async personalProjectId() {
+		return (await this.request('GET', '/projects/personal')).id;
+	}
+
+	/**
+	 * The data table named exactly `name` among those the user can see, or undefined. n8n's list
+	 * filters names by a case-insensitive substring, so the exact name is picked from its answer.
+	 */
+	async findDataTable(name) {
+		const query = new URLSearchParams({ skip: '0', take: '100', filter: JSON.stringify({ name }) });
+		const page = await this.request('GET', `/data-tables-global?${query}`);
+		return page.data.find((table) => table.name === name);
+	}
+
+	/** Creates a data table with `columns` ([{ name, type: 'string' | 'number' | 'boolean' | 'date' }]) in a project. */
+	async createDataTable(projectId, { name, columns }) {
+		return await this.request('POST', `/projects/${encodeURIComponent(projectId)}/data-tables`, { name, columns });
+	}
+
+	/** Every row of a data table, as the editor's table view reads them (pages of 1,000). */
+	async dataTableRows(projectId, dataTableId) {
+		const rows = [];
+		for (;;) {
+			const query = new URLSearchParams({ skip: String(rows.length), take: '1000' });
+			const page = await this.request('GET', `/projects/${encodeURIComponent(projectId)}/data-tables/${encodeURIComponent(dataTableId)}/rows?${query}`);
+			rows.push(...page.data);
+			if (page.data.length === 0 || rows.length >= page.count) return rows;
+		}
+	}
+
 	/** Publishes the workflow's current version, as the editor's Publish button does. */
 	async publishWorkflow(id, versionId) {
 		return await this.request('POST', `/workflows/${encodeURIComponent(id)}/activate`, { versionId });

@@ -4,9 +4,10 @@
  * sink this test runs on loopback, and the top-contacts webhook reads scores back.
  */
 import { KINDS, THRESHOLD, eventBody, planContact, random, randomKinds, type ContactPlan } from './demo-events';
-import { bootDemo, isAlive, sleep, type LiveDemo, type Notification } from './live-n8n';
+import { bootDemo, isAlive, SCORES_DATA_TABLE, sleep, type LiveDemo, type Notification } from './live-n8n';
 
 const PROFILE_ID = 'lead-score';
+const DATA_TABLE_WORKFLOW_ID = 'EngScoreDataTbl1';
 /** How long to keep watching the sink to be sure no extra notification comes. */
 const QUIET_PERIOD_MS = 4000;
 
@@ -33,6 +34,8 @@ afterAll(async () => {
 	if (stepsPassed === stepsDeclared) demo.removeUserFolder();
 	else process.stdout.write(`e2e user folder kept for inspection: ${demo.userFolder}\n`);
 });
+
+const sortedEntries = (record: Record<string, number>) => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 async function scoresByContact(): Promise<Map<string, number>> {
 	const { status, body } = await demo.topContacts(1000);
@@ -171,6 +174,35 @@ describe('the package in a live n8n', () => {
 		expect(Object.fromEntries(await scoresByContact())).toEqual(Object.fromEntries(before));
 		await sleep(1000);
 		expect(demo.sink.received).toHaveLength(notificationsBefore);
+	});
+
+	step('keeps an n8n Data Table of contacts and scores in step: one row per contact with its score, read over the REST API', async () => {
+		const table = await demo.client.findDataTable(SCORES_DATA_TABLE.name);
+		expect(table).toBeDefined();
+		expect(table?.columns.map((column) => [column.name, column.type]).sort()).toEqual(
+			SCORES_DATA_TABLE.columns.map((column) => [column.name, column.type]).sort(),
+		);
+		const projectId = await demo.client.personalProjectId();
+		const expected = Object.fromEntries(expectedScores);
+		const tableScores = async () => {
+			const rows = await demo.client.dataTableRows(projectId, table!.id);
+			return { rows, scores: Object.fromEntries(rows.map((row) => [row.contactId as string, row.score as number])) };
+		};
+		const deadline = Date.now() + 60_000;
+		let current = await tableScores();
+		while (JSON.stringify(sortedEntries(current.scores)) !== JSON.stringify(sortedEntries(expected)) && Date.now() < deadline) {
+			await sleep(500);
+			current = await tableScores();
+		}
+		expect(current.scores).toEqual(expected);
+		// Upserted by contact id: one row each, holding the contact's latest change.
+		expect(current.rows).toHaveLength(expectedScores.size);
+		const contact1 = current.rows.find((row) => row.contactId === 'contact-1');
+		expect(contact1).toMatchObject({ delta: 3, cause: 'add 3: Called sales', previousScore: (expectedScores.get('contact-1') ?? 0) - 3 });
+
+		const executions = await demo.client.listExecutions(DATA_TABLE_WORKFLOW_ID);
+		expect(executions.length).toBeGreaterThan(0);
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
 	});
 
 	step('keeps scores over a restart; the trigger neither repeats old firings nor misses a new crossing', async () => {

@@ -26,8 +26,23 @@ export interface N8nHandle {
 	readonly logFile: string;
 }
 
+export interface DataTable {
+	readonly id: string;
+	readonly name: string;
+	readonly columns: ReadonlyArray<{ name: string; type: string }>;
+}
+
+/** The calls of n8n's REST API (scripts/lib/n8n-rest.js) the e2e test reads back with. */
+export interface N8nRestClient {
+	personalProjectId(): Promise<string>;
+	findDataTable(name: string): Promise<DataTable | undefined>;
+	dataTableRows(projectId: string, dataTableId: string): Promise<Array<Record<string, unknown>>>;
+	listExecutions(workflowId: string): Promise<Array<{ id: string; status: string }>>;
+}
+
 export interface LiveDemo {
 	readonly userFolder: string;
+	readonly client: N8nRestClient;
 	readonly sink: NotificationSink;
 	readonly n8n: N8nHandle;
 	readonly baseUrl: string;
@@ -45,6 +60,11 @@ const liveDemo = require('../../scripts/lib/live-demo') as {
 };
 
 export const bootDemo = liveDemo.bootDemo;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { SCORES_DATA_TABLE } = require('../../scripts/lib/demo') as {
+	SCORES_DATA_TABLE: { name: string; columns: ReadonlyArray<{ name: string; type: string }> };
+};
 
 /** True while a process with this pid exists. */
 export function isAlive(pid: number): boolean {

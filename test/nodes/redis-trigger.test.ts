@@ -26,6 +26,7 @@ import {
 	TRIGGER_TYPE,
 } from '../harness/redis-nodes';
 import { scoring } from '../helpers/scoring';
+import { applyBatch } from '../../src/score-writes';
 
 const NEVER_POLL_SECONDS = 600;
 const PASSWORD = 'trigger-pass';
@@ -158,6 +159,37 @@ test('crossings written while the trigger is stopped fire after it restarts, and
 	]);
 	expect(first.items().map((item) => item.contactId)).toEqual(['a']);
 });
+
+test('with Max Changes per Execution a burst from another process arrives as ceil(count / N) executions, every change once, in order', async () => {
+	const trigger = await activateTrigger({
+		...spec('wf-batch'),
+		parameters: parameters({ options: { pollIntervalSeconds: NEVER_POLL_SECONDS, maxChangesPerExecution: 30 } }),
+	});
+	activeTriggers.push(trigger);
+	// One commit of 250 crossings (each contact set to 60), then 20 more in a second one.
+	const crossings = async (contacts: string[]) =>
+		await applyBatch(worker, 'lead', contacts.map((contactId) => ({ contactId, operation: setTo60() })));
+	const first = Array.from({ length: 250 }, (_, index) => `b${index}`);
+	const second = Array.from({ length: 20 }, (_, index) => `c${index}`);
+	await crossings(first);
+	await trigger.waitForItems(250, 10_000);
+	await crossings(second);
+	await trigger.waitForItems(270, 10_000);
+	await settle();
+
+	const sizes = trigger.emits.map((emit) => emit.length);
+	expect(sizes).toEqual([...Array(8).fill(30), 10, 20]);
+	const items = trigger.items();
+	expect(items.map((item) => item.contactId)).toEqual([...first, ...second]);
+	const seqs = items.map((item) => item.changeSeq as number);
+	expect(new Set(seqs).size).toBe(270);
+	expect(seqs).toEqual(seqs.slice().sort((x, y) => x - y));
+	expect(items[0]).toMatchObject({ previousScore: 0, score: 60, cause: { kind: 'modify', operation: 'set', points: 60 } });
+});
+
+function setTo60() {
+	return { kind: 'modify' as const, operation: 'set' as const, points: 60, countsAsActivity: true, at: Date.now() };
+}
 
 test('two workflows watching one profile each fire once per crossing', async () => {
 	const one = await activate('wf-one');

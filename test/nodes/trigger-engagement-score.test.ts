@@ -427,3 +427,89 @@ describe('Engagement Score Trigger: workflows saved with its first type name', (
 		expect(item).toMatchObject({ contactId: 'c-legacy', previousScore: 0, score: 60 });
 	});
 });
+
+describe('Engagement Score Trigger: Max Changes per Execution', () => {
+	/** One webinar (+30) for each of `count` new contacts, in one scoring execution: one commit. */
+	async function burst(count: number, prefix: string) {
+		const events = Array.from({ length: count }, (_, index) => ({ contactId: `${prefix}${index}`, type: 'webinar_attended' }));
+		const run = await scoreEvents({ kind: 'sqlite', databasePath }, 'lead', events);
+		expect(run.error).toBeUndefined();
+		return events.map((event) => event.contactId);
+	}
+
+	const everyChange = (options: IDataObject) => triggerParameters([{ operator: 'gte', value: 0 }], { mode: 'everyChange', options });
+
+	test.each([
+		[250, 30],
+		[250, 120],
+		[7, 100],
+	])('a burst of %i changes with at most %i per execution arrives as ceil(count / N) executions, every change once, in order', async (count, perExecution) => {
+		const trigger = await activate(everyChange({ maxChangesPerExecution: perExecution }), `wf-batch-${perExecution}`);
+		const contacts = await burst(count, 'b');
+		await trigger.waitForItems(count);
+		await settle();
+
+		const sizes = trigger.emits.map((emit) => emit.length);
+		expect(sizes).toHaveLength(Math.ceil(count / perExecution));
+		expect(sizes.every((size) => size <= perExecution)).toBe(true);
+		const items = trigger.items();
+		expect(items.map((item) => item.contactId)).toEqual(contacts);
+		const seqs = items.map((item) => item.changeSeq as number);
+		expect(seqs).toEqual(seqs.map((_, index) => seqs[0] + index));
+		expect(items[0]).toMatchObject({ previousScore: 0, score: 30, delta: 30, cause: { kind: 'event', ruleIds: ['webinar'] } });
+	});
+
+	test('changes made by several executions while unpublished arrive batched on publishing, none twice', async () => {
+		const parameters = everyChange({ maxChangesPerExecution: 20 });
+		const before = await activate(parameters, 'wf-batch-restart');
+		await before.deactivate();
+		const contacts = [...(await burst(10, 'p')), ...(await burst(15, 'q')), ...(await burst(20, 'r'))];
+
+		const after = await activate(parameters, 'wf-batch-restart');
+		await after.waitForItems(45);
+		await settle();
+		expect(after.emits.map((emit) => emit.length)).toEqual([20, 20, 5]);
+		expect(after.items().map((item) => item.contactId)).toEqual(contacts);
+	});
+
+	test('only the changes that fire are emitted, batched', async () => {
+		const trigger = await activate(
+			triggerParameters([{ operator: 'gte', value: 60 }], { options: { maxChangesPerExecution: 2 } }),
+			'wf-batch-enter',
+		);
+		// Each contact's second webinar takes it to 60: 3 of the 6 changes enter the condition.
+		const events = ['u', 'v', 'w'].flatMap((contactId) => [0, 1].map(() => ({ contactId, type: 'webinar_attended' })));
+		await scoreEvents({ kind: 'sqlite', databasePath }, 'lead', events);
+		await trigger.waitForItems(3);
+		await settle();
+		expect(trigger.emits.map((emit) => emit.map((item) => [item.contactId, item.score]))).toEqual([
+			[
+				['u', 60],
+				['v', 60],
+			],
+			[['w', 60]],
+		]);
+	});
+
+	test('a value that is no whole number from 1 to 10,000 refuses activation, naming the option', async () => {
+		for (const [index, value] of [0, 1.5, 10_001].entries()) {
+			await expect(activate(everyChange({ maxChangesPerExecution: value }), `wf-bad-${index}`)).rejects.toThrow(
+				/options\.maxChangesPerExecution: must be a whole number from 1 to 10000/,
+			);
+		}
+	});
+
+	test('listening for a test event emits the first firing changes together, up to the maximum', async () => {
+		const listen = listenForTestEvent({
+			type: TRIGGER_TYPE,
+			nodeType: new EngagementScoreTrigger(),
+			parameters: everyChange({ maxChangesPerExecution: 5 }),
+			workflowId: 'wf-batch-manual',
+		});
+		await settle();
+		const contacts = await burst(8, 'm');
+		const run = await listen.finished;
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(triggerOutput(run).map((item) => item.contactId)).toEqual(contacts.slice(0, 5));
+	});
+});

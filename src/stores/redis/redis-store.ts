@@ -45,7 +45,7 @@ export interface RedisStoreOptions {
 		group: string,
 		startAt: FeedStart,
 		onChanges: (changes: ScoreChange[]) => void | Promise<void>,
-		onError?: (error: unknown) => void,
+		options: Pick<FeedOptions, 'batchSize' | 'onError'>,
 	) => ConsumerFeed;
 }
 
@@ -252,7 +252,7 @@ export class RedisStore implements ScoreStore {
 		options: FeedOptions = {},
 	): ConsumerFeed {
 		if (!this.options.openGroupFeed) throw new StoreUnavailableError(`${this.location}: this store was opened without a way to read its Stream`, 'store');
-		return this.options.openGroupFeed(this, profileId, consumerId, startAt, onChanges, options.onError);
+		return this.options.openGroupFeed(this, profileId, consumerId, startAt, onChanges, { batchSize: options.batchSize, onError: options.onError });
 	}
 
 	async getCursor(consumerId: string): Promise<number | undefined> {
