@@ -165,20 +165,29 @@ export class EngagementEngine {
 		if (events.length === 0) return [];
 		for (let attempt = 1; ; attempt++) {
 			const evaluator = this.evaluatorFor(profile);
+			const { limits, timeZone } = profile.publishedSettings ?? {};
+			const receivedAt = this.now();
 			const items: BatchItem[] = new Array(events.length);
 			const matched: Array<readonly string[]> = new Array(events.length);
 			for (let index = 0; index < events.length; index++) {
 				const event = events[index];
-				const { delta, matchedRuleIds } = evaluator.evaluate(event);
+				const { delta, matchedRuleIds, rules } = evaluator.evaluate(event);
 				matched[index] = matchedRuleIds;
-				const operation: EventOperation = {
-					kind: 'event',
-					eventId: event.id,
-					eventType: event.type,
-					delta,
-					matchedRuleIds,
-					at: event.occurredAt,
-				};
+				const operation: EventOperation =
+					rules === undefined && limits === undefined
+						? { kind: 'event', eventId: event.id, eventType: event.type, delta, matchedRuleIds, at: event.occurredAt }
+						: {
+								kind: 'event',
+								eventId: event.id,
+								eventType: event.type,
+								delta,
+								matchedRuleIds,
+								at: event.occurredAt,
+								...(rules === undefined ? {} : { rules }),
+								limits,
+								timeZone,
+								receivedAt,
+							};
 				items[index] = { contactId: event.contactId, operation };
 			}
 			const batch = await applyBatch(this.store, id, items, profile.version).catch((error: unknown) => error);
@@ -306,6 +315,7 @@ function eventResult(event: ScoreEvent, outcome: ItemOutcome, matchedRuleIds: re
 		delta: outcome.delta,
 		matchedRuleIds: outcome.duplicate ? [] : matchedRuleIds,
 	};
+	if (outcome.limitedRuleIds !== undefined) result.limitedRuleIds = outcome.limitedRuleIds;
 	if (event.id !== undefined) result.eventId = event.id;
 	if (outcome.changeIndex >= 0) result.changeSeq = firstChangeSeq + outcome.changeIndex;
 	return result;

@@ -17,6 +17,7 @@ export function causeJson(cause: ChangeCause): IDataObject {
 		case 'event': {
 			const json: IDataObject = { kind: cause.kind, eventType: cause.eventType, ruleIds: [...cause.ruleIds] };
 			if (cause.eventId !== undefined) json.eventId = cause.eventId;
+			if (cause.limitedRuleIds !== undefined) json.limitedRuleIds = [...cause.limitedRuleIds];
 			return json;
 		}
 		case 'modify': {
@@ -28,5 +29,9 @@ export function causeJson(cause: ChangeCause): IDataObject {
 			return { kind: cause.kind, mode: cause.mode };
 		case 'reset':
 			return cause.reason === undefined ? { kind: cause.kind } : { kind: cause.kind, reason: cause.reason };
+		case 'expired':
+			return cause.eventId === undefined
+				? { kind: cause.kind, ruleId: cause.ruleId }
+				: { kind: cause.kind, ruleId: cause.ruleId, eventId: cause.eventId };
 	}
 }
