@@ -16,6 +16,7 @@ import type { ChangeRecord } from '../../src/scoring/transition';
 import type { ScoreStore } from '../../src/store';
 import type { DecayPolicy, ScoredEvent, ScoreProfile } from '../../src/types';
 import { scoring } from '../helpers/scoring';
+import { describeLedgerStorage } from './ledger-conformance';
 
 export interface StoreUnderTest {
 	readonly store: ScoreStore;
@@ -798,5 +799,7 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 				}
 			});
 		});
+
+		describeLedgerStorage(() => store);
 	});
 }

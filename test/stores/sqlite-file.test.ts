@@ -4,9 +4,14 @@ import { join, relative } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { StoreUnavailableError } from '../../src/errors';
+import type { ContactState } from '../../src/scoring/contact-state';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import { profileFixture, scoredEvent } from './conformance';
 import { scoring } from '../helpers/scoring';
+
+/** Undoes schema step 3 (contact ledgers), to make a file as an earlier version left it. */
+const WITHOUT_LEDGER =
+	'DROP INDEX contacts_by_next_expiry; ALTER TABLE contacts DROP COLUMN ledger; ALTER TABLE contacts DROP COLUMN next_expiry_at';
 
 describe('SQLite store file handling', () => {
 	let folder: string;
@@ -80,7 +85,7 @@ describe('SQLite store file handling', () => {
 		await SqliteStore.open(file).close();
 		const db = new DatabaseSync(file);
 		expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-		expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
+		expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
 		db.exec('PRAGMA user_version = 99');
 		db.close();
 		expect(() => SqliteStore.open(file)).toThrow(/newer version .*schema 99/);
@@ -95,13 +100,45 @@ describe('SQLite store file handling', () => {
 		await before.close();
 		// The file as version 1 of the schema left it.
 		const db = new DatabaseSync(file);
-		db.exec('ALTER TABLE contacts DROP COLUMN version; PRAGMA user_version = 1');
+		db.exec(`${WITHOUT_LEDGER}; ALTER TABLE contacts DROP COLUMN version; PRAGMA user_version = 1`);
 		db.close();
 
 		const after = SqliteStore.open(file);
 		expect(await after.getContact('p1', 'alice')).toMatchObject({ score: 5, version: 1 });
 		await scoring(after).applyEvents('p1', 1, [scoredEvent('alice', 5)]);
 		expect(await after.getContact('p1', 'alice')).toMatchObject({ score: 10, version: 2 });
+		await after.close();
+	});
+
+	it('opens a file written before contact ledgers existed, keeps its contacts, and keeps ledgers from then on', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const before = SqliteStore.open(file);
+		await before.insertProfile(profileFixture('p1'));
+		await scoring(before).applyEvents('p1', 1, [scoredEvent('alice', 5)]);
+		await before.close();
+		// The file as version 2 of the schema left it.
+		const db = new DatabaseSync(file);
+		db.exec(`${WITHOUT_LEDGER}; PRAGMA user_version = 2`);
+		db.close();
+
+		const after = SqliteStore.open(file);
+		expect(await after.getContact('p1', 'alice')).toEqual({
+			contactId: 'alice',
+			score: 5,
+			lastActivityAt: expect.any(Number),
+			firstSeenAt: expect.any(Number),
+			updatedAt: expect.any(Number),
+			version: 1,
+		});
+		const ledger = { groups: { Email: 5 }, expiring: [{ ruleId: 'r', points: 5, dueAt: 1000 }] };
+		await after.transact('p1', { contactIds: ['alice'] }, (snapshot) => ({
+			contacts: [{ ...(snapshot.contact('alice') as ContactState), version: 2, ledger, nextExpiryAt: 1000 }],
+			changes: [],
+			seenEventIds: [],
+			result: null,
+		}));
+		expect(await after.getContact('p1', 'alice')).toMatchObject({ score: 5, version: 2, ledger, nextExpiryAt: 1000 });
+		expect(await after.expiringContactIds('p1', 1000, 10)).toEqual(['alice']);
 		await after.close();
 	});
 

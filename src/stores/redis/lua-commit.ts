@@ -5,7 +5,7 @@
  *
  * ARGV: snapshot's profile status, snapshot's profile version, event-id retention (ms),
  * number of contacts C, number of seen event ids E, number of changes N, then
- * C x [contact id, version read, state text, score, idle since],
+ * C x [contact id, version read, state text, score, idle since, next expiry ("" keep none, "-" remove, else the due time)],
  * E x [event id],
  * N x [contact id, previous score, score, delta, cause JSON, at].
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
@@ -18,12 +18,12 @@ local contact_count, seen_count, change_count = tonumber(ARGV[4]), tonumber(ARGV
 if profile[1] ~= ARGV[1] or profile[2] ~= ARGV[2] then return { 'conflict', 'profile', '|' } end
 
 local now = now_ms()
-local first_contact, first_seen = 7, 7 + contact_count * 5
+local first_contact, first_seen = 7, 7 + contact_count * 6
 local first_change = first_seen + seen_count
 
 local ids, read_versions = {}, {}
 for index = 0, contact_count - 1 do
-	local base = first_contact + index * 5
+	local base = first_contact + index * 6
 	ids[#ids + 1] = ARGV[base]
 	read_versions[#read_versions + 1] = ARGV[base + 1]
 end
@@ -48,10 +48,17 @@ end
 if #conflicts > 3 then return conflicts end
 
 if contact_count > 0 then
-	local score_args, state_args, idle_args = {}, {}, {}
+	local score_args, state_args, idle_args, expiry_args, unexpiring = {}, {}, {}, {}, {}
 	for index = 0, contact_count - 1 do
-		local base = first_contact + index * 5
+		local base = first_contact + index * 6
 		local id = ARGV[base]
+		local next_expiry = ARGV[base + 5]
+		if next_expiry == '-' then
+			unexpiring[#unexpiring + 1] = id
+		elseif next_expiry ~= '' then
+			expiry_args[#expiry_args + 1] = next_expiry
+			expiry_args[#expiry_args + 1] = id
+		end
 		state_args[#state_args + 1] = id
 		state_args[#state_args + 1] = ARGV[base + 2]
 		score_args[#score_args + 1] = ARGV[base + 3]
@@ -62,6 +69,8 @@ if contact_count > 0 then
 	call_chunked('HSET', K_CONTACTS, state_args, 2)
 	call_chunked('ZADD', K_SCORES, score_args, 2)
 	call_chunked('ZADD', K_IDLE, idle_args, 2)
+	if #expiry_args > 0 then call_chunked('ZADD', K_EXPIRY, expiry_args, 2) end
+	if #unexpiring > 0 then call_chunked('ZREM', K_EXPIRY, unexpiring, 1) end
 end
 if seen_count > 0 then
 	redis.call('ZREMRANGEBYSCORE', K_SEEN, '-inf', now)
@@ -92,13 +101,13 @@ return { 'ok', string.format('%d', first_seq) }
 `;
 
 /**
- * KEYS[10] snapshot key. ARGV: before (exclusive), snapshot lifetime in ms. Copies the contacts
+ * KEYS[11] snapshot key. ARGV: before (exclusive), snapshot lifetime in ms. Copies the contacts
  * idle since before \`before\` into the snapshot (one fast server-side copy) so that they can be
  * read in pages while the idle index moves. Returns the snapshot's size.
  */
 export const INACTIVE_SNAPSHOT_LUA = `
 if not profile_exists() then return 0 end
-local size = redis.call('ZRANGESTORE', KEYS[10], K_IDLE, '-inf', '(' .. ARGV[1], 'BYSCORE')
-if size > 0 then redis.call('PEXPIRE', KEYS[10], ARGV[2]) end
+local size = redis.call('ZRANGESTORE', KEYS[11], K_IDLE, '-inf', '(' .. ARGV[1], 'BYSCORE')
+if size > 0 then redis.call('PEXPIRE', KEYS[11], ARGV[2]) end
 return size
 `;

@@ -67,6 +67,15 @@ const MIGRATIONS: readonly string[] = [
 	-- Rows written before versions existed start at 1 (0 means a contact the store does not hold).
 	ALTER TABLE contacts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 	`,
+	`
+	-- Rules that count limited times, expire or have a group leave a ledger on the contact (the
+	-- scoring core's plain data, as JSON; NULL while there is none), and the due time of its next
+	-- expiry, indexed so that "contacts with expiries due before T" is a range read. Partial: a
+	-- contact with nothing to expire (every contact of a profile without expiring rules) is not in it.
+	ALTER TABLE contacts ADD COLUMN ledger TEXT;
+	ALTER TABLE contacts ADD COLUMN next_expiry_at INTEGER;
+	CREATE INDEX contacts_by_next_expiry ON contacts (profile_id, next_expiry_at, contact_id) WHERE next_expiry_at IS NOT NULL;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
