@@ -177,6 +177,10 @@ export interface ContactScore {
 	/** Last event (or activity-counting adjustment); null if the contact only ever decayed. */
 	readonly lastActivityAt: number | null;
 	readonly updatedAt: number;
+	/** Each group's subtotal, once a grouped rule scored; the rest of the score is ungrouped. */
+	readonly groups?: Readonly<Record<string, number>>;
+	/** The group with the highest positive subtotal (ties: first by name). */
+	readonly topGroup?: string;
 }
 
 export interface Adjustment {
