@@ -79,6 +79,7 @@ describe.each(stores)('Engagement Score > Event > Score, on %s', (_, makeStore) 
 				{ id: 'opened', eventType: 'email_event', points: 5, description: 'Opened an email' },
 				{ id: 'any-email', eventType: 'email_event', points: 1 },
 			],
+			limitedRuleIds: [],
 		});
 		expect(run.json[1]).toMatchObject({ contactId: 'c1', eventId: null, previousScore: 6, score: 7, delta: 1, occurredAt: '2026-03-01T09:00:00.000Z' });
 		expect(run.json[2]).toMatchObject({ contactId: 'c2', previousScore: 0, score: -9, delta: -9, matchedRuleIds: ['any-email', 'unsubscribed'] });

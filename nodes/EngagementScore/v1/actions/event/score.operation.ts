@@ -254,6 +254,7 @@ function resultFormatter(profileId: string, rules: ReadonlyMap<string, Rule>) {
 		delta: result.delta,
 		matchedRuleIds: result.matchedRuleIds.slice(),
 		matchedRules: matchedRulesJson(result.matchedRuleIds),
+		limitedRuleIds: result.limitedRuleIds === undefined ? [] : result.limitedRuleIds.slice(),
 	});
 }
 
