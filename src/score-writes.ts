@@ -4,7 +4,9 @@ import {
 	type BatchItem,
 	type ChangeRecord,
 	type DecayOperation,
+	type ContactState,
 	dueExpiries,
+	expireGrants,
 	type ExpiryOperation,
 	isInactive,
 	type ItemOutcome,
@@ -150,12 +152,21 @@ export async function applyDueExpiries(
 		const step = await commit(store, profileId, { contactIds }, (snapshot) => {
 			const none = { expired: 0, contacts: 0, changes: 0 };
 			if (snapshot.profile === undefined) return { contacts: [], changes: [], seenEventIds: [], result: none };
-			const items: BatchItem[] = [];
+			const states: ContactState[] = [];
+			const changes: ChangeRecord[] = [];
+			let expiredNow = 0;
 			for (const contactId of contactIds) {
-				for (let due = dueExpiries(snapshot.contact(contactId), now); due > 0; due--) items.push({ contactId, operation });
+				const current = snapshot.contact(contactId);
+				if (current === undefined) continue;
+				const due = dueExpiries(current, now);
+				const { state, changes: logged } = expireGrants(current, operation);
+				if (state === undefined) continue;
+				expiredNow += due;
+				states.push(state);
+				for (const change of logged) changes.push(change);
 			}
-			const plan = planBatch(snapshot, items);
-			return { ...plan, result: { expired: items.length, contacts: plan.contacts.length, changes: plan.changes.length } };
+			const result = { expired: expiredNow, contacts: states.length, changes: changes.length };
+			return { contacts: states, changes, seenEventIds: [], result };
 		});
 		// Nothing due in these states: another caller applied them meanwhile (and goes on with the rest).
 		if (step.result.expired === 0) break;

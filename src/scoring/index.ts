@@ -10,7 +10,7 @@ export type {
 	ScoreOperation,
 	ScoringRule,
 } from './operation';
-export { dueExpiries, topGroup, ungroupedPoints } from './ledger';
+export { dueExpiries, expireGrants, topGroup, ungroupedPoints } from './ledger';
 export { eventCause, isInactive, transition } from './transition';
 export type { ChangeRecord, Transition } from './transition';
 export { adjustedScore, decayScore, normalizeScore } from './score-math';

@@ -194,26 +194,50 @@ export function ledgerDecay(current: ContactState, operation: DecayOperation): {
 }
 
 export function ledgerExpiry(current: ContactState, operation: ExpiryOperation): LedgerTransition | undefined {
-	const grant = current.ledger?.expiring?.[0];
-	if (grant === undefined || grant.dueAt > operation.at) return undefined;
+	const { state, changes } = expireGrants(current, operation, 1);
+	if (state === undefined) return undefined;
+	return changes.length === 0 ? { state } : { state, change: changes[0] };
+}
+
+/**
+ * Every grant due at or before the operation's time, earliest first, at most `max`: one written
+ * state and one change per grant that moved the score, exactly as that many expiry operations
+ * one after the other would give (a large backlog is applied without a transition per grant).
+ */
+export function expireGrants(
+	current: ContactState,
+	operation: ExpiryOperation,
+	max = Infinity,
+): { state?: ContactState; changes: ChangeRecord[] } {
+	const pending = current.ledger?.expiring;
+	if (pending === undefined || pending.length === 0 || pending[0].dueAt > operation.at) return { changes: [] };
 	const { limits } = operation;
 	const working = new Working(current.ledger);
-	working.expiring.shift();
-	let gain = -grant.points;
-	if (grant.group !== undefined) {
-		gain = boundedGain(working.groups.get(grant.group) ?? 0, gain, undefined, groupMaximum(limits, grant.group));
+	const changes: ChangeRecord[] = [];
+	let score = current.score;
+	let due = 0;
+	while (due < max && due < pending.length && pending[due].dueAt <= operation.at) {
+		const grant = pending[due++];
+		let gain = -grant.points;
+		if (grant.group !== undefined) {
+			gain = boundedGain(working.groups.get(grant.group) ?? 0, gain, undefined, groupMaximum(limits, grant.group));
+		}
+		gain = boundedGain(score, gain, limits?.min, limits?.max);
+		if (grant.group !== undefined) working.addToGroup(grant.group, gain);
+		const after = normalizeScore(score + gain);
+		if (after !== score) {
+			const cause: ChangeCause =
+				grant.eventId === undefined
+					? { kind: 'expired', ruleId: grant.ruleId }
+					: { kind: 'expired', ruleId: grant.ruleId, eventId: grant.eventId };
+			changes.push({ contactId: current.contactId, previousScore: score, score: after, delta: normalizeScore(after - score), cause, at: grant.dueAt });
+		}
+		score = after;
 	}
-	gain = boundedGain(current.score, gain, limits?.min, limits?.max);
-	if (grant.group !== undefined) working.addToGroup(grant.group, gain);
-	const score = normalizeScore(current.score + gain);
+	working.expiring = working.expiring.slice(due);
 	// An expiry is not activity: only the score, the ledger and the update time move.
 	const state = withLedger({ ...current, score, updatedAt: operation.at, version: current.version + 1 }, working.ledger());
-	if (score === current.score) return { state };
-	const cause: ChangeCause =
-		grant.eventId === undefined
-			? { kind: 'expired', ruleId: grant.ruleId }
-			: { kind: 'expired', ruleId: grant.ruleId, eventId: grant.eventId };
-	return { state, change: changeOf(current, score, cause, grant.dueAt) };
+	return { state, changes };
 }
 
 /** How many grants of the contact are due at or before `at`: the expiry operations to apply. */

@@ -19,12 +19,27 @@ export function mayCount(counts: RuleCounts, awards: readonly number[] | undefin
 		const window = (counts.days ?? 1) * DAY_MS;
 		for (const time of awards) if (Math.abs(time - at) < window) within++;
 	} else {
-		const start = DateTime.fromMillis(at, { zone: timeZone ?? 'utc' }).startOf(counts.per);
-		const from = start.toMillis();
-		const until = start.plus({ [counts.per]: 1 }).toMillis();
+		const [from, until] = calendarPeriod(counts.per, at, timeZone);
 		for (const time of awards) if (time >= from && time < until) within++;
 	}
 	return within < counts.times;
+}
+
+/** [start, end) of the calendar day, week (from Monday) or month `at` falls in, in `timeZone`. */
+export function calendarPeriod(unit: 'day' | 'week' | 'month', at: number, timeZone: string | undefined): [number, number] {
+	if (timeZone === undefined || timeZone === 'UTC' || timeZone === 'utc') {
+		// UTC has no offsets to look up: plain arithmetic, as luxon would compute it (and much faster).
+		const day = Math.floor(at / DAY_MS);
+		if (unit === 'day') return [day * DAY_MS, (day + 1) * DAY_MS];
+		if (unit === 'week') {
+			const monday = day - ((day + 3) % 7); // 1970-01-01 was a Thursday
+			return [monday * DAY_MS, (monday + 7) * DAY_MS];
+		}
+		const date = new Date(at);
+		return [Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1), Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)];
+	}
+	const start = DateTime.fromMillis(at, { zone: timeZone }).startOf(unit);
+	return [start.toMillis(), start.plus({ [unit]: 1 }).toMillis()];
 }
 
 /**

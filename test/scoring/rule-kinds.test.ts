@@ -1,14 +1,18 @@
+import { DateTime } from 'luxon';
+
 import {
 	type ContactState,
 	type EventOperation,
 	type ScoreOperation,
 	type ScoringRule,
 	dueExpiries,
+	expireGrants,
 	planBatch,
 	topGroup,
 	transition,
 	ungroupedPoints,
 } from '../../src/scoring';
+import { calendarPeriod } from '../../src/scoring/rule-counts';
 import type { DecayPolicy, ScoreLimits } from '../../src/types';
 
 /** Rules that count limited times, expire or belong to a group, and profile limits: src/scoring/ledger.ts. */
@@ -401,5 +405,38 @@ describe('the rule kinds together', () => {
 		transition('alice', scored, { kind: 'expiry', at: T0 + 10 * DAY });
 		transition('alice', scored, { kind: 'reset', at: T0 + 10 * DAY });
 		expect(JSON.stringify(scored)).toBe(snapshot);
+	});
+});
+
+describe('applying a backlog of expiries at once', () => {
+	it('gives the same score, ledger and changes as one expiry operation per due grant', () => {
+		const rules: ScoringRule[] = [
+			{ id: 'a', points: 4, group: 'Email', expiresAfterDays: 1 },
+			{ id: 'b', points: -3, expiresAfterDays: 2 },
+			{ id: 'c', points: 6, group: 'Sales', expiresAfterDays: 3 },
+			{ id: 'd', points: 2, expiresAfterDays: 50 },
+		];
+		const limits = { min: 0, max: 8, groupMax: { Sales: 5 } };
+		const scored = run(rules.map((rule, index) => event([rule], { at: T0 + index * HOUR, eventId: `e${index}`, limits }))).state;
+		const at = T0 + 10 * DAY;
+		const oneByOne = run(Array.from({ length: dueExpiries(scored, at) }, (): ScoreOperation => ({ kind: 'expiry', at, limits })), scored);
+		const atOnce = expireGrants(scored, { kind: 'expiry', at, limits });
+		expect(atOnce.changes).toEqual(oneByOne.changes);
+		expect({ ...atOnce.state, version: 0 }).toEqual({ ...oneByOne.state, version: 0 });
+		expect(atOnce.state?.nextExpiryAt).toBe(T0 + 3 * HOUR + 50 * DAY);
+		expect(expireGrants(scored, { kind: 'expiry', at: T0 })).toEqual({ changes: [] });
+	});
+});
+
+describe('calendar periods', () => {
+	it('computes UTC days, Monday weeks and months as luxon does', () => {
+		const luxonPeriod = (unit: 'day' | 'week' | 'month', at: number) => {
+			const start = DateTime.fromMillis(at, { zone: 'utc' }).startOf(unit);
+			return [start.toMillis(), start.plus({ [unit]: 1 }).toMillis()];
+		};
+		for (let at = Date.UTC(2023, 11, 25); at < Date.UTC(2025, 2, 10); at += 13 * HOUR + 7 * 60_000) {
+			for (const unit of ['day', 'week', 'month'] as const) expect(calendarPeriod(unit, at, undefined)).toEqual(luxonPeriod(unit, at));
+		}
+		expect(calendarPeriod('day', Date.UTC(2026, 2, 29, 12), 'Europe/Berlin')).toEqual([Date.UTC(2026, 2, 28, 23), Date.UTC(2026, 2, 29, 22)]);
 	});
 });
