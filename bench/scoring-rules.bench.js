@@ -69,9 +69,11 @@ async function run(report) {
 			});
 		const score = { resource: 'event', operation: 'score', profileId: { __rl: true, mode: 'id', value: 'rules' }, mapping: 'autoMap' };
 		await execute(score, itemsOf(2_000, 1_000_000));
+		const cpuBefore = process.cpuUsage();
 		const started = performance.now();
 		const output = await execute(score, itemsOf(EVENTS, 0));
 		const seconds = (performance.now() - started) / 1000;
+		const cpu = process.cpuUsage(cpuBefore);
 		const limited = output.filter((item) => item.json.limitedRuleIds.length > 0).length;
 		report(
 			`Score Event through SQLite, 50 rules (10 limited, 10 expiring, 20 grouped), ${EVENTS.toLocaleString('en-US')} events in one n8n-core execution (${limited.toLocaleString('en-US')} with a limited rule), wall clock`,
@@ -79,6 +81,8 @@ async function run(report) {
 			'events/s',
 			{ min: 100_000 },
 		);
+		// On a shared machine the wall clock also counts other processes' turns.
+		report('  the same, process CPU time', Math.round(EVENTS / ((cpu.user + cpu.system) / 1e6)), 'events/s');
 
 		// 1,000,000 due expiries.
 		const store = SqliteStore.open(path.join(folder, 'expiries.sqlite'));
@@ -97,9 +101,11 @@ async function run(report) {
 				result: null,
 			}));
 		}
+		const expiryCpuBefore = process.cpuUsage();
 		const expiryStarted = performance.now();
 		const result = await engine.applyExpiries('expiring');
 		const expirySeconds = (performance.now() - expiryStarted) / 1000;
+		const expiryCpu = process.cpuUsage(expiryCpuBefore);
 		if (result.expired !== EXPIRY_CONTACTS * GRANTS_PER_CONTACT) throw new Error(`expected ${EXPIRY_CONTACTS * GRANTS_PER_CONTACT} expiries, applied ${result.expired}`);
 		report(
 			`Applying ${result.expired.toLocaleString('en-US')} due expiries on SQLite (one profile, ${EXPIRY_CONTACTS.toLocaleString('en-US')} contacts, ${result.changes.toLocaleString('en-US')} changes logged), wall clock`,
@@ -107,6 +113,7 @@ async function run(report) {
 			'expiries/s',
 			{ min: 200_000 },
 		);
+		report('  the same, process CPU time', Math.round(result.expired / ((expiryCpu.user + expiryCpu.system) / 1e6)), 'expiries/s');
 		await store.close();
 	} finally {
 		fs.rmSync(folder, { recursive: true, force: true });
