@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type Rule, type ScoreChange, type ScoreConditionSet, type ScoreProfile, type ScoreStore } from '../../src/index';
+import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, startExpiryTimer, type ConsumerFeed, type ExpiryTimer, type FeedStart, type FiringMode, type Rule, type ScoreChange, type ScoreConditionSet, type ScoreProfile, type ScoreStore } from '../../src/index';
+import { engineFor } from '../shared/engine';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { REDIS_CREDENTIAL_TEST, redisCredentialDescription, testRedisCredential } from '../shared/redis';
@@ -130,6 +131,12 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	const openFeed = (consumerId: string, startAt: FeedStart, onChanges: (changes: ScoreChange[]) => void) =>
 		store.openFeed(profileId, consumerId, startAt, onChanges, { pollIntervalMs, onError });
 
+	// Points that run out are applied here too, so a drop fires with no workflow touching the profile.
+	const applyExpiries = () =>
+		startExpiryTimer(engineFor(store), profileId, pollIntervalMs, (error) =>
+			context.logger.warn(`Engagement Score Trigger could not apply expired points, retrying: ${String(error)}`),
+		);
+
 	// One consumer per trigger node of a workflow: several workflows watching one profile each
 	// see every change, and a re-activation resumes where the last one stopped.
 	const consumerId = `trigger:${context.getWorkflow().id ?? 'unsaved'}:${context.getNode().id}`;
@@ -141,7 +148,7 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 			for (const item of await firingItems(changes)) context.emit([context.helpers.returnJsonArray([item])]);
 		});
 		await feed.start();
-		return { closeFunction: closing(feed, store) };
+		return { closeFunction: closing(feed, store, applyExpiries()) };
 	}
 
 	// Listening in the editor: a consumer of its own, moved to "now" each time, so a test run waits
@@ -155,7 +162,7 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 		context.emit([context.helpers.returnJsonArray([first])]);
 	});
 	const manualTriggerFunction = async () => await feed.start();
-	return { closeFunction: closing(feed, store), manualTriggerFunction };
+	return { closeFunction: closing(feed, store, applyExpiries()), manualTriggerFunction };
 }
 
 const NO_RULES: ReadonlyMap<string, Rule> = new Map();
@@ -196,11 +203,12 @@ class PublishedRules {
 	}
 }
 
-function closing(feed: ConsumerFeed, store: ScoreStore): () => Promise<void> {
+function closing(feed: ConsumerFeed, store: ScoreStore, expiries: ExpiryTimer): () => Promise<void> {
 	let closed = false;
 	return async () => {
 		if (closed) return;
 		closed = true;
+		await expiries.stop();
 		await feed.stop();
 		await store.close();
 	};
