@@ -20,8 +20,9 @@ import {
 	type EventOperation,
 	type ModifyOperation,
 	type ResetOperation,
+	topGroup,
 } from './scoring';
-import { type AppliedBatch, applyBatch, decayProfile, eventResult, loggedChange } from './score-writes';
+import { type AppliedBatch, applyBatch, applyDueExpiries, decayProfile, eventResult, type ExpiryResult, loggedChange } from './score-writes';
 import type { ScoreStore } from './store';
 import type {
 	AdjustOperation,
@@ -31,6 +32,7 @@ import type {
 	EventResult,
 	ScoreChange,
 	ScoreEvent,
+	ScoreLimits,
 	ScoreProfile,
 } from './types';
 
@@ -182,13 +184,16 @@ export class EngagementEngine {
 		const id = toProfileId(profileId);
 		let profile = await this.publishedProfile(id);
 		if (events.length === 0) return [];
+		await this.expireDue(profile);
 		for (let attempt = 1; ; attempt++) {
 			const evaluator = this.evaluatorFor(profile);
+			const { limits, timeZone } = profile.publishedSettings ?? {};
+			const receivedAt = this.now();
 			const items: BatchItem[] = new Array(events.length);
 			const matched: Array<readonly string[]> = new Array(events.length);
 			for (let index = 0; index < events.length; index++) {
 				const event = events[index];
-				const { delta, matchedRuleIds } = evaluator.evaluate(event);
+				const { delta, matchedRuleIds, rules } = evaluator.evaluate(event);
 				matched[index] = matchedRuleIds;
 				const operation: EventOperation = {
 					kind: 'event',
@@ -199,7 +204,13 @@ export class EngagementEngine {
 					profileVersion: profile.version,
 					at: event.occurredAt,
 				};
-				items[index] = { contactId: event.contactId, operation };
+				items[index] = {
+					contactId: event.contactId,
+					operation:
+						rules === undefined && limits === undefined
+							? operation
+							: { ...operation, ...(rules === undefined ? {} : { rules }), limits, timeZone, receivedAt },
+				};
 			}
 			const batch = await applyBatch(this.store, id, items, profile.version).catch((error: unknown) => error);
 			if (!(batch instanceof Error)) {
@@ -228,6 +239,7 @@ export class EngagementEngine {
 		if (countsAsActivity !== undefined && typeof countsAsActivity !== 'boolean') {
 			throw new InvalidInputError(`Must be true or false, got "${shown(countsAsActivity)}"`, 'countsAsActivity');
 		}
+		const limits = await this.expireDue(await this.getProfile(id));
 		const modify: ModifyOperation = {
 			kind: 'modify',
 			operation: operation as AdjustOperation,
@@ -235,6 +247,7 @@ export class EngagementEngine {
 			countsAsActivity: countsAsActivity ?? true,
 			at: this.now(),
 			...(reason === undefined ? {} : { reason }),
+			...(limits === undefined ? {} : { limits }),
 		};
 		const batch = await applyBatch(this.store, id, [{ contactId, operation: modify }]);
 		const outcome = batch.outcomes[0];
@@ -255,8 +268,21 @@ export class EngagementEngine {
 	async applyDecay(profileId: string, rawPolicy: unknown, options: DecayOptions = {}): Promise<DecayResult> {
 		const id = toProfileId(profileId);
 		const policy = toDecayPolicy(rawPolicy);
+		const limits = await this.expireDue(await this.getProfile(id));
 		const at = this.now();
-		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: inactiveBefore(at, policy.inactiveDays, options.timezone), at });
+		const cutOff = inactiveBefore(at, policy.inactiveDays, options.timezone);
+		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at, ...(limits === undefined ? {} : { limits }) });
+	}
+
+	/**
+	 * Takes back every point of the profile whose time is up (rules with expiresAfterDays), each
+	 * logged as an `expired` change. Every other read and write of the profile does this first;
+	 * the trigger calls it on its own so that a drop fires with nothing else running.
+	 * @throws ProfileNotFoundError
+	 */
+	async applyExpiries(profileId: string): Promise<ExpiryResult> {
+		const profile = await this.getProfile(profileId);
+		return applyDueExpiries(this.store, profile.id, this.now(), profile.publishedSettings?.limits);
 	}
 
 	/** @throws ProfileNotFoundError */
@@ -287,7 +313,13 @@ export class EngagementEngine {
 		const id = toProfileId(profileId);
 		const contact = toContactId(contactId);
 		const text = optionalText(reason, 'reason');
-		const reset: ResetOperation = { kind: 'reset', at: this.now(), ...(text === undefined ? {} : { reason: text }) };
+		const limits = await this.expireDue(await this.getProfile(id));
+		const reset: ResetOperation = {
+			kind: 'reset',
+			at: this.now(),
+			...(text === undefined ? {} : { reason: text }),
+			...(limits === undefined ? {} : { limits }),
+		};
 		const batch = await applyBatch(this.store, id, [{ contactId: contact, operation: reset }]);
 		const { known, previousScore } = batch.outcomes[0];
 		if (!known) return undefined;
@@ -307,8 +339,18 @@ export class EngagementEngine {
 		return profile;
 	}
 
+	/** The profile's id, after its due expiries are applied, so that what is read is current. */
 	private async existingProfileId(profileId: string): Promise<string> {
-		return (await this.getProfile(profileId)).id;
+		const profile = await this.getProfile(profileId);
+		await this.expireDue(profile);
+		return profile.id;
+	}
+
+	/** Applies the profile's due expiries; returns its published limits, which every score change is held to. */
+	private async expireDue(profile: ScoreProfile): Promise<ScoreLimits | undefined> {
+		const limits = profile.publishedSettings?.limits;
+		await applyDueExpiries(this.store, profile.id, this.now(), limits);
+		return limits;
 	}
 
 	private evaluatorFor(profile: ScoreProfile): Evaluator {
@@ -322,7 +364,7 @@ export class EngagementEngine {
 }
 
 function contactScore(profileId: string, state: ContactState): ContactScore {
-	return {
+	const score: ContactScore = {
 		profileId,
 		contactId: state.contactId,
 		score: state.score,
@@ -330,6 +372,10 @@ function contactScore(profileId: string, state: ContactState): ContactScore {
 		firstSeenAt: state.firstSeenAt,
 		updatedAt: state.updatedAt,
 	};
+	const groups = state.ledger?.groups;
+	if (groups === undefined) return score;
+	const top = topGroup(state);
+	return { ...score, groups: { ...groups }, ...(top === undefined ? {} : { topGroup: top }) };
 }
 
 /** The event, or the reason it is invalid; any other failure is a bug and propagates. */

@@ -11,6 +11,7 @@ interface CompiledRule {
 	readonly id: string;
 	readonly points: number;
 	readonly predicates: readonly PropertyPredicate[];
+	readonly rule: Rule;
 }
 
 /**
@@ -21,7 +22,10 @@ class TypeRules {
 	/** Indexed by mask; an array while that stays small, a Map beyond. */
 	private readonly evaluations: Evaluation[] | Map<number, Evaluation>;
 
-	constructor(private readonly rules: readonly CompiledRule[]) {
+	constructor(
+		private readonly rules: readonly CompiledRule[],
+		private readonly withRules: boolean,
+	) {
 		this.evaluations = rules.length <= MAX_ARRAY_INDEXED_RULES ? [] : new Map();
 	}
 
@@ -36,14 +40,14 @@ class TypeRules {
 	}
 
 	private remember(mask: number): Evaluation {
-		const evaluation = evaluationOf(this.rules.filter((_, index) => (mask & (1 << index)) !== 0));
+		const evaluation = evaluationOf(this.rules.filter((_, index) => (mask & (1 << index)) !== 0), this.withRules);
 		if (Array.isArray(this.evaluations)) this.evaluations[mask] = evaluation;
 		else this.evaluations.set(mask, evaluation);
 		return evaluation;
 	}
 
 	private evaluateUncached(properties: Readonly<Record<string, unknown>>): Evaluation {
-		return evaluationOf(this.rules.filter((rule) => matches(rule, properties)));
+		return evaluationOf(this.rules.filter((rule) => matches(rule, properties)), this.withRules);
 	}
 }
 
@@ -59,23 +63,34 @@ function matches(rule: CompiledRule, properties: Readonly<Record<string, unknown
 	return true;
 }
 
-function evaluationOf(matched: readonly CompiledRule[]): Evaluation {
+function evaluationOf(matched: readonly CompiledRule[], withRules: boolean): Evaluation {
 	if (matched.length === 0) return NO_MATCH;
 	let delta = 0;
 	for (const rule of matched) delta = normalizeScore(delta + rule.points);
-	return Object.freeze({ delta, matchedRuleIds: Object.freeze(matched.map((rule) => rule.id)) });
+	const matchedRuleIds = Object.freeze(matched.map((rule) => rule.id));
+	if (!withRules) return Object.freeze({ delta, matchedRuleIds });
+	return Object.freeze({ delta, matchedRuleIds, rules: Object.freeze(matched.map((rule) => rule.rule)) });
 }
 
-/** Compiles validated rules (see parseRules) into an evaluator, rules indexed by event type. */
+/** Whether a rule needs to be scored on its own (how often it counts, expiry, group): see src/scoring/ledger.ts. */
+export function isLedgerRule(rule: Rule): boolean {
+	return rule.counts !== undefined || rule.expiresAfterDays !== undefined || rule.group !== undefined;
+}
+
+/**
+ * Compiles validated rules (see parseRules) into an evaluator, rules indexed by event type. When
+ * any rule counts limited times, expires or has a group, evaluations also list the matched rules.
+ */
 export function compileRules(rules: readonly Rule[]): Evaluator {
 	const byType = new Map<string, CompiledRule[]>();
+	const withRules = rules.some(isLedgerRule);
 	for (const rule of rules) {
-		const compiled = { id: rule.id, points: rule.points, predicates: rule.conditions.map(compileCondition) };
+		const compiled = { id: rule.id, points: rule.points, predicates: rule.conditions.map(compileCondition), rule };
 		const list = byType.get(rule.eventType);
 		if (list) list.push(compiled);
 		else byType.set(rule.eventType, [compiled]);
 	}
-	const index = new Map<string, TypeRules>([...byType].map(([type, list]) => [type, new TypeRules(list)]));
+	const index = new Map<string, TypeRules>([...byType].map(([type, list]) => [type, new TypeRules(list, withRules)]));
 	return {
 		evaluate(event) {
 			const typeRules = index.get(event.type);

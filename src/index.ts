@@ -40,6 +40,14 @@ export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } fr
 export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, tierScoreRange, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
+export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
+export type { ExpiryTimer } from './expiry-timer';
+export type { ExpiryResult } from './score-writes';
+export { dueExpiries, topGroup, ungroupedPoints } from './scoring';
+export type { ContactLedger, ExpiringGrant, ExpiryOperation, ScoringRule } from './scoring';
+export { toScoreLimits, toTimeZone } from './profile';
+export { toRuleCounts } from './rule';
+export { applyDueExpiries } from './score-writes';
 export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';
 
 export { StaticDataStore } from './stores/static-data/static-data-store';

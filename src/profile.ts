@@ -1,8 +1,10 @@
+import { IANAZone } from 'luxon';
+
 import { InvalidInputError } from './errors';
-import { toIdText } from './limits';
+import { shown, toBoundedPoints, toIdText } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
 import { parseRules } from './rule';
-import type { ScoreProfile } from './types';
+import type { ScoreLimits, ScoreProfile, ScoringSettings } from './types';
 
 export interface NewProfileInput {
 	/** Defaults to a slug of the name ("Lead Score" -> "lead-score"). */
@@ -11,6 +13,10 @@ export interface NewProfileInput {
 	readonly description?: string;
 	/** Anything parseRules accepts. */
 	readonly rules?: unknown;
+	/** `{ min?, max?, groupMax?: { [group]: max } }`; see toScoreLimits. */
+	readonly limits?: unknown;
+	/** IANA zone name calendar periods are counted in; default UTC. */
+	readonly timeZone?: unknown;
 }
 
 export interface DraftPatch {
@@ -18,6 +24,10 @@ export interface DraftPatch {
 	readonly description?: string;
 	/** Replaces the draft rules; anything parseRules accepts. */
 	readonly rules?: unknown;
+	/** Replaces the draft limits (null or {} for none). */
+	readonly limits?: unknown;
+	/** Replaces the draft time zone (null or "" for UTC). */
+	readonly timeZone?: unknown;
 }
 
 export function slugOf(name: string): string {
@@ -47,6 +57,50 @@ function toDescription(raw: unknown): string {
 	throw new InvalidInputError('The description must be a text', 'description');
 }
 
+/**
+ * A profile's limits: `min` and `max` of the total, `groupMax` the largest subtotal of each named
+ * group. Empty means none (undefined).
+ * @throws InvalidInputError naming limits.min, limits.max or limits.groupMax.<group>
+ */
+export function toScoreLimits(raw: unknown): ScoreLimits | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	if (!isPlainObject(raw)) throw new InvalidInputError('The limits must be an object { min, max, groupMax }', 'limits');
+	const limits: { -readonly [K in keyof ScoreLimits]: ScoreLimits[K] } = {};
+	const min = ownValue(raw, 'min');
+	const max = ownValue(raw, 'max');
+	if (min !== undefined && min !== null && min !== '') limits.min = toBoundedPoints(min, 'limits.min', 'The minimum score');
+	if (max !== undefined && max !== null && max !== '') limits.max = toBoundedPoints(max, 'limits.max', 'The maximum score');
+	if (limits.min !== undefined && limits.max !== undefined && limits.min > limits.max) {
+		throw new InvalidInputError('The minimum score is above the maximum score', 'limits.min');
+	}
+	const groupMax = ownValue(raw, 'groupMax');
+	if (groupMax !== undefined && groupMax !== null) {
+		if (!isPlainObject(groupMax)) throw new InvalidInputError('The group maximums must be an object { [group]: max }', 'limits.groupMax');
+		const entries = Object.entries(groupMax).map(([group, value]): [string, number] => {
+			const field = `limits.groupMax.${group}`;
+			const name = toIdText(group, field, 'The group name');
+			if (name === undefined) throw new InvalidInputError('A group needs a name', field);
+			return [name, toBoundedPoints(value, field, `The maximum of group "${name}"`)];
+		});
+		if (entries.length > 0) limits.groupMax = Object.fromEntries(entries);
+	}
+	return Object.keys(limits).length === 0 ? undefined : limits;
+}
+
+/** An IANA zone name ("Europe/Berlin", "UTC"); empty means UTC (undefined). */
+export function toTimeZone(raw: unknown): string | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	if (typeof raw !== 'string' || !IANAZone.isValidZone(raw.trim())) {
+		throw new InvalidInputError(`Unknown time zone "${shown(raw)}" (use an IANA name such as "Europe/Berlin")`, 'timeZone');
+	}
+	return raw.trim();
+}
+
+function toSettings(limits: ScoreLimits | undefined, timeZone: string | undefined): ScoringSettings | undefined {
+	if (limits === undefined && timeZone === undefined) return undefined;
+	return { ...(limits === undefined ? {} : { limits }), ...(timeZone === undefined ? {} : { timeZone }) };
+}
+
 /** A new profile in draft, never published. */
 export function newProfile(input: NewProfileInput, now: number): ScoreProfile {
 	if (!isPlainObject(input)) throw new InvalidInputError('A profile must be an object', 'profile');
@@ -54,7 +108,7 @@ export function newProfile(input: NewProfileInput, now: number): ScoreProfile {
 	const rawId = ownValue(input, 'id');
 	const id = rawId === undefined || rawId === null || rawId === '' ? slugOf(name) : toProfileId(rawId, 'id');
 	if (id === '') throw new InvalidInputError(`No id can be made from the name "${name}": give an id`, 'id');
-	return {
+	const profile: ScoreProfile = {
 		id,
 		name,
 		description: toDescription(ownValue(input, 'description')),
@@ -64,6 +118,8 @@ export function newProfile(input: NewProfileInput, now: number): ScoreProfile {
 		createdAt: now,
 		updatedAt: now,
 	};
+	const settings = toSettings(toScoreLimits(ownValue(input, 'limits')), toTimeZone(ownValue(input, 'timeZone')));
+	return settings === undefined ? profile : { ...profile, draftSettings: settings };
 }
 
 /** Edits name, description or draft rules. What scores (the published rules) is untouched until the next publish. */
@@ -72,21 +128,32 @@ export function withDraft(profile: ScoreProfile, patch: DraftPatch, now: number)
 	const name = ownValue(patch, 'name');
 	const description = ownValue(patch, 'description');
 	const rules = ownValue(patch, 'rules');
+	const limits = ownValue(patch, 'limits');
+	const timeZone = ownValue(patch, 'timeZone');
+	const { draftSettings: current, ...rest } = profile;
+	const settings = toSettings(
+		limits === undefined ? current?.limits : toScoreLimits(limits),
+		timeZone === undefined ? current?.timeZone : toTimeZone(timeZone),
+	);
 	return {
-		...profile,
+		...rest,
 		name: name === undefined ? profile.name : toName(name),
 		description: description === undefined ? profile.description : toDescription(description),
 		draftRules: rules === undefined ? profile.draftRules : parseRules(rules),
 		updatedAt: now,
+		...(settings === undefined ? {} : { draftSettings: settings }),
 	};
 }
 
 /** Makes the draft rules live as a new version. A profile with no rules may be published (it scores nothing). */
 export function published(profile: ScoreProfile, now: number): ScoreProfile {
+	const rest: ScoreProfile = { ...profile };
+	delete (rest as { publishedSettings?: ScoringSettings }).publishedSettings;
 	return {
-		...profile,
+		...rest,
 		status: 'published',
 		publishedRules: profile.draftRules,
+		...(profile.draftSettings === undefined ? {} : { publishedSettings: profile.draftSettings }),
 		version: profile.version + 1,
 		publishedAt: now,
 		updatedAt: now,
@@ -102,5 +169,8 @@ export function unpublished(profile: ScoreProfile, now: number): ScoreProfile {
 /** Whether the draft differs from what is live (or nothing is live). */
 export function hasUnpublishedChanges(profile: ScoreProfile): boolean {
 	if (profile.status !== 'published' || profile.publishedRules === undefined) return true;
-	return JSON.stringify(profile.draftRules) !== JSON.stringify(profile.publishedRules);
+	return (
+		JSON.stringify(profile.draftRules) !== JSON.stringify(profile.publishedRules) ||
+		JSON.stringify(profile.draftSettings ?? {}) !== JSON.stringify(profile.publishedSettings ?? {})
+	);
 }

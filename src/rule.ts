@@ -1,12 +1,13 @@
 import { toCondition } from './condition';
 import { InvalidInputError } from './errors';
 import { toEventType } from './event';
-import { toBoundedPoints, toIdText } from './limits';
+import { MAX_INACTIVE_DAYS, numericValue, shown, toBoundedPoints, toCount, toIdText } from './limits';
 import { isPlainObject, ownValue, parseJsonText } from './plain-object';
-import type { Condition, Rule } from './types';
+import { COUNT_PERIODS, type Condition, type CountPeriod, type Rule, type RuleCounts } from './types';
 
 /**
- * Validates a list of rule-like objects, `{ id?, eventType, conditions?, points, description? }`,
+ * Validates a list of rule-like objects, `{ id?, eventType, conditions?, points, description?,
+ * counts?, expiresAfterDays?, group? }`,
  * given as an array or as JSON text of one (empty text means no rules). Errors name the
  * offending field, e.g. "rules[2].points". Missing ids become "rule-<position>", unique in the list.
  * @throws InvalidInputError
@@ -58,10 +59,62 @@ function toRule(raw: Record<string, unknown>, id: string, field: string): Rule {
 	if (description !== undefined && description !== null && typeof description !== 'string') {
 		throw new InvalidInputError('The rule description must be a text', `${field}.description`);
 	}
-	const rule = { id, eventType, conditions, points };
-	return typeof description === 'string' && description.trim() !== ''
-		? { ...rule, description: description.trim() }
-		: rule;
+	const counts = toRuleCounts(ownValue(raw, 'counts'), `${field}.counts`);
+	const expiresAfterDays = toExpiryDays(ownValue(raw, 'expiresAfterDays'), `${field}.expiresAfterDays`);
+	const group = toGroupName(ownValue(raw, 'group'), `${field}.group`);
+	const rule: { -readonly [K in keyof Rule]: Rule[K] } = { id, eventType, conditions, points };
+	if (typeof description === 'string' && description.trim() !== '') rule.description = description.trim();
+	if (counts !== undefined) rule.counts = counts;
+	if (expiresAfterDays !== undefined) rule.expiresAfterDays = expiresAfterDays;
+	if (group !== undefined) rule.group = group;
+	return rule;
+}
+
+/**
+ * How often a rule counts: "everyTime" (or nothing) for every time, "once" for once per contact,
+ * or `{ times, per, days? }`: at most `times` per contact, calendar day, week or month, or per
+ * rolling window of `days` days (per "rollingDays").
+ */
+export function toRuleCounts(raw: unknown, field: string): RuleCounts | undefined {
+	if (raw === undefined || raw === null || raw === '' || raw === 'everyTime') return undefined;
+	if (raw === 'once') return { times: 1, per: 'contact' };
+	if (!isPlainObject(raw)) {
+		throw new InvalidInputError(`How often the rule counts must be "everyTime", "once" or { times, per }, got "${shown(raw)}"`, field);
+	}
+	const times = toCount(ownValue(raw, 'times'), `${field}.times`, NaN, 1);
+	if (Number.isNaN(times)) throw new InvalidInputError('Say how many times the rule may count (a whole number of at least 1)', `${field}.times`);
+	const per = ownValue(raw, 'per');
+	if (!COUNT_PERIODS.includes(per as CountPeriod)) {
+		throw new InvalidInputError(`The period must be one of ${COUNT_PERIODS.join(', ')}, got "${shown(per)}"`, `${field}.per`);
+	}
+	const rawDays = ownValue(raw, 'days');
+	if (per !== 'rollingDays') {
+		if (rawDays !== undefined && rawDays !== null && rawDays !== '') {
+			throw new InvalidInputError('Days are only for a rolling window (per "rollingDays")', `${field}.days`);
+		}
+		return { times, per: per as CountPeriod };
+	}
+	return { times, per, days: toDays(rawDays, `${field}.days`) };
+}
+
+function toExpiryDays(raw: unknown, field: string): number | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	return toDays(raw, field);
+}
+
+function toDays(raw: unknown, field: string): number {
+	const days = numericValue(raw);
+	if (!(days > 0 && days <= MAX_INACTIVE_DAYS)) {
+		throw new InvalidInputError(`The number of days must be a number more than 0 and at most ${MAX_INACTIVE_DAYS}, got "${shown(raw)}"`, field);
+	}
+	return days;
+}
+
+function toGroupName(raw: unknown, field: string): string | undefined {
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	const name = toIdText(raw, field, 'The group name');
+	if (name === undefined) throw new InvalidInputError(`The group name must be a text, got "${shown(raw)}"`, field);
+	return name;
 }
 
 function toConditions(raw: unknown, field: string): Condition[] {

@@ -4,13 +4,17 @@ import {
 	type BatchItem,
 	type ChangeRecord,
 	type DecayOperation,
+	type ContactState,
+	dueExpiries,
+	expireGrants,
+	type ExpiryOperation,
 	isInactive,
 	type ItemOutcome,
 	normalizeScore,
 	planBatch,
 } from './scoring';
 import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
-import type { DecayResult, EventResult, ScoreChange } from './types';
+import type { DecayResult, EventResult, ScoreChange, ScoreLimits } from './types';
 
 /**
  * The scoring core applied to a store: each call plans with `planBatch` on the store's snapshot and
@@ -75,6 +79,7 @@ export function eventResult(
 		delta: outcome.delta,
 		matchedRuleIds: outcome.duplicate ? [] : matchedRuleIds,
 	};
+	if (outcome.limitedRuleIds !== undefined) result.limitedRuleIds = outcome.limitedRuleIds;
 	if (eventId !== undefined) result.eventId = eventId;
 	if (outcome.changeIndex >= 0) result.changeSeq = batch.firstChangeSeq + outcome.changeIndex;
 	return result;
@@ -136,6 +141,63 @@ export async function decayProfile(
 		totalDelta,
 		...(firstChangeSeq === undefined ? {} : { firstChangeSeq, lastChangeSeq }),
 	};
+}
+
+export interface ExpiryResult {
+	/** Grants whose points were taken back (an expiry held back entirely by a limit counts too). */
+	readonly expired: number;
+	/** Contacts written. */
+	readonly contacts: number;
+	/** Changes logged (an expiry that moved the score). */
+	readonly changes: number;
+}
+
+/**
+ * Applies every expiry of the profile due at or before `now`, DECAY_CONTACTS_PER_STEP contacts
+ * per transaction, read from the store's expiry index. Each step re-reads its contacts inside the
+ * transaction and applies only what is due in that state, so concurrent callers (executions,
+ * processes, queue-mode workers) never apply one expiry twice: whoever commits second finds it gone.
+ */
+export async function applyDueExpiries(
+	store: ScoreStore,
+	profileId: string,
+	now: number,
+	limits?: ScoreLimits,
+	contactsPerStep = DECAY_CONTACTS_PER_STEP,
+): Promise<ExpiryResult> {
+	const operation: ExpiryOperation = limits === undefined ? { kind: 'expiry', at: now } : { kind: 'expiry', at: now, limits };
+	let expired = 0;
+	let contacts = 0;
+	let changes = 0;
+	for (;;) {
+		const contactIds = await store.expiringContactIds(profileId, now, contactsPerStep);
+		if (contactIds.length === 0) break;
+		const step = await commit(store, profileId, { contactIds }, (snapshot) => {
+			const none = { expired: 0, contacts: 0, changes: 0 };
+			if (snapshot.profile === undefined) return { contacts: [], changes: [], seenEventIds: [], result: none };
+			const states: ContactState[] = [];
+			const changes: ChangeRecord[] = [];
+			let expiredNow = 0;
+			for (const contactId of contactIds) {
+				const current = snapshot.contact(contactId);
+				if (current === undefined) continue;
+				const due = dueExpiries(current, now);
+				const { state, changes: logged } = expireGrants(current, operation);
+				if (state === undefined) continue;
+				expiredNow += due;
+				states.push(state);
+				for (const change of logged) changes.push(change);
+			}
+			const result = { expired: expiredNow, contacts: states.length, changes: changes.length };
+			return { contacts: states, changes, seenEventIds: [], result };
+		});
+		// Nothing due in these states: another caller applied them meanwhile (and goes on with the rest).
+		if (step.result.expired === 0) break;
+		expired += step.result.expired;
+		contacts += step.result.contacts;
+		changes += step.result.changes;
+	}
+	return { expired, contacts, changes };
 }
 
 async function commit<T>(

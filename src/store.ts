@@ -45,6 +45,11 @@ export interface ScoreStore {
 	listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]>;
 	/** Contacts idle since (last activity, else first appearance) before `before`, by contact id. */
 	inactiveContactIds(profileId: string, before: number): Promise<string[]>;
+	/**
+	 * Contacts whose next expiry (ContactState.nextExpiryAt) is due at or before `dueBy`, earliest
+	 * due first (ties by contact id), at most `limit`: a range read of the store's expiry index.
+	 */
+	expiringContactIds(profileId: string, dueBy: number, limit: number): Promise<string[]>;
 	/** Forgets the contact: its state and its history. */
 	deleteContact(profileId: string, contactId: string): Promise<boolean>;
 

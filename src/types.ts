@@ -37,6 +37,42 @@ export interface Rule {
 	/** Added to the score; negative subtracts. */
 	readonly points: number;
 	readonly description?: string;
+	/** How often the rule counts for one contact; absent: every time. */
+	readonly counts?: RuleCounts;
+	/** The rule's points leave the score this many days after the event's occurredAt; absent: never. */
+	readonly expiresAfterDays?: number;
+	/** The score group the rule's points belong to ("Email", "Sales"); absent: ungrouped. */
+	readonly group?: string;
+}
+
+/** Calendar periods are counted in the profile's time zone; weeks start on Monday (ISO). */
+export const COUNT_PERIODS = ['contact', 'day', 'week', 'month', 'rollingDays'] as const;
+export type CountPeriod = (typeof COUNT_PERIODS)[number];
+
+/**
+ * At most `times` per `per`: per contact (ever), per calendar day, week or month, or per rolling
+ * window of `days` days. Once per contact is `{ times: 1, per: 'contact' }`.
+ */
+export interface RuleCounts {
+	readonly times: number;
+	readonly per: CountPeriod;
+	/** Only for per 'rollingDays'. */
+	readonly days?: number;
+}
+
+/** Limits of a profile's scores. Each bound is optional; a group without a maximum is unbounded. */
+export interface ScoreLimits {
+	readonly min?: number;
+	readonly max?: number;
+	/** The largest subtotal of each named group. */
+	readonly groupMax?: Readonly<Record<string, number>>;
+}
+
+/** How a profile scores beyond its rules: limits, and the zone its calendar periods are counted in. */
+export interface ScoringSettings {
+	readonly limits?: ScoreLimits;
+	/** IANA zone name; absent: UTC. */
+	readonly timeZone?: string;
 }
 
 export type ProfileStatus = 'draft' | 'published';
@@ -51,6 +87,10 @@ export interface ScoreProfile {
 	readonly draftRules: readonly Rule[];
 	/** The rules that score events, frozen at the last publish; undefined if never published. */
 	readonly publishedRules?: readonly Rule[];
+	/** Limits and time zone being edited; absent: none (no limits, UTC). Live from the next publish. */
+	readonly draftSettings?: ScoringSettings;
+	/** The settings that score, frozen at the last publish with the rules. */
+	readonly publishedSettings?: ScoringSettings;
 	/** Incremented by every publish; 0 before the first. */
 	readonly version: number;
 	readonly publishedAt?: number;
@@ -72,6 +112,8 @@ export interface ScoreEvent {
 export interface Evaluation {
 	readonly delta: number;
 	readonly matchedRuleIds: readonly string[];
+	/** The matched rules, in profile order, when the profile has rules that are scored on their own. */
+	readonly rules?: readonly Rule[];
 }
 
 /** An evaluated event, ready for a store to apply atomically. */
@@ -93,6 +135,8 @@ export interface EventResult {
 	readonly score: number;
 	readonly delta: number;
 	readonly matchedRuleIds: readonly string[];
+	/** Matched rules that scored 0 because how often they count was used up; absent when none. */
+	readonly limitedRuleIds?: readonly string[];
 	/** Sequence number of the change-log entry, when the score changed. */
 	readonly changeSeq?: number;
 }
@@ -107,10 +151,13 @@ export type ChangeCause =
 			/** The published version whose rules matched (absent in changes logged before it was recorded). */
 			readonly profileVersion?: number;
 			readonly eventId?: string;
+			/** Matched rules that scored nothing because how often they count was used up. */
+			readonly limitedRuleIds?: readonly string[];
 	  }
 	| { readonly kind: 'modify'; readonly operation: AdjustOperation; readonly points: number; readonly reason?: string }
 	| { readonly kind: 'decay'; readonly mode: DecayPolicy['mode'] }
-	| { readonly kind: 'reset'; readonly reason?: string };
+	| { readonly kind: 'reset'; readonly reason?: string }
+	| { readonly kind: 'expired'; readonly ruleId: string; readonly eventId?: string };
 
 /** One entry of the change log: a contact's history and the triggers' feed. */
 export interface ScoreChange {
@@ -134,6 +181,10 @@ export interface ContactScore {
 	/** The earliest time the contact was seen (its first event or adjustment). */
 	readonly firstSeenAt: number;
 	readonly updatedAt: number;
+	/** Each group's subtotal, once a grouped rule scored; the rest of the score is ungrouped. */
+	readonly groups?: Readonly<Record<string, number>>;
+	/** The group with the highest positive subtotal (ties: first by name). */
+	readonly topGroup?: string;
 }
 
 export interface Adjustment {

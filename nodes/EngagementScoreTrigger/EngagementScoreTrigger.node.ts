@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, type ConsumerFeed, type FeedStart, type FiringMode, type Rule, type ScoreChange, type ScoreConditionSet, type ScoreProfile, type ScoreStore } from '../../src/index';
+import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, startExpiryTimer, type ConsumerFeed, type ExpiryTimer, type FeedStart, type FiringMode, type Rule, type ScoreChange, type ScoreConditionSet, type ScoreProfile, type ScoreStore } from '../../src/index';
+import { engineFor } from '../shared/engine';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { REDIS_CREDENTIAL_TEST, redisCredentialDescription, testRedisCredential } from '../shared/redis';
@@ -147,6 +148,12 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 		store.openFeed(profileId, consumerId, startAt, onChanges, { pollIntervalMs, batchSize, onError });
 	const emitExecution = (items: IDataObject[]) => context.emit([context.helpers.returnJsonArray(items)]);
 
+	// Points that run out are applied here too, so a drop fires with no workflow touching the profile.
+	const applyExpiries = () =>
+		startExpiryTimer(engineFor(store), profileId, pollIntervalMs, (error) =>
+			context.logger.warn(`Engagement Score Trigger could not apply expired points, retrying: ${String(error)}`),
+		);
+
 	// One consumer per trigger node of a workflow: several workflows watching one profile each
 	// see every change, and a re-activation resumes where the last one stopped.
 	const consumerId = `trigger:${context.getWorkflow().id ?? 'unsaved'}:${context.getNode().id}`;
@@ -159,7 +166,7 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 			for (let start = 0; start < items.length; start += perExecution) emitExecution(items.slice(start, start + perExecution));
 		});
 		await feed.start();
-		return { closeFunction: closing(feed, store) };
+		return { closeFunction: closing(feed, store, applyExpiries()) };
 	}
 
 	// Listening in the editor: a consumer of its own, moved to "now" each time, so a test run waits
@@ -173,7 +180,7 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 		emitExecution(items.slice(0, perExecution));
 	});
 	const manualTriggerFunction = async () => await feed.start();
-	return { closeFunction: closing(feed, store), manualTriggerFunction };
+	return { closeFunction: closing(feed, store, applyExpiries()), manualTriggerFunction };
 }
 
 const NO_RULES: ReadonlyMap<string, Rule> = new Map();
@@ -214,11 +221,12 @@ class PublishedRules {
 	}
 }
 
-function closing(feed: ConsumerFeed, store: ScoreStore): () => Promise<void> {
+function closing(feed: ConsumerFeed, store: ScoreStore, expiries: ExpiryTimer): () => Promise<void> {
 	let closed = false;
 	return async () => {
 		if (closed) return;
 		closed = true;
+		await expiries.stop();
 		await feed.stop();
 		await store.close();
 	};

@@ -18,6 +18,7 @@ export function causeJson(cause: ChangeCause): IDataObject {
 			const json: IDataObject = { kind: cause.kind, eventType: cause.eventType, ruleIds: [...cause.ruleIds] };
 			if (cause.profileVersion !== undefined) json.profileVersion = cause.profileVersion;
 			if (cause.eventId !== undefined) json.eventId = cause.eventId;
+			if (cause.limitedRuleIds !== undefined) json.limitedRuleIds = [...cause.limitedRuleIds];
 			return json;
 		}
 		case 'modify': {
@@ -29,6 +30,10 @@ export function causeJson(cause: ChangeCause): IDataObject {
 			return { kind: cause.kind, mode: cause.mode };
 		case 'reset':
 			return cause.reason === undefined ? { kind: cause.kind } : { kind: cause.kind, reason: cause.reason };
+		case 'expired':
+			return cause.eventId === undefined
+				? { kind: cause.kind, ruleId: cause.ruleId }
+				: { kind: cause.kind, ruleId: cause.ruleId, eventId: cause.eventId };
 	}
 }
 

@@ -24,6 +24,8 @@ export interface ItemOutcome {
 	readonly delta: number;
 	/** Index into the plan's changes of the change this item logged, or -1. */
 	readonly changeIndex: number;
+	/** Matched rules that scored 0 because how often they count was used up (see Transition). */
+	readonly limitedRuleIds?: readonly string[];
 }
 
 export interface BatchPlan {
@@ -65,14 +67,14 @@ export function planBatch(view: ContactView, items: readonly BatchItem[]): Batch
 			countedNow.add(eventId);
 			seenEventIds.push(eventId);
 		}
-		const { state, change } = transition(contactId, current, operation);
+		const { state, change, limitedRuleIds } = transition(contactId, current, operation);
 		if (state !== undefined) {
 			working.set(contactId, state);
 			written.add(contactId);
 		}
 		let changeIndex = -1;
 		if (change !== undefined) changeIndex = changes.push(change) - 1;
-		outcomes[index] = {
+		const outcome: ItemOutcome = {
 			duplicate: false,
 			known,
 			previousScore,
@@ -80,6 +82,7 @@ export function planBatch(view: ContactView, items: readonly BatchItem[]): Batch
 			delta: change?.delta ?? 0,
 			changeIndex,
 		};
+		outcomes[index] = limitedRuleIds === undefined ? outcome : { ...outcome, limitedRuleIds };
 	}
 	const contacts: ContactState[] = [];
 	for (const contactId of written) contacts.push(working.get(contactId) as ContactState);

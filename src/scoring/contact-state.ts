@@ -1,7 +1,7 @@
 /**
  * What a store keeps of one contact of one profile. Plain, immutable, JSON-serialisable data: the
  * scoring core computes every new state (see transition.ts), the store only keeps it and the
- * indexes derived from it (score ranking, idle-since for decay).
+ * indexes derived from it (score ranking, idle-since for decay, next expiry).
  */
 export interface ContactState {
 	readonly contactId: string;
@@ -17,6 +17,35 @@ export interface ContactState {
 	 * 0 is a contact the store does not hold yet.
 	 */
 	readonly version: number;
+	/**
+	 * What rules with limits, expiry or a group left on the contact; absent while there is none,
+	 * so a profile without such rules keeps exactly the fields above.
+	 */
+	readonly ledger?: ContactLedger;
+	/** The earliest `dueAt` of the ledger's expiring grants, for a store's expiry index; absent when none. */
+	readonly nextExpiryAt?: number;
+}
+
+export interface ContactLedger {
+	/**
+	 * Each group's subtotal; the ungrouped points are the rest of the score (see ungroupedPoints),
+	 * so the total is always the sum of the groups and the ungrouped points.
+	 */
+	readonly groups?: Readonly<Record<string, number>>;
+	/** Per limited rule id, the occurredAt times of its newest counted events (at most its `times`), oldest first. */
+	readonly awards?: Readonly<Record<string, readonly number[]>>;
+	/** Points still to leave the score, earliest due first. */
+	readonly expiring?: readonly ExpiringGrant[];
+}
+
+/** Points a rule gave that leave the score at `dueAt`. */
+export interface ExpiringGrant {
+	readonly ruleId: string;
+	readonly eventId?: string;
+	readonly group?: string;
+	/** What the rule really added (after limits); the expiry takes exactly this back. */
+	readonly points: number;
+	readonly dueAt: number;
 }
 
 /** The time decay counts inactivity from: last activity, or first appearance for a contact never active. */

@@ -1,7 +1,16 @@
 /** The scoring core: what every operation does to a contact's score, and nothing else. Pure. */
 export { idleSince, unseenContact } from './contact-state';
-export type { ContactState } from './contact-state';
-export type { DecayOperation, EventOperation, ModifyOperation, ResetOperation, ScoreOperation } from './operation';
+export type { ContactLedger, ContactState, ExpiringGrant } from './contact-state';
+export type {
+	DecayOperation,
+	EventOperation,
+	ExpiryOperation,
+	ModifyOperation,
+	ResetOperation,
+	ScoreOperation,
+	ScoringRule,
+} from './operation';
+export { dueExpiries, expireGrants, topGroup, ungroupedPoints } from './ledger';
 export { eventCause, isInactive, transition } from './transition';
 export type { ChangeRecord, Transition } from './transition';
 export { adjustedScore, decayScore, normalizeScore } from './score-math';

@@ -1,5 +1,6 @@
 import type { ChangeCause, ScoreChange } from '../types';
 import { type ContactState, idleSince, unseenContact } from './contact-state';
+import { holdsPoints, ledgerDecay, ledgerEvent, ledgerExpiry, ledgerModify, ledgerReset, withLedger } from './ledger';
 import type { DecayOperation, EventOperation, ModifyOperation, ResetOperation, ScoreOperation } from './operation';
 import { adjustedScore, decayScore, normalizeScore } from './score-math';
 
@@ -12,6 +13,10 @@ export interface Transition {
 	readonly state?: ContactState;
 	/** The change to log; present exactly when the score moved. */
 	readonly change?: ChangeRecord;
+	/** Matched rules of an event that scored 0 because how often they count was used up. */
+	readonly limitedRuleIds?: readonly string[];
+	/** Matched rules of an event that added nothing because their points would already have expired. */
+	readonly lapsedRuleIds?: readonly string[];
 }
 
 const NOTHING: Transition = Object.freeze({});
@@ -24,6 +29,9 @@ const NOTHING: Transition = Object.freeze({});
  * - modify: add, subtract or set points; counts as activity unless told otherwise.
  * - reset: the score goes to 0; a contact the store does not hold, or one already at 0, is left alone.
  * - decay: a contact idle since before the step's `inactiveBefore` decays (decayScore); others are left alone.
+ * - expiry: the earliest grant due takes its points back (ledger.ts).
+ * Rules that count limited times, expire or belong to a group, and profile limits, are applied by
+ * ledger.ts; an operation that carries none of them takes the short path here.
  * Every written state carries the next version; first appearance is the earliest time seen.
  * A change is logged only when the score moved.
  */
@@ -37,6 +45,8 @@ export function transition(contactId: string, current: ContactState | undefined,
 			return current === undefined ? NOTHING : reset(current, operation);
 		case 'decay':
 			return current === undefined ? NOTHING : decayed(current, operation);
+		case 'expiry':
+			return (current && ledgerExpiry(current, operation)) ?? NOTHING;
 	}
 }
 
@@ -80,14 +90,19 @@ export function eventCause(operation: EventOperation): ChangeCause {
 const sharedCauses = new WeakMap<readonly string[], Map<string, Map<number | undefined, ChangeCause>>>();
 
 function scoredEvent(current: ContactState, operation: EventOperation): Transition {
+	if (operation.rules !== undefined || operation.limits !== undefined) {
+		return ledgerEvent(current, operation, (score) => next(current, score, operation.at, true));
+	}
 	const score = normalizeScore(current.score + operation.delta);
 	const state = next(current, score, operation.at, true);
 	return score === current.score ? { state } : { state, change: changeOf(current, score, eventCause(operation), operation.at) };
 }
 
 function modified(current: ContactState, operation: ModifyOperation): Transition {
-	const score = adjustedScore(current.score, operation.operation, operation.points);
-	const state = next(current, score, operation.at, operation.countsAsActivity);
+	const { score, state } =
+		operation.limits !== undefined || current.ledger !== undefined
+			? ledgerModify(current, operation, (score) => next(current, score, operation.at, operation.countsAsActivity))
+			: plainModify(current, operation);
 	if (score === current.score) return { state };
 	const cause: ChangeCause =
 		operation.reason === undefined
@@ -96,24 +111,40 @@ function modified(current: ContactState, operation: ModifyOperation): Transition
 	return { state, change: changeOf(current, score, cause, operation.at) };
 }
 
+function plainModify(current: ContactState, operation: ModifyOperation): { score: number; state: ContactState } {
+	const score = adjustedScore(current.score, operation.operation, operation.points);
+	return { score, state: next(current, score, operation.at, operation.countsAsActivity) };
+}
+
 function reset(current: ContactState, operation: ResetOperation): Transition {
-	if (current.score === 0) return NOTHING;
+	const state =
+		operation.limits !== undefined || current.ledger !== undefined
+			? ledgerReset(current, operation, (score) => next(current, score, operation.at, false))
+			: next(current, 0, operation.at, false);
+	if (state.score === current.score && !holdsPoints(current.ledger)) return NOTHING;
+	if (state.score === current.score) return { state };
 	const cause: ChangeCause = operation.reason === undefined ? { kind: 'reset' } : { kind: 'reset', reason: operation.reason };
-	return { state: next(current, 0, operation.at, false), change: changeOf(current, 0, cause, operation.at) };
+	return { state, change: changeOf(current, state.score, cause, operation.at) };
 }
 
 function decayed(current: ContactState, operation: DecayOperation): Transition {
 	if (!isInactive(current, operation.inactiveBefore)) return NOTHING;
-	const score = decayScore(current.score, operation.policy);
+	let score: number;
+	let state: ContactState;
+	if (operation.limits !== undefined || current.ledger !== undefined) {
+		({ score, state } = ledgerDecay(current, operation));
+	} else {
+		score = decayScore(current.score, operation.policy);
+		// Decay is not activity, and a decayed contact is not "seen": only the score and the update time move.
+		state = { ...current, score, updatedAt: operation.at, version: current.version + 1 };
+	}
 	if (score === current.score) return NOTHING;
-	// Decay is not activity, and a decayed contact is not "seen": only the score and the update time move.
-	const state: ContactState = { ...current, score, updatedAt: operation.at, version: current.version + 1 };
 	return { state, change: changeOf(current, score, { kind: 'decay', mode: operation.policy.mode }, operation.at) };
 }
 
 function next(current: ContactState, score: number, at: number, countsAsActivity: boolean): ContactState {
 	const last = current.lastActivityAt;
-	return {
+	const state: ContactState = {
 		contactId: current.contactId,
 		score,
 		// Newest-known activity wins: an event delivered late must not make an active contact look idle.
@@ -122,6 +153,8 @@ function next(current: ContactState, score: number, at: number, countsAsActivity
 		updatedAt: at,
 		version: current.version + 1,
 	};
+	// The ledger rides along unchanged through an operation that does not use it.
+	return current.ledger === undefined ? state : withLedger(state, current.ledger);
 }
 
 function changeOf(current: ContactState, score: number, cause: ChangeCause, at: number): ChangeRecord {

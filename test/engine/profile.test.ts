@@ -69,4 +69,33 @@ describe('profile lifecycle', () => {
 		expect(() => withDraft(draft, { rules: '[oops' }, T0)).toThrow(expect.objectContaining({ field: 'rules' }));
 		expect(() => withDraft(draft, { description: 3 as unknown as string }, T0)).toThrow(expect.objectContaining({ field: 'description' }));
 	});
+
+	it('keeps limits and time zone in the draft until publish, and counts them as unpublished changes', () => {
+		const limited = newProfile({ name: 'Capped', limits: { min: '0', max: 100, groupMax: { Email: 30 } }, timeZone: 'Europe/Berlin' }, T0);
+		expect(limited.draftSettings).toEqual({ limits: { min: 0, max: 100, groupMax: { Email: 30 } }, timeZone: 'Europe/Berlin' });
+		const live = published(limited, T0 + 1);
+		expect(live.publishedSettings).toEqual(limited.draftSettings);
+		expect(hasUnpublishedChanges(live)).toBe(false);
+		const edited = withDraft(live, { limits: { max: 50 } }, T0 + 2);
+		expect(edited.draftSettings).toEqual({ limits: { max: 50 }, timeZone: 'Europe/Berlin' });
+		expect(edited.publishedSettings).toEqual(live.publishedSettings);
+		expect(hasUnpublishedChanges(edited)).toBe(true);
+		const cleared = published(withDraft(edited, { limits: null, timeZone: '' }, T0 + 3), T0 + 4);
+		expect(cleared.draftSettings).toBeUndefined();
+		expect(cleared.publishedSettings).toBeUndefined();
+	});
+
+	it('leaves a profile without limits or time zone exactly as before', () => {
+		expect(Object.keys(published(draft, T0 + 1))).not.toContain('publishedSettings');
+		expect(Object.keys(withDraft(draft, { name: 'Renamed' }, T0 + 1))).not.toContain('draftSettings');
+	});
+
+	it('rejects bad limits and unknown time zones with the field', () => {
+		const create = (extra: Record<string, unknown>) => () => newProfile({ name: 'X', ...extra }, T0);
+		expect(create({ limits: { min: 10, max: 5 } })).toThrow(expect.objectContaining({ field: 'limits.min' }));
+		expect(create({ limits: { max: 'lots' } })).toThrow(expect.objectContaining({ field: 'limits.max' }));
+		expect(create({ limits: { groupMax: { Email: 'x' } } })).toThrow(expect.objectContaining({ field: 'limits.groupMax.Email' }));
+		expect(create({ limits: [1] })).toThrow(expect.objectContaining({ field: 'limits' }));
+		expect(create({ timeZone: 'Mars/Olympus' })).toThrow(expect.objectContaining({ field: 'timeZone' }));
+	});
 });

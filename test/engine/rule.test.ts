@@ -59,3 +59,38 @@ describe('parseRules', () => {
 		expect(fieldOf([{ eventType: 'a', points: 1, description: 5 }])).toBe('rules[0].description');
 	});
 });
+
+describe('parseRules: how often a rule counts, expiry and group', () => {
+	const parsed = (extra: Record<string, unknown>) => parseRules([{ id: 'r', eventType: 'email_event', points: 1, ...extra }])[0];
+
+	it('reads counts as "once", "everyTime" or { times, per, days }', () => {
+		expect(parsed({ counts: 'once' }).counts).toEqual({ times: 1, per: 'contact' });
+		expect(parsed({ counts: 'everyTime' })).not.toHaveProperty('counts');
+		expect(parsed({ counts: { times: '3', per: 'day' } }).counts).toEqual({ times: 3, per: 'day' });
+		expect(parsed({ counts: { times: 2, per: 'rollingDays', days: 30 } }).counts).toEqual({ times: 2, per: 'rollingDays', days: 30 });
+	});
+
+	it('reads expiresAfterDays and group, and leaves them out when empty', () => {
+		expect(parsed({ expiresAfterDays: '90', group: ' Email ' })).toMatchObject({ expiresAfterDays: 90, group: 'Email' });
+		const plain = parsed({ expiresAfterDays: '', group: null, counts: null });
+		expect(Object.keys(plain)).toEqual(['id', 'eventType', 'conditions', 'points']);
+	});
+
+	it('is idempotent on parsed rules with the new fields', () => {
+		const rules = parseRules([{ eventType: 'a', points: 1, counts: { times: 2, per: 'week' }, expiresAfterDays: 7, group: 'Sales' }]);
+		expect(parseRules(rules)).toEqual(rules);
+		expect(parseRules(JSON.stringify(rules))).toEqual(rules);
+	});
+
+	it('names the field of a bad count, period, days or group', () => {
+		expect(fieldOf([{ eventType: 'a', points: 1, counts: 'twice' }])).toBe('rules[0].counts');
+		expect(fieldOf([{ eventType: 'a', points: 1, counts: { times: 0, per: 'day' } }])).toBe('rules[0].counts.times');
+		expect(fieldOf([{ eventType: 'a', points: 1, counts: { per: 'day' } }])).toBe('rules[0].counts.times');
+		expect(fieldOf([{ eventType: 'a', points: 1, counts: { times: 1, per: 'year' } }])).toBe('rules[0].counts.per');
+		expect(fieldOf([{ eventType: 'a', points: 1, counts: { times: 1, per: 'rollingDays' } }])).toBe('rules[0].counts.days');
+		expect(fieldOf([{ eventType: 'a', points: 1, counts: { times: 1, per: 'day', days: 3 } }])).toBe('rules[0].counts.days');
+		expect(fieldOf([{ eventType: 'a', points: 1, expiresAfterDays: 0 }])).toBe('rules[0].expiresAfterDays');
+		expect(fieldOf([{ eventType: 'a', points: 1, expiresAfterDays: 'soon' }])).toBe('rules[0].expiresAfterDays');
+		expect(fieldOf([{ eventType: 'a', points: 1, group: { name: 'x' } }])).toBe('rules[0].group');
+	});
+});

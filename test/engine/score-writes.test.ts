@@ -4,10 +4,13 @@
  * SQLite, workflow static data or Redis. What each operation means is described by
  * test/scoring/; what a store keeps, by the conformance suite (test/stores/conformance.ts). These
  * tests hold the two together: whole batches refused with nothing written, dedupe across calls
- * and profiles, decay in steps, and no update lost among concurrent callers.
+ * and profiles, decay in steps, no update lost among concurrent callers, and rule counts that
+ * hold across separate writes.
  */
 import { InvalidInputError, ProfileNotFoundError, ProfileNotPublishedError } from '../../src/errors';
 import type { ScoreStore } from '../../src/store';
+import { applyBatch } from '../../src/score-writes';
+import type { EventOperation } from '../../src/scoring/operation';
 import { StaticDataStore } from '../../src/stores/static-data/static-data-store';
 import type { DecayPolicy, ScoreProfile } from '../../src/types';
 import { scoring } from '../helpers/scoring';
@@ -338,6 +341,26 @@ describe.each(STORES)('score writes on %s', (_name, createStore) => {
 			for (let index = 1; index < aliceSteps.length; index++) {
 				expect(aliceSteps[index].previousScore).toBe(aliceSteps[index - 1].score);
 			}
+		});
+	});
+
+	describe('rules that count limited times, expire or have a group (issue 10)', () => {
+		it('a rule that counts once per contact stays used across separate writes (the core reads back what it wrote)', async () => {
+			await published();
+			const once: EventOperation = {
+				kind: 'event',
+				eventType: 'webinar_attended',
+				delta: 10,
+				matchedRuleIds: ['webinar'],
+				at: T0,
+				rules: [{ id: 'webinar', points: 10, counts: { times: 1, per: 'contact' }, group: 'Events', expiresAfterDays: 30 }],
+			};
+			const first = await applyBatch(store, 'p1', [{ contactId: 'alice', operation: once }], 1);
+			const second = await applyBatch(store, 'p1', [{ contactId: 'alice', operation: { ...once, at: T0 + DAY } }], 1);
+			expect(first.outcomes[0]).toMatchObject({ delta: 10, score: 10 });
+			expect(second.outcomes[0]).toMatchObject({ delta: 0, score: 10, limitedRuleIds: ['webinar'] });
+			expect(await store.getContact('p1', 'alice')).toMatchObject({ score: 10, nextExpiryAt: T0 + 30 * DAY, ledger: { groups: { Events: 10 } } });
+			expect(await store.expiringContactIds('p1', T0 + 30 * DAY, 10)).toEqual(['alice']);
 		});
 	});
 });

@@ -79,6 +79,7 @@ describe.each(stores)('Engagement Score > Event > Score, on %s', (_, makeStore) 
 				{ id: 'opened', eventType: 'email_event', points: 5, description: 'Opened an email' },
 				{ id: 'any-email', eventType: 'email_event', points: 1 },
 			],
+			limitedRuleIds: [],
 			changeSeq: expect.any(Number),
 		});
 		expect(run.json[1]).toMatchObject({ contactId: 'c1', eventId: null, previousScore: 6, score: 7, delta: 1, occurredAt: '2026-03-01T09:00:00.000Z' });

@@ -56,6 +56,7 @@ describe('output fields in the order the table view shows them', () => {
 			'contactId',
 			'previousScore',
 			'matchedRules',
+			'limitedRuleIds',
 			'duplicate',
 			'eventType',
 			'matchedRuleIds',
@@ -74,14 +75,14 @@ describe('output fields in the order the table view shows them', () => {
 		const modified = await modify({ contactId: 'ann', reason: 'Webinar' });
 		expect(Object.keys(modified.json[0])).toEqual(['score', 'delta', 'contactId', 'previousScore', 'operation', 'reason', 'at', 'changeSeq', 'profileId']);
 
-		const contactKeys = ['score', 'tier', 'contactId', 'lastActivityAt', 'firstSeenAt', 'updatedAt', 'profileId'];
+		const contactKeys = ['score', 'tier', 'groups', 'topGroup', 'contactId', 'lastActivityAt', 'firstSeenAt', 'updatedAt', 'profileId'];
 		const get = await engagementScore({ resource: 'contact', operation: 'get', profileId, contactId: 'ann' });
 		const unknown = await engagementScore({ resource: 'contact', operation: 'get', profileId, contactId: 'nobody' });
-		const withFound = ['score', 'tier', 'contactId', 'found', 'lastActivityAt', 'firstSeenAt', 'updatedAt', 'profileId'];
+		const withFound = ['score', 'tier', 'groups', 'topGroup', 'contactId', 'found', 'lastActivityAt', 'firstSeenAt', 'updatedAt', 'profileId'];
 		expect(Object.keys(get.json[0])).toEqual(withFound);
 		expect(Object.keys(unknown.json[0])).toEqual(withFound);
 		expect(get.json[0]).toMatchObject({ score: 5, found: true, firstSeenAt: modified.json[0].at });
-		expect(unknown.json[0]).toMatchObject({ score: 0, found: false, firstSeenAt: null });
+		expect(unknown.json[0]).toMatchObject({ score: 0, found: false, firstSeenAt: null, groups: {}, topGroup: null });
 
 		const many = await engagementScore({ resource: 'contact', operation: 'getMany', profileId, returnAll: true });
 		expect(Object.keys(many.json[0])).toEqual(contactKeys);

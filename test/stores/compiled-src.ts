@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as ts from 'typescript';
@@ -8,10 +8,11 @@ const SOURCE_ROOT = join(__dirname, '..', '..', 'src');
 /**
  * Child processes run plain JavaScript, not jest: this writes `src/` transpiled to CommonJS into
  * a fresh temp folder (types are erased, nothing is checked) and returns that folder, holding
- * `src/...js` with the same layout.
+ * `src/...js` with the same layout, and a link to the package's node_modules for what src imports (luxon).
  */
 export function compileSourceForChildProcesses(): string {
 	const outputRoot = mkdtempSync(join(tmpdir(), 'engagement-src-'));
+	symlinkSync(join(SOURCE_ROOT, '..', 'node_modules'), join(outputRoot, 'node_modules'), 'dir');
 	for (const file of typeScriptFilesUnder(SOURCE_ROOT)) {
 		const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
 			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },

@@ -14,6 +14,7 @@ import type { ContactState } from '../../src/scoring/contact-state';
 import type { ChangeRecord } from '../../src/scoring/transition';
 import type { ScoreStore } from '../../src/store';
 import type { ChangeCause, ScoredEvent, ScoreProfile } from '../../src/types';
+import { describeLedgerStorage } from './ledger-conformance';
 
 export interface StoreUnderTest {
 	readonly store: ScoreStore;
@@ -348,11 +349,13 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 		});
 
 		describe('change log and history', () => {
-			it('keeps an event cause as given, the published version that scored it included', async () => {
+			it('keeps an event cause as given, the published version and the rules a count held back included', async () => {
 				await published();
-				const causes = [
-					{ kind: 'event' as const, eventType: 'email.opened', ruleIds: ['opened'], profileVersion: 3, eventId: 'e1' },
-					{ kind: 'event' as const, eventType: 'email.opened', ruleIds: ['opened', 'any'], profileVersion: 4 },
+				const causes: ChangeCause[] = [
+					{ kind: 'event', eventType: 'email.opened', ruleIds: ['opened'], profileVersion: 3, eventId: 'e1' },
+					{ kind: 'event', eventType: 'email.opened', ruleIds: ['opened', 'any'], profileVersion: 4 },
+					{ kind: 'event', eventType: 'email.opened', ruleIds: ['opened', 'any'], profileVersion: 4, eventId: 'e2', limitedRuleIds: ['opened'] },
+					{ kind: 'expired', ruleId: 'any', eventId: 'e2' },
 				];
 				await store.transact('p1', { contactIds: ['alice'] }, () => ({
 					contacts: [{ contactId: 'alice', score: 3, lastActivityAt: T0, firstSeenAt: T0, updatedAt: T0, version: 1 }],
@@ -647,5 +650,7 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 
 			const ids = (contacts: Array<{ contactId: string }>) => contacts.map((contact) => contact.contactId);
 		});
+
+		describeLedgerStorage(() => store);
 	});
 }

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { StoreUnavailableError } from '../../src/errors';
+import type { ContactState } from '../../src/scoring/contact-state';
 import { MIGRATIONS } from '../../src/stores/sqlite/schema';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import { profileFixture, scoredEvent } from './conformance';
@@ -81,7 +82,7 @@ describe('SQLite store file handling', () => {
 		await SqliteStore.open(file).close();
 		const db = new DatabaseSync(file);
 		expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-		expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
+		expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.length });
 		db.exec('PRAGMA user_version = 99');
 		db.close();
 		expect(() => SqliteStore.open(file)).toThrow(/newer version .*schema 99/);
@@ -144,6 +145,35 @@ describe('SQLite store file handling', () => {
 			[2, 10, withoutId],
 			[1, 5, withId],
 		]);
+	});
+
+	it.each([2, 3])('opens a file of schema %i (before contact ledgers), keeps its contacts, and keeps ledgers from then on', async (version) => {
+		const file = join(folder, 'scores.sqlite');
+		const db = fileOfSchemaVersion(file, version);
+		db.exec(`INSERT INTO contacts (profile_id, contact_id, score, last_activity_at, first_seen_at, updated_at, version)
+			VALUES ('p1', 'alice', 5, 10, 10, 10, 1)`);
+		db.close();
+
+		const after = SqliteStore.open(file);
+		expect(await after.getContact('p1', 'alice')).toEqual({
+			contactId: 'alice',
+			score: 5,
+			lastActivityAt: 10,
+			firstSeenAt: 10,
+			updatedAt: 10,
+			version: 1,
+		});
+		const ledger = { groups: { Email: 5 }, expiring: [{ ruleId: 'r', points: 5, dueAt: 1000 }] };
+		await after.transact('p1', { contactIds: ['alice'] }, (snapshot) => ({
+			contacts: [{ ...(snapshot.contact('alice') as ContactState), version: 2, ledger, nextExpiryAt: 1000 }],
+			changes: [],
+			seenEventIds: [],
+			result: null,
+		}));
+		expect(await after.getContact('p1', 'alice')).toMatchObject({ score: 5, version: 2, ledger, nextExpiryAt: 1000 });
+		expect(await after.expiringContactIds('p1', 1000, 10)).toEqual(['alice']);
+		await scoring(after).applyEvents('p1', 1, [scoredEvent('alice', 5, { eventId: 'e1', occurredAt: 30 })]);
+		expect(await after.getContact('p1', 'alice')).toMatchObject({ score: 10, version: 3 });
 		await after.close();
 	});
 

@@ -1,4 +1,4 @@
-import type { ContactState } from '../../scoring/contact-state';
+import type { ContactLedger, ContactState } from '../../scoring/contact-state';
 import type { ChangeCause, ScoreChange } from '../../types';
 
 /**
@@ -26,18 +26,21 @@ export function toScoreChange(profileId: string, [id, fieldList]: StreamEntry): 
 
 /**
  * A contact's state beside its score: "v<version>,<lastActivityAt>,<firstSeenAt>,<updatedAt>"
- * (lastActivityAt empty if never active). Written before versions existed: the same without the
- * version part, which reads as version 1.
+ * (lastActivityAt empty if never active), then, while the contact has a ledger,
+ * ";<nextExpiryAt>;<ledger JSON>" (nextExpiryAt empty when nothing is to expire). Written before
+ * versions existed: the first part without the version, which reads as version 1.
  */
 export function encodeContactState(state: ContactState): string {
-	return `v${state.version},${state.lastActivityAt ?? ''},${state.firstSeenAt},${state.updatedAt}`;
+	const times = `v${state.version},${state.lastActivityAt ?? ''},${state.firstSeenAt},${state.updatedAt}`;
+	return state.ledger === undefined ? times : `${times};${state.nextExpiryAt ?? ''};${JSON.stringify(state.ledger)}`;
 }
 
 export function decodeContactState(contactId: string, score: string, text: string): ContactState {
-	const parts = text.split(',');
+	const ledgerAt = text.indexOf(';');
+	const parts = (ledgerAt < 0 ? text : text.slice(0, ledgerAt)).split(',');
 	const version = parts.length === 4 ? Number(parts.shift()?.slice(1)) : 1;
 	const [lastActivity, firstSeen, updated] = parts;
-	return {
+	const state: ContactState = {
 		contactId,
 		score: Number(score),
 		lastActivityAt: lastActivity ? Number(lastActivity) : null,
@@ -45,6 +48,11 @@ export function decodeContactState(contactId: string, score: string, text: strin
 		updatedAt: Number(updated),
 		version,
 	};
+	if (ledgerAt < 0) return state;
+	const expiryEnd = text.indexOf(';', ledgerAt + 1);
+	const nextExpiry = text.slice(ledgerAt + 1, expiryEnd);
+	const ledger = JSON.parse(text.slice(expiryEnd + 1)) as ContactLedger;
+	return nextExpiry === '' ? { ...state, ledger } : { ...state, ledger, nextExpiryAt: Number(nextExpiry) };
 }
 
 /** The exclusive XRANGE start after a seq. */

@@ -13,7 +13,7 @@ export interface ProfileKeys {
 	readonly versions: string;
 	/** Sorted set: contact id -> score. Ranking and top-N queries. */
 	readonly scores: string;
-	/** Hash: contact id -> "lastActivityAt,firstSeenAt,updatedAt" (lastActivityAt empty when never active). */
+	/** Hash: contact id -> the contact's state but its score (see codec.ts encodeContactState). */
 	readonly contacts: string;
 	/** Sorted set: contact id -> last activity, or first appearance if never active. Decay reads it by range. */
 	readonly idle: string;
@@ -25,6 +25,8 @@ export interface ProfileKeys {
 	readonly seq: string;
 	/** Sorted set (all scores 0, read by lex range): `<byte length>:<contact id>:<seq, 16 digits>`, a contact's history index. */
 	readonly history: string;
+	/** Sorted set: contact id -> its next expiry due time, only for contacts with points still to expire. */
+	readonly expiry: string;
 }
 
 export function profileKeys(prefix: string, profileId: string): ProfileKeys {
@@ -39,6 +41,7 @@ export function profileKeys(prefix: string, profileId: string): ProfileKeys {
 		log: `${base}log`,
 		seq: `${base}seq`,
 		history: `${base}history`,
+		expiry: `${base}expiry`,
 	};
 }
 
@@ -54,6 +57,7 @@ export function scriptKeys(keys: ProfileKeys): string[] {
 		keys.log,
 		keys.seq,
 		keys.history,
+		keys.expiry,
 	];
 }
 

@@ -5,7 +5,8 @@
  *
  * ARGV: snapshot's profile status, snapshot's profile version, event-id retention (ms), then three
  * MessagePack arrays of strings (see packedStrings in codec.ts):
- * contacts, 5 per contact [contact id, version read, state text, score, idle since],
+ * contacts, 6 per contact [contact id, version read, state text, score, idle since,
+ *   next expiry ("" keep none, "-" remove, else the due time)],
  * seen event ids, 1 each,
  * changes, 6 per change [contact id, previous score, score, delta, cause JSON, at].
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
@@ -16,18 +17,18 @@ local profile = redis.call('HMGET', K_PROFILE, 'status', 'version')
 if not profile[1] then return not_found() end
 if profile[1] ~= ARGV[1] or profile[2] ~= ARGV[2] then return { 'conflict', 'profile', '|' } end
 local contacts, seen_ids, changes = cmsgpack.unpack(ARGV[4]), cmsgpack.unpack(ARGV[5]), cmsgpack.unpack(ARGV[6])
-local contact_count, seen_count, change_count = #contacts / 5, #seen_ids, #changes / 6
+local contact_count, seen_count, change_count = #contacts / 6, #seen_ids, #changes / 6
 
 local now = now_ms()
 local conflicts = { 'conflict', '' }
 if contact_count > 0 then
 	local ids = {}
-	for index = 1, #contacts, 5 do ids[#ids + 1] = contacts[index] end
+	for index = 1, #contacts, 6 do ids[#ids + 1] = contacts[index] end
 	local stored = call_chunked('HMGET', K_CONTACTS, ids, 1)
 	for index, id in ipairs(ids) do
 		local version = '0'
 		if stored[index] then version = string.match(stored[index], '^v(%d+),') or '1' end
-		if version ~= contacts[index * 5 - 3] then conflicts[#conflicts + 1] = id end
+		if version ~= contacts[index * 6 - 4] then conflicts[#conflicts + 1] = id end
 	end
 end
 conflicts[#conflicts + 1] = '|'
@@ -40,9 +41,16 @@ end
 if #conflicts > 3 then return conflicts end
 
 if contact_count > 0 then
-	local score_args, state_args, idle_args = {}, {}, {}
-	for base = 1, #contacts, 5 do
+	local score_args, state_args, idle_args, expiry_args, unexpiring = {}, {}, {}, {}, {}
+	for base = 1, #contacts, 6 do
 		local id = contacts[base]
+		local next_expiry = contacts[base + 5]
+		if next_expiry == '-' then
+			unexpiring[#unexpiring + 1] = id
+		elseif next_expiry ~= '' then
+			expiry_args[#expiry_args + 1] = next_expiry
+			expiry_args[#expiry_args + 1] = id
+		end
 		state_args[#state_args + 1] = id
 		state_args[#state_args + 1] = contacts[base + 2]
 		score_args[#score_args + 1] = contacts[base + 3]
@@ -53,6 +61,8 @@ if contact_count > 0 then
 	call_chunked('HSET', K_CONTACTS, state_args, 2)
 	call_chunked('ZADD', K_SCORES, score_args, 2)
 	call_chunked('ZADD', K_IDLE, idle_args, 2)
+	if #expiry_args > 0 then call_chunked('ZADD', K_EXPIRY, expiry_args, 2) end
+	if #unexpiring > 0 then call_chunked('ZREM', K_EXPIRY, unexpiring, 1) end
 end
 if seen_count > 0 then
 	redis.call('ZREMRANGEBYSCORE', K_SEEN, '-inf', now)
@@ -83,13 +93,13 @@ return { 'ok', string.format('%d', first_seq) }
 `;
 
 /**
- * KEYS[10] snapshot key. ARGV: before (exclusive), snapshot lifetime in ms. Copies the contacts
+ * KEYS[11] snapshot key. ARGV: before (exclusive), snapshot lifetime in ms. Copies the contacts
  * idle since before \`before\` into the snapshot (one fast server-side copy) so that they can be
  * read in pages while the idle index moves. Returns the snapshot's size.
  */
 export const INACTIVE_SNAPSHOT_LUA = `
 if not profile_exists() then return 0 end
-local size = redis.call('ZRANGESTORE', KEYS[10], K_IDLE, '-inf', '(' .. ARGV[1], 'BYSCORE')
-if size > 0 then redis.call('PEXPIRE', KEYS[10], ARGV[2]) end
+local size = redis.call('ZRANGESTORE', KEYS[11], K_IDLE, '-inf', '(' .. ARGV[1], 'BYSCORE')
+if size > 0 then redis.call('PEXPIRE', KEYS[11], ARGV[2]) end
 return size
 `;

@@ -9,8 +9,8 @@
  *   can before its first write.
  */
 export const LUA_COMMON = `
-local K_PROFILE, K_VERSIONS, K_SCORES, K_CONTACTS, K_IDLE, K_SEEN, K_LOG, K_SEQ, K_HISTORY =
-	KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local K_PROFILE, K_VERSIONS, K_SCORES, K_CONTACTS, K_IDLE, K_SEEN, K_LOG, K_SEQ, K_HISTORY, K_EXPIRY =
+	KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 
 -- unpack() is limited by Lua's C stack (8000 slots); variadic commands go in chunks of this many arguments.
 local ARGUMENT_CHUNK = 2000

@@ -6,6 +6,7 @@ local contact = ARGV[1]
 local existed = redis.call('ZREM', K_SCORES, contact)
 redis.call('HDEL', K_CONTACTS, contact)
 redis.call('ZREM', K_IDLE, contact)
+redis.call('ZREM', K_EXPIRY, contact)
 local min, max = history_range(contact)
 local members = redis.call('ZRANGEBYLEX', K_HISTORY, min, max)
 local ids = {}

@@ -32,6 +32,6 @@ return 1
  */
 export const DELETE_PROFILE_LUA = `
 local existed = redis.call('EXISTS', K_PROFILE)
-redis.call('UNLINK', K_PROFILE, K_VERSIONS, K_SCORES, K_CONTACTS, K_IDLE, K_SEEN, K_LOG, K_HISTORY)
+redis.call('UNLINK', K_PROFILE, K_VERSIONS, K_SCORES, K_CONTACTS, K_IDLE, K_SEEN, K_LOG, K_HISTORY, K_EXPIRY)
 return existed
 `;

@@ -181,6 +181,16 @@ export class RedisStore implements ScoreStore {
 		});
 	}
 
+	async expiringContactIds(profileId: string, dueBy: number, limit: number): Promise<string[]> {
+		return this.use(async () => {
+			const count = Math.max(0, Math.floor(limit));
+			if (count === 0) return [];
+			const key = profileKeys(this.prefix, profileId).expiry;
+			// Earliest due first; ZRANGE BYSCORE orders ties by member, i.e. by contact id bytes.
+			return (await this.client.call('ZRANGE', key, '-inf', String(dueBy), 'BYSCORE', 'LIMIT', 0, count)) as string[];
+		});
+	}
+
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {
 		return this.use(async () => (await this.runScript(SCRIPTS.deleteContact, profileId, [contactId])) === 1);
 	}
@@ -415,6 +425,7 @@ function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retention
 			encodeContactState(state),
 			String(state.score),
 			String(idleSince(state)),
+			expiryArgument(read, state),
 		);
 	}
 	const changeFields: string[] = [];
@@ -436,6 +447,12 @@ function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retention
 		packedStrings(seenEventIds),
 		packedStrings(changeFields),
 	];
+}
+
+/** The expiry index entry to write: the new due time, "-" to remove the old one, "" when there was none and is none. */
+function expiryArgument(read: ContactState | undefined, state: ContactState): string {
+	if (state.nextExpiryAt !== undefined) return String(state.nextExpiryAt);
+	return read?.nextExpiryAt === undefined ? '' : '-';
 }
 
 function publishedVersionRecord(profile: ScoreProfile): string {

@@ -97,6 +97,15 @@ export const MIGRATIONS: readonly string[] = [
 	ALTER TABLE changes_by_cause_key RENAME TO changes;
 	CREATE INDEX changes_by_contact ON changes (profile_key, contact_id, seq);
 	`,
+	`
+	-- Rules that count limited times, expire or have a group leave a ledger on the contact (the
+	-- scoring core's plain data, as JSON; NULL while there is none), and the due time of its next
+	-- expiry, indexed so that "contacts with expiries due before T" is a range read. Partial: a
+	-- contact with nothing to expire (every contact of a profile without expiring rules) is not in it.
+	ALTER TABLE contacts ADD COLUMN ledger TEXT;
+	ALTER TABLE contacts ADD COLUMN next_expiry_at INTEGER;
+	CREATE INDEX contacts_by_next_expiry ON contacts (profile_id, next_expiry_at, contact_id) WHERE next_expiry_at IS NOT NULL;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,7 +10,7 @@ import {
 	ProfileNotFoundError,
 	StoreUnavailableError,
 } from '../../errors';
-import type { ContactState } from '../../scoring/contact-state';
+import type { ContactLedger, ContactState } from '../../scoring/contact-state';
 import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { byNameThenId } from '../ordering';
@@ -21,7 +21,7 @@ import { migrate } from './schema';
 /** How long a writer waits for another process's transaction on the same file before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
 const IDLE_CLOSE_MS = 30_000;
-const CONTACT_COLUMNS = 'score, last_activity_at, first_seen_at, updated_at, version';
+const CONTACT_COLUMNS = 'score, last_activity_at, first_seen_at, updated_at, version, ledger, next_expiry_at';
 /** How many contact ids one read takes: a few statement shapes, the largest well under SQLite's 32,766 parameters. */
 const CONTACT_READ_SIZES = [1, 8, 64, 512] as const;
 const CONTACT_READ_MAX = CONTACT_READ_SIZES[CONTACT_READ_SIZES.length - 1];
@@ -33,6 +33,9 @@ interface ContactRow {
 	first_seen_at: number;
 	updated_at: number;
 	version: number;
+	/** ContactLedger as JSON, or NULL. */
+	ledger: string | null;
+	next_expiry_at: number | null;
 }
 
 interface ProfileRow {
@@ -206,6 +209,8 @@ export class SqliteStore implements ScoreStore {
 						state.firstSeenAt,
 						state.updatedAt,
 						state.version,
+						state.ledger === undefined ? null : JSON.stringify(state.ledger),
+						state.nextExpiryAt ?? null,
 					);
 				}
 				const firstChangeSeq = changes.length === 0 ? 0 : this.nextChangeSeq();
@@ -240,6 +245,14 @@ export class SqliteStore implements ScoreStore {
 	async inactiveContactIds(profileId: string, before: number): Promise<string[]> {
 		return this.use(() =>
 			(this.statements.inactiveContacts.all(profileId, before) as unknown as Array<[string]>).map(([contactId]) => contactId),
+		);
+	}
+
+	async expiringContactIds(profileId: string, dueBy: number, limit: number): Promise<string[]> {
+		return this.use(() =>
+			(this.statements.expiringContacts.all(profileId, dueBy, Math.max(0, Math.floor(limit))) as unknown as Array<[string]>).map(
+				([contactId]) => contactId,
+			),
 		);
 	}
 
@@ -504,15 +517,20 @@ function prepareStatements(db: DatabaseSync) {
 		deleteProfileSeenEvents: db.prepare('DELETE FROM seen_events WHERE profile_key = ?'),
 		getContact: db.prepare(`SELECT ${contactColumns} FROM contacts WHERE profile_id = ? AND contact_id = ?`),
 		upsertContact: db.prepare(
-			`INSERT INTO contacts (profile_id, contact_id, ${contactColumns}) VALUES (?, ?, ?, ?, ?, ?, ?)
+			`INSERT INTO contacts (profile_id, contact_id, ${contactColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT (profile_id, contact_id) DO UPDATE SET score = excluded.score,
 			 last_activity_at = excluded.last_activity_at, first_seen_at = excluded.first_seen_at,
-			 updated_at = excluded.updated_at, version = excluded.version`,
+			 updated_at = excluded.updated_at, version = excluded.version, ledger = excluded.ledger,
+			 next_expiry_at = excluded.next_expiry_at`,
 		),
 		deleteContact: db.prepare('DELETE FROM contacts WHERE profile_id = ? AND contact_id = ?'),
 		deleteContactChanges: db.prepare(`DELETE FROM changes WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
 		inactiveContacts: db.prepare(
 			'SELECT contact_id FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ? ORDER BY contact_id',
+		),
+		expiringContacts: db.prepare(
+			`SELECT contact_id FROM contacts WHERE profile_id = ? AND next_expiry_at IS NOT NULL AND next_expiry_at <= ?
+			 ORDER BY next_expiry_at, contact_id LIMIT ?`,
 		),
 		markEventSeen: db.prepare(
 			'INSERT INTO seen_events (profile_key, event_id) VALUES (?, ?) ON CONFLICT (profile_key, event_id) DO NOTHING',
@@ -540,11 +558,12 @@ function prepareStatements(db: DatabaseSync) {
 		),
 	};
 	statements.inactiveContacts.setReturnArrays(true);
+	statements.expiringContacts.setReturnArrays(true);
 	return statements;
 }
 
 function toContactState(contactId: string, row: ContactRow): ContactState {
-	return {
+	const state: ContactState = {
 		contactId,
 		score: row.score,
 		lastActivityAt: row.last_activity_at,
@@ -552,6 +571,9 @@ function toContactState(contactId: string, row: ContactRow): ContactState {
 		updatedAt: row.updated_at,
 		version: row.version,
 	};
+	if (row.ledger === null) return state;
+	const ledger = JSON.parse(row.ledger) as ContactLedger;
+	return row.next_expiry_at === null ? { ...state, ledger } : { ...state, ledger, nextExpiryAt: row.next_expiry_at };
 }
 
 /**
@@ -575,6 +597,8 @@ class CauseKeys {
 
 	of(cause: ChangeCause): number {
 		if (cause.kind === 'event' && cause.eventId !== undefined) {
+			// Rare (a rule's count or a score limit held it back): not worth a cached path.
+			if (cause.limitedRuleIds !== undefined) return this.ofText(JSON.stringify({ ...cause, eventId: undefined }));
 			const { eventType, ruleIds, profileVersion } = cause;
 			if (!Object.isFrozen(ruleIds)) return this.ofText(eventCauseText(eventType, ruleIds, profileVersion));
 			let byType = this.byRuleIds.get(ruleIds);

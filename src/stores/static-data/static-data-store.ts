@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { openCursorFeed } from '../../change-feed';
 import { InvalidInputError, ProfileAlreadyExistsError, ProfileNotFoundError, StoreUnavailableError } from '../../errors';
-import type { ContactState } from '../../scoring/contact-state';
+import type { ContactLedger, ContactState } from '../../scoring/contact-state';
 import type { Committed, Plan, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ScoreChange, ScoreProfile } from '../../types';
 import { byNameThenId, compareNumbers, compareStrings } from '../ordering';
@@ -47,8 +47,11 @@ interface ProfileData {
 	seenEventOrder: string[];
 }
 
-/** [score, lastActivityAt, firstSeenAt, updatedAt, version]; tuples written before versions existed have 4 (version 1). */
-type ContactTuple = [number, number | null, number, number, number?];
+/**
+ * [score, lastActivityAt, firstSeenAt, updatedAt, version, nextExpiryAt, ledger as JSON]; tuples
+ * written before versions existed have 4 (version 1); the last two only while the contact has a ledger.
+ */
+type ContactTuple = [number, number | null, number, number, number?, (number | null)?, string?];
 /** [seq, contactId, previousScore, score, delta, cause as JSON, at] */
 type ChangeTuple = [number, string, number, number, number, string, number];
 
@@ -137,13 +140,9 @@ export class StaticDataStore implements ScoreStore {
 			entry.seenEventOrder.push(eventId);
 		}
 		for (const state of contacts) {
-			entry.contacts[CONTACT_KEY + state.contactId] = [
-				state.score,
-				state.lastActivityAt,
-				state.firstSeenAt,
-				state.updatedAt,
-				state.version,
-			];
+			const tuple: ContactTuple = [state.score, state.lastActivityAt, state.firstSeenAt, state.updatedAt, state.version];
+			if (state.ledger !== undefined) tuple.push(state.nextExpiryAt ?? null, JSON.stringify(state.ledger));
+			entry.contacts[CONTACT_KEY + state.contactId] = tuple;
 		}
 		const firstChangeSeq = changes.length === 0 ? 0 : this.data.lastSeq + 1;
 		for (const change of changes) {
@@ -178,6 +177,18 @@ export class StaticDataStore implements ScoreStore {
 			if ((lastActivityAt ?? firstSeenAt) < before) ids.push(key.slice(CONTACT_KEY.length));
 		}
 		return ids.sort(compareStrings);
+	}
+
+	async expiringContactIds(profileId: string, dueBy: number, limit: number): Promise<string[]> {
+		const entry = this.profileData(profileId);
+		if (!entry) return [];
+		const due: Array<[number, string]> = [];
+		for (const [key, tuple] of Object.entries(entry.contacts)) {
+			const nextExpiryAt = tuple[5];
+			if (typeof nextExpiryAt === 'number' && nextExpiryAt <= dueBy) due.push([nextExpiryAt, key.slice(CONTACT_KEY.length)]);
+		}
+		due.sort(([a, first], [b, second]) => a - b || compareStrings(first, second));
+		return due.slice(0, Math.max(0, Math.floor(limit))).map(([, contactId]) => contactId);
 	}
 
 	async getContact(profileId: string, contactId: string): Promise<ContactState | undefined> {
@@ -287,8 +298,12 @@ function firstIndexAfter(changes: readonly ChangeTuple[], afterSeq: number): num
 	return low;
 }
 
-function toContactState(contactId: string, [score, lastActivityAt, firstSeenAt, updatedAt, version]: ContactTuple): ContactState {
-	return { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version: version ?? 1 };
+function toContactState(contactId: string, tuple: ContactTuple): ContactState {
+	const [score, lastActivityAt, firstSeenAt, updatedAt, version, nextExpiryAt, ledger] = tuple;
+	const state: ContactState = { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version: version ?? 1 };
+	if (ledger === undefined) return state;
+	const parsed = JSON.parse(ledger) as ContactLedger;
+	return typeof nextExpiryAt === 'number' ? { ...state, ledger: parsed, nextExpiryAt } : { ...state, ledger: parsed };
 }
 
 function toScoreChange(profileId: string, [seq, contactId, previousScore, score, delta, cause, at]: ChangeTuple): ScoreChange {

@@ -221,6 +221,66 @@ export function rulesProperties(show: Record<string, string[]>, allowKeep: boole
 							],
 						},
 						{
+							displayName: 'Counts',
+							name: 'counts',
+							type: 'options',
+							options: [
+								{ name: 'Every Time', value: 'everyTime', description: 'Every matching event adds the points' },
+								{ name: 'Once per Contact', value: 'once', description: 'Only the first matching event of a contact adds the points' },
+								{ name: 'At Most N Times per Period', value: 'perPeriod', description: 'Later matching events in the period add 0' },
+							],
+							default: 'everyTime',
+							description: 'How often the rule adds its points to one contact. An event that finds the limit used up lists the rule in limitedRuleIds.',
+						},
+						{
+							displayName: 'Times',
+							name: 'times',
+							type: 'number',
+							typeOptions: { minValue: 1 },
+							default: 1,
+							description: 'How many matching events per period add the points',
+							displayOptions: { show: { counts: ['perPeriod'] } },
+						},
+						{
+							displayName: 'Period',
+							name: 'period',
+							type: 'options',
+							options: [
+								{ name: 'Calendar Day', value: 'day' },
+								{ name: 'Calendar Week (From Monday)', value: 'week' },
+								{ name: 'Calendar Month', value: 'month' },
+								{ name: 'Rolling Window of Days', value: 'rollingDays' },
+							],
+							default: 'day',
+							description: "Calendar periods are counted in the profile's time zone (UTC unless set)",
+							displayOptions: { show: { counts: ['perPeriod'] } },
+						},
+						{
+							displayName: 'Window (Days)',
+							name: 'periodDays',
+							type: 'number',
+							typeOptions: { minValue: 1 },
+							default: 30,
+							description: 'Length of the rolling window, e.g. 30 for "at most N in any 30 days"',
+							displayOptions: { show: { counts: ['perPeriod'], period: ['rollingDays'] } },
+						},
+						{
+							displayName: 'Points Expire After (Days)',
+							name: 'expiresAfterDays',
+							type: 'number',
+							typeOptions: { minValue: 0 },
+							default: 0,
+							description: "Days after the event's time at which the rule's points leave the score again; 0 means never",
+						},
+						{
+							displayName: 'Group',
+							name: 'group',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. Email, Sales, Product A',
+							description: "Score group the rule's points count toward; empty for none",
+						},
+						{
 							displayName: 'Description',
 							name: 'description',
 							type: 'string',
@@ -245,8 +305,63 @@ export function rulesProperties(show: Record<string, string[]>, allowKeep: boole
 			type: 'json',
 			default: '[\n  {\n    "eventType": "email_event",\n    "conditions": [{ "property": "event", "operator": "equals", "value": "opened" }],\n    "points": 5,\n    "description": "Opened an email"\n  }\n]',
 			description:
-				'A JSON array of rules: { "id"?, "eventType", "conditions"?: [{ "property", "operator", "value" }], "points", "description"? }',
+				'A JSON array of rules: { "id"?, "eventType", "conditions"?: [{ "property", "operator", "value" }], "points", "description"?, "counts"?: "once" | { "times", "per": "day" | "week" | "month" | "rollingDays", "days"? }, "expiresAfterDays"?, "group"? }',
 			displayOptions: { show: { ...show, rulesSource: ['json'] }, hide: { rulesEditMode: ['remove'] } },
 		},
 	];
+}
+
+/** Score limits and the time zone of calendar periods, shared by Profile > Create and Profile > Update Draft. */
+export function scoringSettingsProperty(show: Record<string, string[]>): INodeProperties {
+	return {
+		displayName: 'Limits and Time Zone',
+		name: 'scoringSettings',
+		type: 'collection',
+		placeholder: 'Add Setting',
+		default: {},
+		description: 'Like the rules, these are part of the draft and score from the next publish',
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Minimum Score',
+				name: 'minScore',
+				type: 'number',
+				default: 0,
+				description: 'No change takes a score below this; the logged change is what really happened',
+			},
+			{
+				displayName: 'Maximum Score',
+				name: 'maxScore',
+				type: 'number',
+				default: 100,
+				description: 'No change takes a score above this; the logged change is what really happened',
+			},
+			{
+				displayName: 'Group Maximums',
+				name: 'groupMax',
+				type: 'fixedCollection',
+				placeholder: 'Add Group Maximum',
+				default: {},
+				typeOptions: { multipleValues: true },
+				options: [
+					{
+						displayName: 'Group Maximum',
+						name: 'group',
+						values: [
+							{ displayName: 'Group', name: 'name', type: 'string', default: '', placeholder: 'e.g. Email' },
+							{ displayName: 'Maximum', name: 'max', type: 'number', default: 30 },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Europe/Berlin',
+				description: 'IANA time zone in which calendar days, weeks and months of "At Most N Times per Period" are counted; empty for UTC',
+			},
+		],
+	};
 }

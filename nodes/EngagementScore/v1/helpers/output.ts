@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { tierOf, type ContactScore, type Rule, type ScoreChange, type ScoreProfile } from '../../../../src/index';
+import { tierOf, type ContactScore, type Rule, type ScoreChange, type ScoreProfile, type ScoringSettings } from '../../../../src/index';
 import { causeJson, isoTime } from '../../../shared/change-output';
 
 export function ruleJson(rule: Rule): IDataObject {
@@ -11,7 +11,18 @@ export function ruleJson(rule: Rule): IDataObject {
 		points: rule.points,
 	};
 	if (rule.description !== undefined) json.description = rule.description;
+	if (rule.counts !== undefined) json.counts = { ...rule.counts };
+	if (rule.expiresAfterDays !== undefined) json.expiresAfterDays = rule.expiresAfterDays;
+	if (rule.group !== undefined) json.group = rule.group;
 	return json;
+}
+
+function settingsJson(settings: ScoringSettings | undefined): IDataObject {
+	const limits = settings?.limits;
+	return {
+		limits: limits === undefined ? null : (JSON.parse(JSON.stringify(limits)) as IDataObject),
+		timeZone: settings?.timeZone ?? 'UTC',
+	};
 }
 
 export function profileJson(profile: ScoreProfile): IDataObject {
@@ -23,6 +34,8 @@ export function profileJson(profile: ScoreProfile): IDataObject {
 		version: profile.version,
 		draftRules: profile.draftRules.map(ruleJson),
 		publishedRules: profile.publishedRules ? profile.publishedRules.map(ruleJson) : null,
+		draftSettings: settingsJson(profile.draftSettings),
+		publishedSettings: profile.publishedRules ? settingsJson(profile.publishedSettings) : null,
 		publishedAt: isoTime(profile.publishedAt),
 		createdAt: isoTime(profile.createdAt),
 		updatedAt: isoTime(profile.updatedAt),
@@ -39,6 +52,8 @@ export function contactJson(contact: ContactScore): IDataObject {
 	return {
 		score: contact.score,
 		tier: tierOf(contact.score),
+		groups: contact.groups === undefined ? {} : { ...contact.groups },
+		topGroup: contact.topGroup ?? null,
 		contactId: contact.contactId,
 		lastActivityAt: isoTime(contact.lastActivityAt),
 		firstSeenAt: isoTime(contact.firstSeenAt),

@@ -18,8 +18,22 @@ export function rulesFromEditor(collection: unknown): IDataObject[] {
 		const rule: IDataObject = { eventType, conditions, points: row.points };
 		if (typeof row.id === 'string' && row.id.trim() !== '') rule.id = row.id;
 		if (typeof row.description === 'string' && row.description.trim() !== '') rule.description = row.description;
+		const counts = countsFromEditor(row);
+		if (counts !== undefined) rule.counts = counts;
+		// 0 (the editor's default) means the points never expire.
+		if (row.expiresAfterDays !== undefined && row.expiresAfterDays !== 0 && row.expiresAfterDays !== '') {
+			rule.expiresAfterDays = row.expiresAfterDays;
+		}
+		if (typeof row.group === 'string' && row.group.trim() !== '') rule.group = row.group;
 		return rule;
 	});
+}
+
+function countsFromEditor(row: IDataObject): IDataObject | string | undefined {
+	if (row.counts === 'once') return 'once';
+	if (row.counts !== 'perPeriod') return undefined;
+	const period = row.period ?? 'day';
+	return period === 'rollingDays' ? { times: row.times, per: period, days: row.periodDays } : { times: row.times, per: period };
 }
 
 function listOf(value: unknown): IDataObject[] {
@@ -39,4 +53,26 @@ export function readRules(context: IExecuteFunctions, itemIndex: number): unknow
 		default:
 			return rulesFromEditor(context.getNodeParameter('rules', itemIndex, {}));
 	}
+}
+
+/** The engine fields of limits and time zone, named by the node's labels. */
+export const SETTINGS_FIELD_LABELS = { 'limits.min': 'minScore', 'limits.max': 'maxScore' };
+
+/**
+ * Limits and time zone given on one item, still unvalidated, as NewProfileInput / DraftPatch take
+ * them: only what the collection holds (an Update Draft without limits keeps the draft's).
+ */
+export function readScoringSettings(context: IExecuteFunctions, itemIndex: number): { limits?: IDataObject; timeZone?: unknown } {
+	const settings = context.getNodeParameter('scoringSettings', itemIndex, {}) as IDataObject;
+	const result: { limits?: IDataObject; timeZone?: unknown } = {};
+	const groups = listOf((settings.groupMax as IDataObject | undefined)?.group);
+	if (settings.minScore !== undefined || settings.maxScore !== undefined || groups.length > 0) {
+		const limits: IDataObject = {};
+		if (settings.minScore !== undefined) limits.min = settings.minScore;
+		if (settings.maxScore !== undefined) limits.max = settings.maxScore;
+		if (groups.length > 0) limits.groupMax = Object.fromEntries(groups.map((group) => [String(group.name ?? ''), group.max]));
+		result.limits = limits;
+	}
+	if (settings.timeZone !== undefined) result.timeZone = settings.timeZone;
+	return result;
 }

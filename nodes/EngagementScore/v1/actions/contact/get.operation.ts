@@ -12,10 +12,21 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const contactId = toContactId(this.getNodeParameter('contactId', itemIndex));
 		const contact = await engine.getContact(profileId, contactId);
 		if (!contact) {
-			return { score: 0, tier: tierOf(0), contactId, found: false, lastActivityAt: null, firstSeenAt: null, updatedAt: null, profileId };
+			return {
+				score: 0,
+				tier: tierOf(0),
+				groups: {},
+				topGroup: null,
+				contactId,
+				found: false,
+				lastActivityAt: null,
+				firstSeenAt: null,
+				updatedAt: null,
+				profileId,
+			};
 		}
 		// contactJson's fields, with `found` after the contact id.
-		const { score, tier, ...rest } = contactJson(contact);
-		return { score, tier, contactId, found: true, ...rest };
+		const { score, tier, groups, topGroup, ...rest } = contactJson(contact);
+		return { score, tier, groups, topGroup, contactId, found: true, ...rest };
 	});
 }

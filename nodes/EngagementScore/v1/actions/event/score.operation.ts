@@ -249,6 +249,7 @@ function resultFormatter(profileId: string, rules: ReadonlyMap<string, Rule>) {
 		contactId: result.contactId,
 		previousScore: result.previousScore,
 		matchedRules: matchedRulesJson(result.matchedRuleIds),
+		limitedRuleIds: result.limitedRuleIds === undefined ? [] : result.limitedRuleIds.slice(),
 		duplicate: result.duplicate,
 		eventType: event.type,
 		matchedRuleIds: result.matchedRuleIds.slice(),

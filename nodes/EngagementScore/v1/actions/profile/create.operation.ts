@@ -4,8 +4,8 @@ import { ProfileAlreadyExistsError, type EngagementEngine, type ScoreProfile } f
 import { fieldError, labelsOf, withParameterNames } from '../../../../shared/item-errors';
 import { mapItems } from '../../../../shared/item-loop';
 import { profileJson } from '../../helpers/output';
-import { readRules } from '../../helpers/rules-input';
-import { rulesProperties } from '../common.descriptions';
+import { readRules, readScoringSettings, SETTINGS_FIELD_LABELS } from '../../helpers/rules-input';
+import { rulesProperties, scoringSettingsProperty } from '../common.descriptions';
 
 const show = { resource: ['profile'], operation: ['create'] };
 
@@ -55,6 +55,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	...rulesProperties(show, false),
+	scoringSettingsProperty(show),
 	{
 		displayName: 'Publish',
 		name: 'publish',
@@ -65,9 +66,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-const labels = labelsOf(description);
+const labels = { ...labelsOf(description), limits: 'Limits and Time Zone' };
 /** The node's labels for the engine's fields, so errors name what the user sees. */
-const FIELD_LABELS = { id: 'Profile ID', profileId: 'Profile ID', name: 'Name', description: 'Description' };
+const FIELD_LABELS = { id: 'Profile ID', profileId: 'Profile ID', name: 'Name', description: 'Description', ...SETTINGS_FIELD_LABELS };
 
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
@@ -87,6 +88,7 @@ async function createOne(this: IExecuteFunctions, engine: EngagementEngine, item
 		name: this.getNodeParameter('name', itemIndex) as string,
 		description: this.getNodeParameter('description', itemIndex, '') as string,
 		rules: readRules(this, itemIndex),
+		...readScoringSettings(this, itemIndex),
 	};
 	const ifExists = this.getNodeParameter('ifExists', itemIndex, 'fail');
 	let profile: ScoreProfile;

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type EngagementEngine, type RuleEditMode } from '../../../../../src/index';
-import { labelsOf } from '../../../../shared/item-errors';
+import { labelsOf, withParameterNames } from '../../../../shared/item-errors';
 import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { profileJson } from '../../helpers/output';
-import { readRules } from '../../helpers/rules-input';
-import { rulesProperties } from '../common.descriptions';
+import { readRules, readScoringSettings, SETTINGS_FIELD_LABELS } from '../../helpers/rules-input';
+import { rulesProperties, scoringSettingsProperty } from '../common.descriptions';
 
 const show = { resource: ['profile'], operation: ['updateDraft'] };
 
@@ -56,9 +56,10 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, rulesSource: ['fields', 'json'], rulesEditMode: ['remove'] } },
 	},
 	...ruleFields,
+	scoringSettingsProperty(show),
 ];
 
-const labels = labelsOf(description);
+const labels = { ...labelsOf(description), limits: 'Limits and Time Zone' };
 
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
@@ -67,12 +68,17 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const patch = {
 			...(fields.name !== undefined ? { name: fields.name } : {}),
 			...(fields.description !== undefined ? { description: fields.description } : {}),
+			...readScoringSettings(this, itemIndex),
 		};
 		const rules = readRules(this, itemIndex);
-		if (rules === undefined) return profileJson(await engine.updateDraft(profileId, patch));
-		const mode = this.getNodeParameter('rulesEditMode', itemIndex, 'replace') as RuleEditMode | 'replace';
-		if (mode === 'replace') return profileJson(await engine.updateDraft(profileId, { ...patch, rules }));
-		const changes = mode === 'remove' ? this.getNodeParameter('ruleIds', itemIndex, '') : rules;
-		return profileJson(await engine.editDraftRules(profileId, mode, changes, patch));
+		try {
+			if (rules === undefined) return profileJson(await engine.updateDraft(profileId, patch));
+			const mode = this.getNodeParameter('rulesEditMode', itemIndex, 'replace') as RuleEditMode | 'replace';
+			if (mode === 'replace') return profileJson(await engine.updateDraft(profileId, { ...patch, rules }));
+			const changes = mode === 'remove' ? this.getNodeParameter('ruleIds', itemIndex, '') : rules;
+			return profileJson(await engine.editDraftRules(profileId, mode, changes, patch));
+		} catch (error) {
+			throw withParameterNames(error, SETTINGS_FIELD_LABELS);
+		}
 	}, labels);
 }

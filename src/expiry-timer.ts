@@ -1,0 +1,47 @@
+import type { EngagementEngine } from './engine';
+
+/** At most this long between two looks for due expiries, whatever a trigger's poll interval. */
+export const MAX_EXPIRY_INTERVAL_MS = 1000;
+
+export interface ExpiryTimer {
+	/** Stops looking; resolves once a run under way has finished. */
+	stop(): Promise<void>;
+}
+
+/**
+ * Applies the profile's due expiries every `intervalMs` (at most MAX_EXPIRY_INTERVAL_MS), so that
+ * points running out are logged, and fire triggers, with no workflow touching the profile. Runs
+ * never overlap; several timers on one profile (workflows, processes, workers) are safe, as each
+ * expiry is applied in a transaction that finds it gone when another got there first.
+ */
+export function startExpiryTimer(
+	engine: EngagementEngine,
+	profileId: string,
+	intervalMs: number,
+	onError: (error: unknown) => void,
+): ExpiryTimer {
+	let running: Promise<void> | undefined;
+	let stopped = false;
+	const run = () => {
+		if (running !== undefined || stopped) return;
+		running = engine
+			.applyExpiries(profileId)
+			.then(
+				() => undefined,
+				(error: unknown) => onError(error),
+			)
+			.finally(() => {
+				running = undefined;
+			});
+	};
+	const timer = setInterval(run, Math.max(1, Math.min(intervalMs, MAX_EXPIRY_INTERVAL_MS)));
+	timer.unref?.();
+	run();
+	return {
+		async stop() {
+			stopped = true;
+			clearInterval(timer);
+			await running;
+		},
+	};
+}

@@ -1,0 +1,85 @@
+/**
+ * Storage of what rules with limits, expiry and groups leave on a contact (ContactState.ledger and
+ * nextExpiryAt), and the expiry index, held to the same promises on every store. Called from
+ * describeStoreConformance, so every backend (and variant) runs it.
+ */
+import type { ContactLedger, ContactState } from '../../src/scoring/contact-state';
+import type { ScoreStore } from '../../src/store';
+import { profileFixture } from './conformance';
+
+const T0 = Date.UTC(2026, 0, 1);
+const DAY = 24 * 60 * 60 * 1000;
+
+const ledger: ContactLedger = {
+	groups: { Email: 7.5, '__proto__': 1, 'a;b,c "d"': -2, 'Ünïcødé 📧': 3 },
+	awards: { opened: [T0, T0 + DAY], 'rule;with,odd"chars': [T0] },
+	expiring: [
+		{ ruleId: 'opened', eventId: 'e;1', group: 'Email', points: 2.5, dueAt: T0 + 7 * DAY },
+		{ ruleId: 'plain', points: 5, dueAt: T0 + 30 * DAY },
+	],
+};
+
+function state(contactId: string, score: number, version: number, extra: Partial<ContactState> = {}): ContactState {
+	return { contactId, score, lastActivityAt: T0, firstSeenAt: T0, updatedAt: T0, version, ...extra };
+}
+
+export function describeLedgerStorage(getStore: () => ScoreStore): void {
+	describe('contact ledgers and the expiry index', () => {
+		const write = (store: ScoreStore, contacts: ContactState[]) =>
+			store.transact('p1', { contactIds: contacts.map((contact) => contact.contactId) }, () => ({
+				contacts,
+				changes: [],
+				seenEventIds: [],
+				result: null,
+			}));
+
+		it('keeps a ledger and next expiry as written, in every read, and forgets them when a later state has none', async () => {
+			const store = getStore();
+			await store.insertProfile(profileFixture('p1'));
+			const rich = state('a', 9.5, 1, { ledger, nextExpiryAt: T0 + 7 * DAY });
+			await write(store, [rich, state('b', 1, 1)]);
+			expect(await store.getContact('p1', 'a')).toEqual(rich);
+			expect(await store.getContact('p1', 'b')).toEqual(state('b', 1, 1));
+			expect(await store.listContacts('p1', { order: 'desc', limit: 10 })).toEqual([rich, state('b', 1, 1)]);
+			await store.transact('p1', { contactIds: ['a'] }, (snapshot) => {
+				expect(snapshot.contact('a')).toEqual(rich);
+				return { contacts: [], changes: [], seenEventIds: [], result: null };
+			});
+			const groupsOnly = state('a', 9.5, 2, { ledger: { groups: { Email: 9.5 } } });
+			await write(store, [groupsOnly]);
+			expect(await store.getContact('p1', 'a')).toEqual(groupsOnly);
+			await write(store, [state('a', 0, 3)]);
+			expect(await store.getContact('p1', 'a')).toEqual(state('a', 0, 3));
+		});
+
+		it('reads contacts with expiries due by a time as a range: earliest due first, ties by id, up to a limit', async () => {
+			const store = getStore();
+			await store.insertProfile(profileFixture('p1'));
+			const due = (contactId: string, at: number) => state(contactId, 1, 1, { ledger: { expiring: [{ ruleId: 'r', points: 1, dueAt: at }] }, nextExpiryAt: at });
+			await write(store, [due('late', T0 + 9 * DAY), due('b', T0 + DAY), due('a', T0 + DAY), due('first', T0), state('none', 3, 1)]);
+			expect(await store.expiringContactIds('p1', T0 + DAY, 100)).toEqual(['first', 'a', 'b']);
+			expect(await store.expiringContactIds('p1', T0 + DAY, 2)).toEqual(['first', 'a']);
+			expect(await store.expiringContactIds('p1', T0 - 1, 100)).toEqual([]);
+			expect(await store.expiringContactIds('p1', T0 + 100 * DAY, 100)).toEqual(['first', 'a', 'b', 'late']);
+			expect(await store.expiringContactIds('nope', T0 + 100 * DAY, 100)).toEqual([]);
+		});
+
+		it('keeps the expiry index to the states: moved, removed with the last expiry, with the contact and with the profile', async () => {
+			const store = getStore();
+			await store.insertProfile(profileFixture('p1'));
+			const expiring = (at: number) => ({ expiring: [{ ruleId: 'r', points: 1, dueAt: at }] });
+			await write(store, [state('a', 1, 1, { ledger: expiring(T0), nextExpiryAt: T0 }), state('b', 1, 1, { ledger: expiring(T0), nextExpiryAt: T0 })]);
+			await write(store, [state('a', 1, 2, { ledger: expiring(T0 + 5 * DAY), nextExpiryAt: T0 + 5 * DAY })]);
+			expect(await store.expiringContactIds('p1', T0, 10)).toEqual(['b']);
+			expect(await store.expiringContactIds('p1', T0 + 5 * DAY, 10)).toEqual(['b', 'a']);
+			await write(store, [state('b', 0, 2, { ledger: { groups: { Email: 0 } } })]);
+			expect(await store.expiringContactIds('p1', T0 + 5 * DAY, 10)).toEqual(['a']);
+			await store.deleteContact('p1', 'a');
+			expect(await store.expiringContactIds('p1', T0 + 5 * DAY, 10)).toEqual([]);
+			await write(store, [state('c', 1, 1, { ledger: expiring(T0), nextExpiryAt: T0 })]);
+			await store.deleteProfile('p1');
+			await store.insertProfile(profileFixture('p1'));
+			expect(await store.expiringContactIds('p1', T0 + 5 * DAY, 10)).toEqual([]);
+		});
+	});
+}
