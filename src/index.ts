@@ -1,6 +1,7 @@
 /** The engagement-scoring engine as a plain library: no n8n import anywhere below this file. */
 export * from './types';
 export * from './errors';
+export * from './journal';
 export type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
 export { adjustedScore, decayScore, normalizeScore, idleSince, isInactive, planBatch, transition, unseenContact } from './scoring';
 export type {
