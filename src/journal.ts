@@ -5,7 +5,7 @@ import type { AdjustOperation, DecayPolicy } from './types';
  * is what a recalculation replays under new rules (scoring/replay.ts), what Preview Draft replays
  * under the draft, and what Explain Score attributes. Plain, immutable, JSON-serialisable data.
  */
-export type JournalEntry = JournalEvent | JournalModify | JournalReset | JournalDecay;
+export type JournalEntry = JournalEvent | JournalModify | JournalReset | JournalDecay | JournalCarried;
 
 /** An event as normalized by the engine (event.ts), before any rule looked at it. */
 export interface JournalEvent {
@@ -42,6 +42,21 @@ export interface JournalDecay {
 	readonly kind: 'decay';
 	readonly policy: DecayPolicy;
 	readonly inactiveBefore: number;
+	readonly at: number;
+}
+
+/**
+ * What a contact already held when its journal began (a contact scored before the profile kept a
+ * journal): replay starts from it instead of from nothing, so a recalculation never drops points it
+ * cannot see. Written once per contact, before its first other entry; retention never prunes it.
+ */
+export interface JournalCarried {
+	readonly kind: 'carried';
+	readonly contactId: string;
+	readonly score: number;
+	readonly groups?: Readonly<Record<string, number>>;
+	readonly lastActivityAt: number | null;
+	readonly firstSeenAt: number;
 	readonly at: number;
 }
 
