@@ -177,6 +177,48 @@ describe('SQLite store file handling', () => {
 		await after.close();
 	});
 
+	it('keeps one cause per rule however many grants expire, and reads expiries logged with the event id in the cause text', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const store = SqliteStore.open(file);
+		await store.insertProfile(profileFixture('p1'));
+		// An expiry as logged before its event id had the column: the id inside the cause text.
+		const legacy = { kind: 'expired', ruleId: 'r', eventId: 'e0' };
+		const db = new DatabaseSync(file);
+		const causeKey = Number(db.prepare('INSERT INTO causes (text) VALUES (?)').run(JSON.stringify(legacy)).lastInsertRowid);
+		db.prepare(
+			`INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at) VALUES (1, 1, 'alice', 1, 0, -1, ?, NULL, 5)`,
+		).run(causeKey);
+		db.exec("INSERT INTO counters (name, value) VALUES ('change_seq', 1)");
+		db.close();
+
+		const grants = Array.from({ length: 50 }, (_, index) => `e${index + 1}`);
+		await store.transact('p1', { contactIds: ['bob'] }, () => ({
+			contacts: [],
+			changes: grants.map((eventId, index) => ({
+				contactId: 'bob',
+				previousScore: 50 - index,
+				score: 49 - index,
+				delta: -1,
+				cause: { kind: 'expired', ruleId: index % 2 === 0 ? 'r' : 's', eventId },
+				at: 10 + index,
+			})),
+			seenEventIds: [],
+			result: null,
+		}));
+
+		const changes = await store.readChanges('p1', 0, 100);
+		expect(changes[0].cause).toEqual(legacy);
+		expect(changes.slice(1).map((change) => change.cause)).toEqual(
+			grants.map((eventId, index) => ({ kind: 'expired', ruleId: index % 2 === 0 ? 'r' : 's', eventId })),
+		);
+		expect((await store.getHistory('p1', 'bob', 1))[0].cause).toEqual({ kind: 'expired', ruleId: 's', eventId: 'e50' });
+		await store.close();
+		const check = new DatabaseSync(file);
+		// The legacy text, and one text per rule for the 50 new expiries.
+		expect((check.prepare('SELECT count(*) AS n FROM causes').get() as { n: number }).n).toBe(3);
+		check.close();
+	});
+
 	it('rolls a whole batch back when SQLite fails part-way, reporting StoreUnavailableError', async () => {
 		const file = join(folder, 'scores.sqlite');
 		const store = SqliteStore.open(file);

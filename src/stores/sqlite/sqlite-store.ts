@@ -226,7 +226,7 @@ export class SqliteStore implements ScoreStore {
 						change.score,
 						change.delta,
 						this.causeKeys.of(cause),
-						cause.kind === 'event' ? (cause.eventId ?? null) : null,
+						eventIdOf(cause),
 						change.at,
 					);
 				}
@@ -592,6 +592,8 @@ class CauseKeys {
 	/** Per frozen rule-id list, event type and published version: the key of an event's cause without its id. */
 	private byRuleIds = new WeakMap<readonly string[], Map<string, Map<number | undefined, number>>>();
 	private byText = new Map<string, number>();
+	/** Per rule id: the key of an expiry's cause without its event id (one per rule, however many grants expire). */
+	private byExpiredRule = new Map<string, number>();
 
 	constructor(private readonly statements: Pick<Statements, 'causeKey' | 'insertCause'>) {}
 
@@ -609,6 +611,11 @@ class CauseKeys {
 			if (key === undefined) byVersion.set(profileVersion, (key = this.ofText(eventCauseText(eventType, ruleIds, profileVersion))));
 			return key;
 		}
+		if (cause.kind === 'expired' && cause.eventId !== undefined) {
+			let key = this.byExpiredRule.get(cause.ruleId);
+			if (key === undefined) this.byExpiredRule.set(cause.ruleId, (key = this.ofText(JSON.stringify({ kind: 'expired', ruleId: cause.ruleId }))));
+			return key;
+		}
 		if (!Object.isFrozen(cause)) return this.ofText(JSON.stringify(cause));
 		let key = this.byCause.get(cause);
 		if (key === undefined) this.byCause.set(cause, (key = this.ofText(JSON.stringify(cause))));
@@ -620,6 +627,7 @@ class CauseKeys {
 		this.byCause = new WeakMap();
 		this.byRuleIds = new WeakMap();
 		this.byText.clear();
+		this.byExpiredRule.clear();
 	}
 
 	private ofText(text: string): number {
@@ -647,8 +655,16 @@ function toScoreChange(profileId: string, row: ChangeRow): ScoreChange {
 	};
 }
 
-/** Changes logged before event ids had a column of their own keep the id inside the cause text. */
+/** The event id a change's cause names, kept in a column of its own rather than in the cause text. */
+function eventIdOf(cause: ChangeCause): string | null {
+	return cause.kind === 'event' || cause.kind === 'expired' ? (cause.eventId ?? null) : null;
+}
+
+/**
+ * Changes logged before event ids had a column of their own, and expiries logged before they used
+ * it (each such expiry's cause text was a causes row of its own), keep the id inside the cause text.
+ */
 function causeOf(row: ChangeRow): ChangeCause {
 	const cause = JSON.parse(row.cause) as ChangeCause;
-	return row.event_id !== null && cause.kind === 'event' ? { ...cause, eventId: row.event_id } : cause;
+	return row.event_id !== null && (cause.kind === 'event' || cause.kind === 'expired') ? { ...cause, eventId: row.event_id } : cause;
 }
