@@ -195,22 +195,23 @@ export class EngagementEngine {
 				const event = events[index];
 				const { delta, matchedRuleIds, rules } = evaluator.evaluate(event);
 				matched[index] = matchedRuleIds;
-				const operation: EventOperation = {
-					kind: 'event',
-					eventId: event.id,
-					eventType: event.type,
-					delta,
-					matchedRuleIds,
-					profileVersion: profile.version,
-					at: event.occurredAt,
-				};
-				items[index] = {
-					contactId: event.contactId,
-					operation:
-						rules === undefined && limits === undefined
-							? operation
-							: { ...operation, ...(rules === undefined ? {} : { rules }), limits, timeZone, receivedAt },
-				};
+				const operation: EventOperation =
+					rules === undefined && limits === undefined
+						? { kind: 'event', eventId: event.id, eventType: event.type, delta, matchedRuleIds, profileVersion: profile.version, at: event.occurredAt }
+						: {
+								kind: 'event',
+								eventId: event.id,
+								eventType: event.type,
+								delta,
+								matchedRuleIds,
+								profileVersion: profile.version,
+								at: event.occurredAt,
+								rules,
+								limits,
+								timeZone,
+								receivedAt,
+							};
+				items[index] = { contactId: event.contactId, operation };
 			}
 			const batch = await applyBatch(this.store, id, items, profile.version).catch((error: unknown) => error);
 			if (!(batch instanceof Error)) {

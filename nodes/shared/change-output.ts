@@ -4,10 +4,16 @@ import type { IDataObject } from 'n8n-workflow';
 import { type ChangeCause, type Rule } from '../../src/index';
 
 /** Epoch milliseconds as the ISO 8601 text users see in n8n (UTC). */
+/** The largest time a Date holds (ECMAScript's time range), either side of 1970. */
+const MAX_DATE_MILLIS = 8.64e15;
+
 export function isoTime(epochMillis: number): string;
 export function isoTime(epochMillis: number | null | undefined): string | null;
 export function isoTime(epochMillis: number | null | undefined): string | null {
 	if (epochMillis === null || epochMillis === undefined) return null;
+	// Date writes the same text as luxon in UTC (checked in change-output.test.ts) at a fraction of
+	// the cost: a large batch outputs a time per item.
+	if (Number.isInteger(epochMillis) && Math.abs(epochMillis) <= MAX_DATE_MILLIS) return new Date(epochMillis).toISOString();
 	return DateTime.fromMillis(epochMillis, { zone: 'utc' }).toISO();
 }
 

@@ -74,15 +74,12 @@ export function planBatch(view: ContactView, items: readonly BatchItem[]): Batch
 		}
 		let changeIndex = -1;
 		if (change !== undefined) changeIndex = changes.push(change) - 1;
-		const outcome: ItemOutcome = {
-			duplicate: false,
-			known,
-			previousScore,
-			score: state?.score ?? previousScore,
-			delta: change?.delta ?? 0,
-			changeIndex,
-		};
-		outcomes[index] = limitedRuleIds === undefined ? outcome : { ...outcome, limitedRuleIds };
+		const score = state?.score ?? previousScore;
+		const delta = change?.delta ?? 0;
+		outcomes[index] =
+			limitedRuleIds === undefined
+				? { duplicate: false, known, previousScore, score, delta, changeIndex }
+				: { duplicate: false, known, previousScore, score, delta, changeIndex, limitedRuleIds };
 	}
 	const contacts: ContactState[] = [];
 	for (const contactId of written) contacts.push(working.get(contactId) as ContactState);

@@ -57,3 +57,20 @@ export function idleSince(state: ContactState): number {
 export function unseenContact(contactId: string, at: number): ContactState {
 	return { contactId, score: 0, lastActivityAt: null, firstSeenAt: at, updatedAt: at, version: 0 };
 }
+
+/** A contact's state with `ledger` and the next expiry it implies; both absent when there is no ledger. */
+export function contactState(
+	contactId: string,
+	score: number,
+	lastActivityAt: number | null,
+	firstSeenAt: number,
+	updatedAt: number,
+	version: number,
+	ledger: ContactLedger | undefined,
+): ContactState {
+	if (ledger === undefined) return { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version };
+	const nextExpiryAt = ledger.expiring?.[0]?.dueAt;
+	return nextExpiryAt === undefined
+		? { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger }
+		: { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger, nextExpiryAt };
+}

@@ -11,7 +11,8 @@ export type {
 	ScoringRule,
 } from './operation';
 export { dueExpiries, expireGrants, topGroup, ungroupedPoints } from './ledger';
-export { eventCause, isInactive, transition } from './transition';
+export { eventCause } from './event-cause';
+export { isInactive, transition } from './transition';
 export type { ChangeRecord, Transition } from './transition';
 export { adjustedScore, decayScore, normalizeScore } from './score-math';
 export { planBatch } from './batch';

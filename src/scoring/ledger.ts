@@ -1,5 +1,6 @@
 import type { ChangeCause } from '../types';
-import type { ContactLedger, ContactState, ExpiringGrant } from './contact-state';
+import { type ContactLedger, type ContactState, contactState, type ExpiringGrant } from './contact-state';
+import { eventCause } from './event-cause';
 import type { DecayOperation, EventOperation, ExpiryOperation, ModifyOperation, ResetOperation } from './operation';
 import { mayCount, withAward } from './rule-counts';
 import { boundedGain, groupMaximum, withinLimits } from './score-limits';
@@ -35,62 +36,118 @@ export interface LedgerTransition {
 	readonly lapsedRuleIds?: readonly string[];
 }
 
-/** Mutable working copy of a contact's ledger for one transition. */
+/** Builds a contact's next state with the given score and ledger (the operation's times and version). */
+export type NextState = (score: number, ledger: ContactLedger | undefined) => ContactState;
+
+/**
+ * Working copy of a contact's ledger for one transition. Each part is copied only when first
+ * changed: an event usually changes one or two parts, and its state shares the rest.
+ * Records are copied with spread and written as own data properties, so names such as
+ * "__proto__" stay plain keys.
+ */
 class Working {
-	readonly groups: Map<string, number>;
-	readonly awards: Map<string, readonly number[]>;
-	expiring: ExpiringGrant[];
+	private groups: Record<string, number> | undefined;
+	private awards: Record<string, readonly number[]> | undefined;
+	private expiring: readonly ExpiringGrant[] | undefined;
+	private groupsCopied = false;
+	private awardsCopied = false;
+	private expiringCopied = false;
 
 	constructor(ledger: ContactLedger | undefined) {
-		this.groups = new Map(ledger?.groups === undefined ? [] : Object.entries(ledger.groups));
-		this.awards = new Map(ledger?.awards === undefined ? [] : Object.entries(ledger.awards));
-		this.expiring = ledger?.expiring === undefined ? [] : [...ledger.expiring];
+		this.groups = ledger?.groups;
+		this.awards = ledger?.awards;
+		this.expiring = ledger?.expiring;
+	}
+
+	group(group: string): number {
+		return ownValue(this.groups, group) ?? 0;
+	}
+
+	groupEntries(): Array<[string, number]> {
+		return this.groups === undefined ? [] : Object.entries(this.groups);
+	}
+
+	setGroup(group: string, subtotal: number): void {
+		if (!this.groupsCopied) {
+			this.groups = { ...this.groups };
+			this.groupsCopied = true;
+		}
+		setOwn(this.groups as Record<string, number>, group, subtotal);
 	}
 
 	addToGroup(group: string, points: number): void {
-		this.groups.set(group, normalizeScore((this.groups.get(group) ?? 0) + points));
+		this.setGroup(group, normalizeScore(this.group(group) + points));
+	}
+
+	awardsOf(ruleId: string): readonly number[] | undefined {
+		return ownValue(this.awards, ruleId);
+	}
+
+	setAwards(ruleId: string, times: readonly number[]): void {
+		if (!this.awardsCopied) {
+			this.awards = { ...this.awards };
+			this.awardsCopied = true;
+		}
+		setOwn(this.awards as Record<string, readonly number[]>, ruleId, times);
+	}
+
+	pending(): readonly ExpiringGrant[] {
+		return this.expiring ?? [];
+	}
+
+	replacePending(expiring: readonly ExpiringGrant[]): void {
+		this.expiring = expiring;
+		this.expiringCopied = false;
 	}
 
 	addGrant(grant: ExpiringGrant): void {
-		let index = this.expiring.length;
-		while (index > 0 && this.expiring[index - 1].dueAt > grant.dueAt) index--;
-		this.expiring.splice(index, 0, grant);
+		const list = this.expiringCopied ? (this.expiring as ExpiringGrant[]) : [...(this.expiring ?? [])];
+		let index = list.length;
+		while (index > 0 && list[index - 1].dueAt > grant.dueAt) index--;
+		if (index === list.length) list.push(grant);
+		else list.splice(index, 0, grant);
+		this.expiring = list;
+		this.expiringCopied = true;
 	}
 
-	/** Object.fromEntries keeps names such as "__proto__" as plain keys. */
 	ledger(): ContactLedger | undefined {
+		const groups = hasOwnKeys(this.groups) ? this.groups : undefined;
+		const awards = hasOwnKeys(this.awards) ? this.awards : undefined;
+		const expiring = this.expiring !== undefined && this.expiring.length > 0 ? this.expiring : undefined;
+		if (groups === undefined && awards === undefined && expiring === undefined) return undefined;
 		const ledger: { -readonly [K in keyof ContactLedger]: ContactLedger[K] } = {};
-		if (this.groups.size > 0) ledger.groups = Object.fromEntries(this.groups);
-		if (this.awards.size > 0) ledger.awards = Object.fromEntries(this.awards);
-		if (this.expiring.length > 0) ledger.expiring = this.expiring;
-		return ledger.groups === undefined && ledger.awards === undefined && ledger.expiring === undefined ? undefined : ledger;
+		if (groups !== undefined) ledger.groups = groups;
+		if (awards !== undefined) ledger.awards = awards;
+		if (expiring !== undefined) ledger.expiring = expiring;
+		return ledger;
 	}
+}
+
+function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+	return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+	if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+	else record[key] = value;
+}
+
+function hasOwnKeys(record: object | undefined): boolean {
+	if (record === undefined) return false;
+	for (const key in record) if (Object.hasOwn(record, key)) return true;
+	return false;
 }
 
 /** The state with `ledger` and the next expiry it implies; both absent when the ledger is empty. */
 export function withLedger(state: ContactState, ledger: ContactLedger | undefined): ContactState {
-	const base: ContactState = {
-		contactId: state.contactId,
-		score: state.score,
-		lastActivityAt: state.lastActivityAt,
-		firstSeenAt: state.firstSeenAt,
-		updatedAt: state.updatedAt,
-		version: state.version,
-	};
-	if (ledger === undefined) return base;
-	const nextExpiryAt = ledger.expiring?.[0]?.dueAt;
-	return nextExpiryAt === undefined ? { ...base, ledger } : { ...base, ledger, nextExpiryAt };
+	return contactState(state.contactId, state.score, state.lastActivityAt, state.firstSeenAt, state.updatedAt, state.version, ledger);
 }
 
-export function ledgerEvent(
-	current: ContactState,
-	operation: EventOperation,
-	next: (score: number) => ContactState,
-): LedgerTransition {
+export function ledgerEvent(current: ContactState, operation: EventOperation, next: NextState): LedgerTransition {
 	const { limits } = operation;
 	const working = new Working(current.ledger);
-	const limitedRuleIds: string[] = [];
-	const lapsedRuleIds: string[] = [];
+	let limitedRuleIds: string[] | undefined;
+	let lapsedRuleIds: string[] | undefined;
 	let score = current.score;
 	if (operation.rules === undefined) {
 		score = normalizeScore(score + boundedGain(score, operation.delta, limits?.min, limits?.max));
@@ -101,70 +158,61 @@ export function ledgerEvent(
 			if (rule.expiresAfterDays !== undefined) {
 				dueAt = operation.at + rule.expiresAfterDays * DAY_MS;
 				if (dueAt <= receivedAt) {
-					lapsedRuleIds.push(rule.id);
+					(lapsedRuleIds ??= []).push(rule.id);
 					continue;
 				}
 			}
 			if (rule.counts !== undefined) {
-				const awards = working.awards.get(rule.id);
+				const awards = working.awardsOf(rule.id);
 				if (!mayCount(rule.counts, awards, operation.at, operation.timeZone)) {
-					limitedRuleIds.push(rule.id);
+					(limitedRuleIds ??= []).push(rule.id);
 					continue;
 				}
-				working.awards.set(rule.id, withAward(rule.counts, awards, operation.at));
+				working.setAwards(rule.id, withAward(rule.counts, awards, operation.at));
 			}
 			let gain = rule.points;
 			if (rule.group !== undefined) {
-				gain = boundedGain(working.groups.get(rule.group) ?? 0, gain, undefined, groupMaximum(limits, rule.group));
+				gain = boundedGain(working.group(rule.group), gain, undefined, groupMaximum(limits, rule.group));
 			}
 			gain = boundedGain(score, gain, limits?.min, limits?.max);
 			if (rule.group !== undefined) working.addToGroup(rule.group, gain);
 			score = normalizeScore(score + gain);
-			if (dueAt !== undefined && gain !== 0) {
-				const grant: ExpiringGrant = { ruleId: rule.id, points: gain, dueAt };
-				working.addGrant({
-					...grant,
-					...(operation.eventId === undefined ? {} : { eventId: operation.eventId }),
-					...(rule.group === undefined ? {} : { group: rule.group }),
-				});
-			}
+			if (dueAt !== undefined && gain !== 0) working.addGrant(grantOf(rule.id, operation.eventId, rule.group, gain, dueAt));
 		}
 	}
-	const state = withLedger(next(score), working.ledger());
-	const outcome = {
-		state,
-		...(limitedRuleIds.length > 0 ? { limitedRuleIds } : {}),
-		...(lapsedRuleIds.length > 0 ? { lapsedRuleIds } : {}),
-	};
+	const outcome: { -readonly [K in keyof LedgerTransition]: LedgerTransition[K] } = { state: next(score, working.ledger()) };
+	if (limitedRuleIds !== undefined) outcome.limitedRuleIds = limitedRuleIds;
+	if (lapsedRuleIds !== undefined) outcome.lapsedRuleIds = lapsedRuleIds;
 	if (score === current.score) return outcome;
-	const cause: ChangeCause = {
-		kind: 'event',
-		eventType: operation.eventType,
-		ruleIds: [...operation.matchedRuleIds],
-		...(operation.profileVersion === undefined ? {} : { profileVersion: operation.profileVersion }),
-		...(operation.eventId === undefined ? {} : { eventId: operation.eventId }),
-		...(limitedRuleIds.length > 0 ? { limitedRuleIds } : {}),
-	};
-	return { ...outcome, change: changeOf(current, score, cause, operation.at) };
+	// Without limited rules the cause is the plain path's (shared per outcome where it can be).
+	const cause: ChangeCause =
+		limitedRuleIds === undefined ? eventCause(operation) : { ...eventCause(operation), limitedRuleIds };
+	outcome.change = changeOf(current, score, cause, operation.at);
+	return outcome;
+}
+
+function grantOf(ruleId: string, eventId: string | undefined, group: string | undefined, points: number, dueAt: number): ExpiringGrant {
+	if (eventId === undefined) return group === undefined ? { ruleId, points, dueAt } : { ruleId, points, dueAt, group };
+	return group === undefined ? { ruleId, points, dueAt, eventId } : { ruleId, points, dueAt, eventId, group };
 }
 
 export function ledgerModify(
 	current: ContactState,
 	operation: ModifyOperation,
-	next: (score: number) => ContactState,
+	next: NextState,
 ): { state: ContactState; score: number } {
 	const target = adjustedScore(current.score, operation.operation, operation.points);
 	if (operation.operation === 'set') {
 		const score = withinLimits(target, operation.limits);
-		return { state: withLedger(next(score), clearedScore(current.ledger)), score };
+		return { state: next(score, clearedScore(current.ledger)), score };
 	}
 	const gain = boundedGain(current.score, normalizeScore(target - current.score), operation.limits?.min, operation.limits?.max);
 	const score = normalizeScore(current.score + gain);
-	return { state: withLedger(next(score), current.ledger), score };
+	return { state: next(score, current.ledger), score };
 }
 
-export function ledgerReset(current: ContactState, operation: ResetOperation, next: (score: number) => ContactState): ContactState {
-	return withLedger(next(withinLimits(0, operation.limits)), clearedScore(current.ledger));
+export function ledgerReset(current: ContactState, operation: ResetOperation, next: NextState): ContactState {
+	return next(withinLimits(0, operation.limits), clearedScore(current.ledger));
 }
 
 /** Whether a reset has anything to clear beyond the score. */
@@ -186,8 +234,8 @@ export function ledgerDecay(current: ContactState, operation: DecayOperation): {
 	if (ledger !== undefined && current.score > 0 && score >= 0 && score !== current.score) {
 		const ratio = score / current.score;
 		const working = new Working(ledger);
-		for (const [group, subtotal] of working.groups) working.groups.set(group, normalizeScore(subtotal * ratio));
-		working.expiring = working.expiring.map((grant) => ({ ...grant, points: normalizeScore(grant.points * ratio) }));
+		for (const [group, subtotal] of working.groupEntries()) working.setGroup(group, normalizeScore(subtotal * ratio));
+		working.replacePending(working.pending().map((grant) => ({ ...grant, points: normalizeScore(grant.points * ratio) })));
 		ledger = working.ledger();
 	}
 	const state = withLedger({ ...current, score, updatedAt: operation.at, version: current.version + 1 }, ledger);
@@ -221,7 +269,7 @@ export function expireGrants(
 		const grant = pending[due++];
 		let gain = -grant.points;
 		if (grant.group !== undefined) {
-			gain = boundedGain(working.groups.get(grant.group) ?? 0, gain, undefined, groupMaximum(limits, grant.group));
+			gain = boundedGain(working.group(grant.group), gain, undefined, groupMaximum(limits, grant.group));
 		}
 		gain = boundedGain(score, gain, limits?.min, limits?.max);
 		if (grant.group !== undefined) working.addToGroup(grant.group, gain);
@@ -235,7 +283,7 @@ export function expireGrants(
 		}
 		score = after;
 	}
-	working.expiring = working.expiring.slice(due);
+	working.replacePending(pending.slice(due));
 	// An expiry is not activity: only the score, the ledger and the update time move.
 	const state = withLedger({ ...current, score, updatedAt: operation.at, version: current.version + 1 }, working.ledger());
 	return { state, changes };

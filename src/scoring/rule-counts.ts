@@ -47,6 +47,9 @@ export function calendarPeriod(unit: 'day' | 'week' | 'month', at: number, timeZ
  * all mayCount needs for events arriving in order (and bounds what a contact stores per rule).
  */
 export function withAward(counts: RuleCounts, awards: readonly number[] | undefined, at: number): number[] {
-	const times = awards === undefined ? [at] : [...awards, at].sort((a, b) => a - b);
+	if (awards === undefined) return [at];
+	const times = [...awards, at];
+	// Events mostly arrive in order: only a late one needs sorting in.
+	if (at < awards[awards.length - 1]) times.sort((a, b) => a - b);
 	return times.length > counts.times ? times.slice(times.length - counts.times) : times;
 }

@@ -1,6 +1,7 @@
 import type { ChangeCause, ScoreChange } from '../types';
-import { type ContactState, idleSince, unseenContact } from './contact-state';
-import { holdsPoints, ledgerDecay, ledgerEvent, ledgerExpiry, ledgerModify, ledgerReset, withLedger } from './ledger';
+import { type ContactLedger, type ContactState, contactState, idleSince, unseenContact } from './contact-state';
+import { eventCause } from './event-cause';
+import { holdsPoints, ledgerDecay, ledgerEvent, ledgerExpiry, ledgerModify, ledgerReset } from './ledger';
 import type { DecayOperation, EventOperation, ModifyOperation, ResetOperation, ScoreOperation } from './operation';
 import { adjustedScore, decayScore, normalizeScore } from './score-math';
 
@@ -55,53 +56,20 @@ export function isInactive(state: ContactState, inactiveBefore: number): boolean
 	return idleSince(state) < inactiveBefore;
 }
 
-export function eventCause(operation: EventOperation): ChangeCause {
-	const { eventType, matchedRuleIds, eventId, profileVersion } = operation;
-	const ruleIds = Object.isFrozen(matchedRuleIds) ? matchedRuleIds : [...matchedRuleIds];
-	if (eventId !== undefined) {
-		return profileVersion === undefined
-			? { kind: 'event', eventType, ruleIds, eventId }
-			: { kind: 'event', eventType, ruleIds, profileVersion, eventId };
-	}
-	if (ruleIds !== matchedRuleIds) {
-		return profileVersion === undefined ? { kind: 'event', eventType, ruleIds } : { kind: 'event', eventType, ruleIds, profileVersion };
-	}
-	// The evaluator shares one frozen list per outcome, so events without an id share a handful of
-	// causes: one frozen object each, which a store may serialise once (a large batch measurably
-	// spent its time building and serialising identical causes).
-	let byType = sharedCauses.get(matchedRuleIds);
-	if (byType === undefined) sharedCauses.set(matchedRuleIds, (byType = new Map()));
-	let byVersion = byType.get(eventType);
-	if (byVersion === undefined) byType.set(eventType, (byVersion = new Map()));
-	let cause = byVersion.get(profileVersion);
-	if (cause === undefined) {
-		const shared = Object.freeze([...matchedRuleIds]);
-		cause = Object.freeze(
-			profileVersion === undefined
-				? { kind: 'event', eventType, ruleIds: shared }
-				: { kind: 'event', eventType, ruleIds: shared, profileVersion },
-		) as ChangeCause;
-		byVersion.set(profileVersion, cause);
-	}
-	return cause;
-}
-
-/** Per frozen rule-id list, event type and published version (lookups only: nothing is allocated per event). */
-const sharedCauses = new WeakMap<readonly string[], Map<string, Map<number | undefined, ChangeCause>>>();
 
 function scoredEvent(current: ContactState, operation: EventOperation): Transition {
 	if (operation.rules !== undefined || operation.limits !== undefined) {
-		return ledgerEvent(current, operation, (score) => next(current, score, operation.at, true));
+		return ledgerEvent(current, operation, (score, ledger) => next(current, score, operation.at, true, ledger));
 	}
 	const score = normalizeScore(current.score + operation.delta);
-	const state = next(current, score, operation.at, true);
+	const state = next(current, score, operation.at, true, current.ledger);
 	return score === current.score ? { state } : { state, change: changeOf(current, score, eventCause(operation), operation.at) };
 }
 
 function modified(current: ContactState, operation: ModifyOperation): Transition {
 	const { score, state } =
 		operation.limits !== undefined || current.ledger !== undefined
-			? ledgerModify(current, operation, (score) => next(current, score, operation.at, operation.countsAsActivity))
+			? ledgerModify(current, operation, (score, ledger) => next(current, score, operation.at, operation.countsAsActivity, ledger))
 			: plainModify(current, operation);
 	if (score === current.score) return { state };
 	const cause: ChangeCause =
@@ -113,14 +81,14 @@ function modified(current: ContactState, operation: ModifyOperation): Transition
 
 function plainModify(current: ContactState, operation: ModifyOperation): { score: number; state: ContactState } {
 	const score = adjustedScore(current.score, operation.operation, operation.points);
-	return { score, state: next(current, score, operation.at, operation.countsAsActivity) };
+	return { score, state: next(current, score, operation.at, operation.countsAsActivity, current.ledger) };
 }
 
 function reset(current: ContactState, operation: ResetOperation): Transition {
 	const state =
 		operation.limits !== undefined || current.ledger !== undefined
-			? ledgerReset(current, operation, (score) => next(current, score, operation.at, false))
-			: next(current, 0, operation.at, false);
+			? ledgerReset(current, operation, (score, ledger) => next(current, score, operation.at, false, ledger))
+			: next(current, 0, operation.at, false, current.ledger);
 	if (state.score === current.score && !holdsPoints(current.ledger)) return NOTHING;
 	if (state.score === current.score) return { state };
 	const cause: ChangeCause = operation.reason === undefined ? { kind: 'reset' } : { kind: 'reset', reason: operation.reason };
@@ -142,19 +110,24 @@ function decayed(current: ContactState, operation: DecayOperation): Transition {
 	return { state, change: changeOf(current, score, { kind: 'decay', mode: operation.policy.mode }, operation.at) };
 }
 
-function next(current: ContactState, score: number, at: number, countsAsActivity: boolean): ContactState {
+function next(
+	current: ContactState,
+	score: number,
+	at: number,
+	countsAsActivity: boolean,
+	ledger: ContactLedger | undefined,
+): ContactState {
 	const last = current.lastActivityAt;
-	const state: ContactState = {
-		contactId: current.contactId,
+	return contactState(
+		current.contactId,
 		score,
 		// Newest-known activity wins: an event delivered late must not make an active contact look idle.
-		lastActivityAt: countsAsActivity && (last === null || at > last) ? at : last,
-		firstSeenAt: at < current.firstSeenAt ? at : current.firstSeenAt,
-		updatedAt: at,
-		version: current.version + 1,
-	};
-	// The ledger rides along unchanged through an operation that does not use it.
-	return current.ledger === undefined ? state : withLedger(state, current.ledger);
+		countsAsActivity && (last === null || at > last) ? at : last,
+		at < current.firstSeenAt ? at : current.firstSeenAt,
+		at,
+		current.version + 1,
+		ledger,
+	);
 }
 
 function changeOf(current: ContactState, score: number, cause: ChangeCause, at: number): ChangeRecord {
