@@ -589,8 +589,8 @@ function eventCauseText(eventType: string, ruleIds: readonly string[], profileVe
 
 class CauseKeys {
 	private byCause = new WeakMap<ChangeCause, number>();
-	/** Per frozen rule-id list, event type and published version: the key of an event's cause without its id. */
-	private byRuleIds = new WeakMap<readonly string[], Map<string, Map<number | undefined, number>>>();
+	/** Per frozen rule-id list, event type, published version and limited rules (as JSON): the key of an event's cause without its id. */
+	private byRuleIds = new WeakMap<readonly string[], Map<string, Map<number | undefined, Map<string, number>>>>();
 	private byText = new Map<string, number>();
 	/** Per rule id: the key of an expiry's cause without its event id (one per rule, however many grants expire). */
 	private byExpiredRule = new Map<string, number>();
@@ -598,19 +598,7 @@ class CauseKeys {
 	constructor(private readonly statements: Pick<Statements, 'causeKey' | 'insertCause'>) {}
 
 	of(cause: ChangeCause): number {
-		if (cause.kind === 'event' && cause.eventId !== undefined) {
-			// Rare (a rule's count or a score limit held it back): not worth a cached path.
-			if (cause.limitedRuleIds !== undefined) return this.ofText(JSON.stringify({ ...cause, eventId: undefined }));
-			const { eventType, ruleIds, profileVersion } = cause;
-			if (!Object.isFrozen(ruleIds)) return this.ofText(eventCauseText(eventType, ruleIds, profileVersion));
-			let byType = this.byRuleIds.get(ruleIds);
-			if (byType === undefined) this.byRuleIds.set(ruleIds, (byType = new Map()));
-			let byVersion = byType.get(eventType);
-			if (byVersion === undefined) byType.set(eventType, (byVersion = new Map()));
-			let key = byVersion.get(profileVersion);
-			if (key === undefined) byVersion.set(profileVersion, (key = this.ofText(eventCauseText(eventType, ruleIds, profileVersion))));
-			return key;
-		}
+		if (cause.kind === 'event' && (cause.eventId !== undefined || cause.limitedRuleIds !== undefined)) return this.ofEvent(cause);
 		if (cause.kind === 'expired' && cause.eventId !== undefined) {
 			let key = this.byExpiredRule.get(cause.ruleId);
 			if (key === undefined) this.byExpiredRule.set(cause.ruleId, (key = this.ofText(JSON.stringify({ kind: 'expired', ruleId: cause.ruleId }))));
@@ -619,6 +607,28 @@ class CauseKeys {
 		if (!Object.isFrozen(cause)) return this.ofText(JSON.stringify(cause));
 		let key = this.byCause.get(cause);
 		if (key === undefined) this.byCause.set(cause, (key = this.ofText(JSON.stringify(cause))));
+		return key;
+	}
+
+	/**
+	 * An event's cause with an id or with limited rules: the key of its text without the id, looked
+	 * up by its shared rule-id list, type, version and limited rules (a batch of events whose rule
+	 * counts are used up has a handful of distinct limited lists, but a new array each).
+	 */
+	private ofEvent(cause: Extract<ChangeCause, { kind: 'event' }>): number {
+		const { eventType, ruleIds, profileVersion, limitedRuleIds } = cause;
+		const text = () =>
+			limitedRuleIds === undefined ? eventCauseText(eventType, ruleIds, profileVersion) : JSON.stringify({ ...cause, eventId: undefined });
+		if (!Object.isFrozen(ruleIds)) return this.ofText(text());
+		let byType = this.byRuleIds.get(ruleIds);
+		if (byType === undefined) this.byRuleIds.set(ruleIds, (byType = new Map()));
+		let byVersion = byType.get(eventType);
+		if (byVersion === undefined) byType.set(eventType, (byVersion = new Map()));
+		let byLimited = byVersion.get(profileVersion);
+		if (byLimited === undefined) byVersion.set(profileVersion, (byLimited = new Map()));
+		const limited = limitedRuleIds === undefined ? '' : JSON.stringify(limitedRuleIds);
+		let key = byLimited.get(limited);
+		if (key === undefined) byLimited.set(limited, (key = this.ofText(text())));
 		return key;
 	}
 

@@ -223,16 +223,19 @@ async function publishedRules(engine: EngagementEngine, profileId: string): Prom
 	return new Map(profile.publishedRules.map((rule) => [rule.id, rule]));
 }
 
-/** Builds output items; events of one batch mostly share their time, so its ISO text is reused. */
+/** Times of one batch whose ISO text is kept: events of a batch mostly share a few times. */
+const ISO_TIMES_KEPT = 1024;
+
+/** Builds output items; the ISO text of each time the batch repeats is made once. */
 function resultFormatter(profileId: string, rules: ReadonlyMap<string, Rule>) {
-	let lastTime = NaN;
-	let lastIsoTime = '';
+	const isoTimes = new Map<number, string>();
 	const occurredAtText = (time: number) => {
-		if (time !== lastTime) {
-			lastTime = time;
-			lastIsoTime = isoTime(time);
+		let text = isoTimes.get(time);
+		if (text === undefined) {
+			if (isoTimes.size >= ISO_TIMES_KEPT) isoTimes.clear();
+			isoTimes.set(time, (text = isoTime(time)));
 		}
-		return lastIsoTime;
+		return text;
 	};
 	const matchedRulesJson = (ruleIds: readonly string[]): IDataObject[] => {
 		const json: IDataObject[] = [];
