@@ -145,19 +145,33 @@ export function isBuiltInEventType(type: string): boolean {
  * ("Form Submitted") are accepted for the built-in types.
  */
 export function toEventType(raw: unknown, field: string): string {
+	if (typeof raw === 'string') {
+		const known = canonicalTypes.get(raw);
+		if (known !== undefined) return known;
+	}
 	if (typeof raw !== 'string' || raw.trim() === '') {
 		throw new InvalidInputError('The event type is required (a non-empty text)', field);
 	}
 	const lowerCase = raw.trim().toLowerCase();
 	const builtIn = typeIdsByLowerCaseName.get(lowerCase);
-	if (builtIn !== undefined) return builtIn;
+	if (builtIn !== undefined) return remember(raw, builtIn);
 	if (!CUSTOM_TYPE.test(lowerCase)) {
 		throw new InvalidInputError(
 			`Event type "${shown(raw)}" is neither a built-in type nor a valid custom type name (letters, digits, _ . : -)`,
 			field,
 		);
 	}
-	return lowerCase;
+	return remember(raw, lowerCase);
+}
+
+/** Type texts already read, with their canonical id: a batch repeats a few types many times. */
+const canonicalTypes = new Map<string, string>();
+const CANONICAL_TYPES_KEPT = 1000;
+
+function remember(raw: string, type: string): string {
+	if (canonicalTypes.size >= CANONICAL_TYPES_KEPT) canonicalTypes.clear();
+	canonicalTypes.set(raw, type);
+	return type;
 }
 
 /** Contact ids are text; numbers (as CRMs often send) become their decimal text. See toIdText for the rules. */
