@@ -583,14 +583,23 @@ function toContactState(contactId: string, row: ContactRow): ContactState {
  * an id: the key of each shared part is looked up once.
  */
 /** An event's cause without its event id, as the causes table keeps it. */
-function eventCauseText(eventType: string, ruleIds: readonly string[], profileVersion: number | undefined): string {
+function storedEventCauseText(cause: Extract<ChangeCause, { kind: 'event' }>): string {
+	const { eventType, ruleIds, profileVersion, limitedRuleIds } = cause;
+	if (limitedRuleIds !== undefined) return JSON.stringify({ ...cause, eventId: undefined });
 	return JSON.stringify(profileVersion === undefined ? { kind: 'event', eventType, ruleIds } : { kind: 'event', eventType, ruleIds, profileVersion });
+}
+
+interface VersionCauseKeys {
+	/** The cause without limited rules. */
+	plain?: number;
+	/** By the limited rules, as JSON. */
+	limited?: Map<string, number>;
 }
 
 class CauseKeys {
 	private byCause = new WeakMap<ChangeCause, number>();
-	/** Per frozen rule-id list, event type, published version and limited rules (as JSON): the key of an event's cause without its id. */
-	private byRuleIds = new WeakMap<readonly string[], Map<string, Map<number | undefined, Map<string, number>>>>();
+	/** Per frozen rule-id list, event type and published version: the keys of an event's causes without their ids. */
+	private byRuleIds = new WeakMap<readonly string[], Map<string, Map<number | undefined, VersionCauseKeys>>>();
 	private byText = new Map<string, number>();
 	/** Per rule id: the key of an expiry's cause without its event id (one per rule, however many grants expire). */
 	private byExpiredRule = new Map<string, number>();
@@ -617,18 +626,18 @@ class CauseKeys {
 	 */
 	private ofEvent(cause: Extract<ChangeCause, { kind: 'event' }>): number {
 		const { eventType, ruleIds, profileVersion, limitedRuleIds } = cause;
-		const text = () =>
-			limitedRuleIds === undefined ? eventCauseText(eventType, ruleIds, profileVersion) : JSON.stringify({ ...cause, eventId: undefined });
-		if (!Object.isFrozen(ruleIds)) return this.ofText(text());
+		if (!Object.isFrozen(ruleIds)) return this.ofText(storedEventCauseText(cause));
 		let byType = this.byRuleIds.get(ruleIds);
 		if (byType === undefined) this.byRuleIds.set(ruleIds, (byType = new Map()));
 		let byVersion = byType.get(eventType);
 		if (byVersion === undefined) byType.set(eventType, (byVersion = new Map()));
-		let byLimited = byVersion.get(profileVersion);
-		if (byLimited === undefined) byVersion.set(profileVersion, (byLimited = new Map()));
-		const limited = limitedRuleIds === undefined ? '' : JSON.stringify(limitedRuleIds);
-		let key = byLimited.get(limited);
-		if (key === undefined) byLimited.set(limited, (key = this.ofText(text())));
+		let keys = byVersion.get(profileVersion);
+		if (keys === undefined) byVersion.set(profileVersion, (keys = {}));
+		if (limitedRuleIds === undefined) return (keys.plain ??= this.ofText(storedEventCauseText(cause)));
+		keys.limited ??= new Map();
+		const limited = JSON.stringify(limitedRuleIds);
+		let key = keys.limited.get(limited);
+		if (key === undefined) keys.limited.set(limited, (key = this.ofText(storedEventCauseText(cause))));
 		return key;
 	}
 
