@@ -1,4 +1,5 @@
 import type { ChangeCause } from '../types';
+import { withGroups } from './change-groups';
 import type { ContactLedger, ContactState, ExpiringGrant } from './contact-state';
 import type { DecayOperation, EventOperation, ExpiryOperation, ModifyOperation, ResetOperation } from './operation';
 import { mayCount, withAward } from './rule-counts';
@@ -55,6 +56,11 @@ class Working {
 		let index = this.expiring.length;
 		while (index > 0 && this.expiring[index - 1].dueAt > grant.dueAt) index--;
 		this.expiring.splice(index, 0, grant);
+	}
+
+	/** The groups as they stand now; undefined while there is none. */
+	groupSubtotals(): Readonly<Record<string, number>> | undefined {
+		return this.groups.size === 0 ? undefined : Object.fromEntries(this.groups);
 	}
 
 	/** Object.fromEntries keeps names such as "__proto__" as plain keys. */
@@ -224,6 +230,7 @@ export function expireGrants(
 			gain = boundedGain(working.groups.get(grant.group) ?? 0, gain, undefined, groupMaximum(limits, grant.group));
 		}
 		gain = boundedGain(score, gain, limits?.min, limits?.max);
+		const previousGroups = working.groupSubtotals();
 		if (grant.group !== undefined) working.addToGroup(grant.group, gain);
 		const after = normalizeScore(score + gain);
 		if (after !== score) {
@@ -231,7 +238,8 @@ export function expireGrants(
 				grant.eventId === undefined
 					? { kind: 'expired', ruleId: grant.ruleId }
 					: { kind: 'expired', ruleId: grant.ruleId, eventId: grant.eventId };
-			changes.push({ contactId: current.contactId, previousScore: score, score: after, delta: normalizeScore(after - score), cause, at: grant.dueAt });
+			const change = { contactId: current.contactId, previousScore: score, score: after, delta: normalizeScore(after - score), cause, at: grant.dueAt };
+			changes.push(withGroups(change, previousGroups, working.groupSubtotals()));
 		}
 		score = after;
 	}

@@ -1,4 +1,5 @@
 import type { ChangeCause, ScoreChange } from '../types';
+import { withGroups } from './change-groups';
 import { type ContactState, idleSince, unseenContact } from './contact-state';
 import { holdsPoints, ledgerDecay, ledgerEvent, ledgerExpiry, ledgerModify, ledgerReset, withLedger } from './ledger';
 import type { DecayOperation, EventOperation, ModifyOperation, ResetOperation, ScoreOperation } from './operation';
@@ -36,6 +37,15 @@ const NOTHING: Transition = Object.freeze({});
  * A change is logged only when the score moved.
  */
 export function transition(contactId: string, current: ContactState | undefined, operation: ScoreOperation): Transition {
+	const outcome = operationTransition(contactId, current, operation);
+	const { change, state } = outcome;
+	const previousGroups = current?.ledger?.groups;
+	const groups = state?.ledger?.groups;
+	if (change === undefined || (previousGroups === undefined && groups === undefined)) return outcome;
+	return { ...outcome, change: withGroups(change, previousGroups, groups) };
+}
+
+function operationTransition(contactId: string, current: ContactState | undefined, operation: ScoreOperation): Transition {
 	switch (operation.kind) {
 		case 'event':
 			return scoredEvent(current ?? unseenContact(contactId, operation.at), operation);

@@ -4,6 +4,7 @@
  * describeStoreConformance, so every backend (and variant) runs it.
  */
 import type { ContactLedger, ContactState } from '../../src/scoring/contact-state';
+import type { ChangeRecord } from '../../src/scoring/transition';
 import type { ScoreStore } from '../../src/store';
 import { profileFixture } from './conformance';
 
@@ -80,6 +81,33 @@ export function describeLedgerStorage(getStore: () => ScoreStore): void {
 			await store.deleteProfile('p1');
 			await store.insertProfile(profileFixture('p1'));
 			expect(await store.expiringContactIds('p1', T0 + 5 * DAY, 10)).toEqual([]);
+		});
+
+		it('logs the group subtotals a change carries before and after it, and none for a change that carries none', async () => {
+			const store = getStore();
+			await store.insertProfile(profileFixture('p1'));
+			const grouped: ChangeRecord = {
+				contactId: 'a',
+				previousScore: 1,
+				score: 9.5,
+				delta: 8.5,
+				cause: { kind: 'event', eventType: 'email_opened', ruleIds: ['opened'], eventId: 'e;1' },
+				at: T0,
+				previousGroups: {},
+				groups: ledger.groups,
+			};
+			const reset: ChangeRecord = { contactId: 'a', previousScore: 9.5, score: 0, delta: -9.5, cause: { kind: 'reset' }, at: T0 + 1, previousGroups: ledger.groups, groups: {} };
+			const plain: ChangeRecord = { contactId: 'b', previousScore: 0, score: 1, delta: 1, cause: { kind: 'modify', operation: 'add', points: 1 }, at: T0 + 2 };
+			const { firstChangeSeq } = await store.transact('p1', { contactIds: ['a', 'b'] }, () => ({
+				contacts: [state('a', 0, 1), state('b', 1, 1)],
+				changes: [grouped, reset, plain],
+				seenEventIds: [],
+				result: null,
+			}));
+			const logged = [grouped, reset, plain].map((change, index) => ({ seq: firstChangeSeq + index, profileId: 'p1', ...change }));
+			expect(await store.readChanges('p1', 0, 10)).toEqual(logged);
+			expect(await store.getHistory('p1', 'a', 10)).toEqual([logged[1], logged[0]]);
+			expect(Object.keys((await store.readChanges('p1', 0, 1))[0].groups ?? {})).toEqual(Object.keys(ledger.groups ?? {}));
 		});
 	});
 }

@@ -15,7 +15,15 @@ import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
-import { afterStreamId, decodeContactState, encodeContactState, packedStrings, toScoreChange, type StreamEntry } from './codec';
+import {
+	afterStreamId,
+	decodeContactState,
+	encodeChangeDetail,
+	encodeContactState,
+	packedStrings,
+	toScoreChange,
+	type StreamEntry,
+} from './codec';
 import { cursorsKey, DEFAULT_KEY_PREFIX, profileIndexKey, profileKeys, scratchKey, scriptKeys } from './keys';
 import { contactQueueFor } from './contact-queue';
 import { SCRIPT_ERRORS } from './lua-common';
@@ -435,7 +443,7 @@ function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retention
 			String(change.previousScore),
 			String(change.score),
 			String(change.delta),
-			JSON.stringify(change.cause),
+			encodeChangeDetail(change),
 			String(change.at),
 		);
 	}

@@ -106,6 +106,12 @@ export const MIGRATIONS: readonly string[] = [
 	ALTER TABLE contacts ADD COLUMN next_expiry_at INTEGER;
 	CREATE INDEX contacts_by_next_expiry ON contacts (profile_id, next_expiry_at, contact_id) WHERE next_expiry_at IS NOT NULL;
 	`,
+	`
+	-- A change of a contact holding groups logs each group's subtotal before and after it (JSON
+	-- objects), which a trigger testing a group's score reads; NULL for every other change.
+	ALTER TABLE changes ADD COLUMN previous_groups TEXT;
+	ALTER TABLE changes ADD COLUMN groups TEXT;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -53,6 +53,9 @@ interface ChangeRow {
 	cause: string;
 	event_id: string | null;
 	at: number;
+	/** JSON objects, or NULL for a change of a contact without groups. */
+	previous_groups: string | null;
+	groups: string | null;
 }
 
 /**
@@ -228,6 +231,8 @@ export class SqliteStore implements ScoreStore {
 						this.causeKeys.of(cause),
 						cause.kind === 'event' ? (cause.eventId ?? null) : null,
 						change.at,
+						change.previousGroups === undefined ? null : JSON.stringify(change.previousGroups),
+						change.groups === undefined ? null : JSON.stringify(change.groups),
 					);
 				}
 				return { result: planned.result, firstChangeSeq };
@@ -497,7 +502,7 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: DatabaseSync) {
 	const contactColumns = CONTACT_COLUMNS;
-	const changeColumns = 'seq, contact_id, previous_score, score, delta, causes.text AS cause, event_id, at';
+	const changeColumns = 'seq, contact_id, previous_score, score, delta, causes.text AS cause, event_id, at, previous_groups, groups';
 	const changesWithCauses = 'changes JOIN causes ON causes.key = changes.cause_key';
 	const profileKeyOf = '(SELECT key FROM profiles WHERE id = ?)';
 	const statements = {
@@ -537,7 +542,8 @@ function prepareStatements(db: DatabaseSync) {
 		),
 		unmarkEventSeen: db.prepare('DELETE FROM seen_events WHERE profile_key = ? AND event_id = ?'),
 		insertChange: db.prepare(
-			'INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+			`INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at, previous_groups, groups)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		),
 		causeKey: db.prepare('SELECT key FROM causes WHERE text = ?'),
 		insertCause: db.prepare('INSERT INTO causes (text) VALUES (?)'),
@@ -635,7 +641,7 @@ class CauseKeys {
 }
 
 function toScoreChange(profileId: string, row: ChangeRow): ScoreChange {
-	return {
+	const change: ScoreChange = {
 		seq: row.seq,
 		profileId,
 		contactId: row.contact_id,
@@ -645,6 +651,8 @@ function toScoreChange(profileId: string, row: ChangeRow): ScoreChange {
 		cause: causeOf(row),
 		at: row.at,
 	};
+	if (row.groups === null) return change;
+	return { ...change, groups: JSON.parse(row.groups), previousGroups: JSON.parse(row.previous_groups ?? '{}') };
 }
 
 /** Changes logged before event ids had a column of their own keep the id inside the cause text. */
