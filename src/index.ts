@@ -36,7 +36,7 @@ export type { DraftPatch, NewProfileInput } from './profile';
 export { compileRules } from './evaluator';
 export type { Evaluator } from './evaluator';
 export { inactiveBefore, toDecayPolicy } from './decay';
-export { SCORE_OPERATORS, firing, holds, toScoreConditionSet } from './score-condition';
+export { SCORE_OPERATORS, firing, groupsMet, holds, toScoreConditionSet } from './score-condition';
 export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } from './score-condition';
 export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, tierScoreRange, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
