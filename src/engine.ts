@@ -22,7 +22,18 @@ import {
 	type ResetOperation,
 	topGroup,
 } from './scoring';
-import { type AppliedBatch, applyBatch, applyDueExpiries, decayProfile, eventResult, type ExpiryResult, loggedChange } from './score-writes';
+import {
+	type AppliedBatch,
+	applyBatch,
+	applyDueExpiries,
+	applyHeldToLimits,
+	decayProfile,
+	eventResult,
+	type ExpiryResult,
+	loggedChange,
+	type VersionedLimits,
+	versionedLimits,
+} from './score-writes';
 import type { ScoreStore } from './store';
 import type {
 	AdjustOperation,
@@ -61,7 +72,8 @@ export interface ModifyResult {
 export interface ResetResult {
 	readonly contactId: string;
 	readonly previousScore: number;
-	readonly score: 0;
+	/** 0, or the profile's minimum when it has one above 0. */
+	readonly score: number;
 	readonly change?: ScoreChange;
 }
 
@@ -239,17 +251,18 @@ export class EngagementEngine {
 		if (countsAsActivity !== undefined && typeof countsAsActivity !== 'boolean') {
 			throw new InvalidInputError(`Must be true or false, got "${shown(countsAsActivity)}"`, 'countsAsActivity');
 		}
-		const limits = await this.expireDue(await this.getProfile(id));
-		const modify: ModifyOperation = {
+		const known = await this.expireDue(await this.getProfile(id));
+		const at = this.now();
+		const modify = (limits: ScoreLimits | undefined): ModifyOperation => ({
 			kind: 'modify',
 			operation: operation as AdjustOperation,
 			points,
 			countsAsActivity: countsAsActivity ?? true,
-			at: this.now(),
+			at,
 			...(reason === undefined ? {} : { reason }),
 			...(limits === undefined ? {} : { limits }),
-		};
-		const batch = await applyBatch(this.store, id, [{ contactId, operation: modify }]);
+		});
+		const batch = await applyHeldToLimits(this.store, id, contactId, modify, known);
 		const outcome = batch.outcomes[0];
 		const change = loggedChange(id, batch, 0);
 		const result = {
@@ -268,10 +281,11 @@ export class EngagementEngine {
 	async applyDecay(profileId: string, rawPolicy: unknown, options: DecayOptions = {}): Promise<DecayResult> {
 		const id = toProfileId(profileId);
 		const policy = toDecayPolicy(rawPolicy);
-		const limits = await this.expireDue(await this.getProfile(id));
+		await this.expireDue(await this.getProfile(id));
 		const at = this.now();
 		const cutOff = inactiveBefore(at, policy.inactiveDays, options.timezone);
-		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at, ...(limits === undefined ? {} : { limits }) });
+		// Each step is held to the limits of the profile version it sees (see decayProfile).
+		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at });
 	}
 
 	/**
@@ -282,7 +296,7 @@ export class EngagementEngine {
 	 */
 	async applyExpiries(profileId: string): Promise<ExpiryResult> {
 		const profile = await this.getProfile(profileId);
-		return applyDueExpiries(this.store, profile.id, this.now(), profile.publishedSettings?.limits);
+		return applyDueExpiries(this.store, profile.id, this.now(), versionedLimits(profile));
 	}
 
 	/** @throws ProfileNotFoundError */
@@ -313,18 +327,19 @@ export class EngagementEngine {
 		const id = toProfileId(profileId);
 		const contact = toContactId(contactId);
 		const text = optionalText(reason, 'reason');
-		const limits = await this.expireDue(await this.getProfile(id));
-		const reset: ResetOperation = {
+		const limitsRead = await this.expireDue(await this.getProfile(id));
+		const at = this.now();
+		const reset = (limits: ScoreLimits | undefined): ResetOperation => ({
 			kind: 'reset',
-			at: this.now(),
+			at,
 			...(text === undefined ? {} : { reason: text }),
 			...(limits === undefined ? {} : { limits }),
-		};
-		const batch = await applyBatch(this.store, id, [{ contactId: contact, operation: reset }]);
-		const { known, previousScore } = batch.outcomes[0];
+		});
+		const batch = await applyHeldToLimits(this.store, id, contact, reset, limitsRead);
+		const { known, previousScore, score } = batch.outcomes[0];
 		if (!known) return undefined;
 		const change = loggedChange(id, batch, 0);
-		return change ? { contactId: contact, previousScore, score: 0, change } : { contactId: contact, previousScore, score: 0 };
+		return change ? { contactId: contact, previousScore, score, change } : { contactId: contact, previousScore, score };
 	}
 
 	async deleteContact(profileId: string, contactId: unknown): Promise<boolean> {
@@ -346,11 +361,14 @@ export class EngagementEngine {
 		return profile.id;
 	}
 
-	/** Applies the profile's due expiries; returns its published limits, which every score change is held to. */
-	private async expireDue(profile: ScoreProfile): Promise<ScoreLimits | undefined> {
-		const limits = profile.publishedSettings?.limits;
-		await applyDueExpiries(this.store, profile.id, this.now(), limits);
-		return limits;
+	/**
+	 * Applies the profile's due expiries; returns its published limits, which every score change is
+	 * held to, with the version they belong to (a write commits only while its transaction sees it).
+	 */
+	private async expireDue(profile: ScoreProfile): Promise<VersionedLimits> {
+		const known = versionedLimits(profile);
+		await applyDueExpiries(this.store, profile.id, this.now(), known);
+		return known;
 	}
 
 	private evaluatorFor(profile: ScoreProfile): Evaluator {
