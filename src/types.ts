@@ -248,6 +248,14 @@ export interface ContactQuery {
 	readonly lastActivityAfter?: number;
 	readonly firstSeenBefore?: number;
 	readonly firstSeenAfter?: number;
+	/**
+	 * List by this group's score instead of the total: only contacts holding the group (a grouped
+	 * rule scored for them), in the order of its subtotal, ties by contact id ascending.
+	 */
+	readonly group?: string;
+	/** Inclusive bounds on the group's subtotal; only with `group`. */
+	readonly minGroupScore?: number;
+	readonly maxGroupScore?: number;
 	readonly limit: number;
 	readonly offset?: number;
 }

@@ -6,6 +6,7 @@
 import type { ContactLedger, ContactState } from '../../src/scoring/contact-state';
 import type { ChangeRecord } from '../../src/scoring/transition';
 import type { ScoreStore } from '../../src/store';
+import type { ContactQuery } from '../../src/types';
 import { profileFixture } from './conformance';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -81,6 +82,43 @@ export function describeLedgerStorage(getStore: () => ScoreStore): void {
 			await store.deleteProfile('p1');
 			await store.insertProfile(profileFixture('p1'));
 			expect(await store.expiringContactIds('p1', T0 + 5 * DAY, 10)).toEqual([]);
+		});
+
+		it('lists contacts by a group: only those holding it, by its subtotal (ties by id), within group and total bounds, kept to the states', async () => {
+			const store = getStore();
+			await store.insertProfile(profileFixture('p1'));
+			const grouped = (contactId: string, score: number, groups: Record<string, number>, version = 1, extra: Partial<ContactState> = {}) =>
+				state(contactId, score, version, { ledger: { groups }, ...extra });
+			await write(store, [
+				grouped('ann', 40, { Sales: 30, Email: 10 }),
+				grouped('bob', 25, { Sales: 20 }),
+				grouped('cat', 50, { Sales: 20, 'Ünïcødé 📧': 5 }),
+				grouped('dan', 9, { Email: 9 }),
+				state('eve', 100, 1),
+				grouped('fay', -5, { Sales: -5 }, 1, { lastActivityAt: T0 - DAY }),
+			]);
+			const ids = async (query: Partial<ContactQuery>) =>
+				(await store.listContacts('p1', { order: 'desc', limit: 10, group: 'Sales', ...query })).map((contact) => contact.contactId);
+			expect(await ids({})).toEqual(['ann', 'bob', 'cat', 'fay']);
+			expect(await ids({ order: 'asc' })).toEqual(['fay', 'bob', 'cat', 'ann']);
+			expect(await ids({ minGroupScore: 20, maxGroupScore: 20 })).toEqual(['bob', 'cat']);
+			expect(await ids({ minScore: 26 })).toEqual(['ann', 'cat']);
+			expect(await ids({ maxScore: 40, scoreBelow: 40 })).toEqual(['bob', 'fay']);
+			expect(await ids({ lastActivityBefore: T0 })).toEqual(['fay']);
+			expect(await ids({ limit: 2, offset: 1 })).toEqual(['bob', 'cat']);
+			expect(await ids({ group: 'Ünïcødé 📧' })).toEqual(['cat']);
+			expect(await ids({ group: 'nobody' })).toEqual([]);
+			const [first] = await store.listContacts('p1', { order: 'desc', limit: 1, group: 'Sales' });
+			expect(first).toEqual(grouped('ann', 40, { Sales: 30, Email: 10 }));
+
+			// A later state moves the index: a subtotal changes, a group is cleared, a contact is deleted.
+			await write(store, [grouped('bob', 45, { Sales: 40 }, 2), state('ann', 0, 2), grouped('dan', 29, { Email: 9, Sales: 20 }, 2)]);
+			expect(await ids({})).toEqual(['bob', 'cat', 'dan', 'fay']);
+			await store.deleteContact('p1', 'cat');
+			expect(await ids({})).toEqual(['bob', 'dan', 'fay']);
+			await store.deleteProfile('p1');
+			await store.insertProfile(profileFixture('p1'));
+			expect(await ids({})).toEqual([]);
 		});
 
 		it('logs the group subtotals a change carries before and after it, and none for a change that carries none', async () => {

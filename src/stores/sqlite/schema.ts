@@ -112,6 +112,24 @@ export const MIGRATIONS: readonly string[] = [
 	ALTER TABLE changes ADD COLUMN previous_groups TEXT;
 	ALTER TABLE changes ADD COLUMN groups TEXT;
 	`,
+	`
+	-- Each group subtotal of a contact (the ledger's groups, copied as they are), so that Get Many
+	-- lists a profile's contacts by one group's score as a range of an index. Two rankings for the
+	-- same reason as the contacts' (ties by contact id ascending in both directions).
+	CREATE TABLE contact_groups (
+		profile_id TEXT NOT NULL,
+		group_name TEXT NOT NULL,
+		contact_id TEXT NOT NULL,
+		score REAL NOT NULL,
+		PRIMARY KEY (profile_id, contact_id, group_name)
+	) WITHOUT ROWID;
+	CREATE INDEX contact_groups_by_score_asc ON contact_groups (profile_id, group_name, score ASC, contact_id ASC);
+	CREATE INDEX contact_groups_by_score_desc ON contact_groups (profile_id, group_name, score DESC, contact_id ASC);
+	INSERT INTO contact_groups (profile_id, group_name, contact_id, score)
+		SELECT contacts.profile_id, entry.key, contacts.contact_id, entry.value
+		FROM contacts, json_each(contacts.ledger, '$.groups') AS entry
+		WHERE contacts.ledger IS NOT NULL;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

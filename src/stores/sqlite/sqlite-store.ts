@@ -158,6 +158,7 @@ export class SqliteStore implements ScoreStore {
 				if (!state) return false;
 				this.statements.deleteProfile.run(state.key);
 				this.statements.deleteProfileContacts.run(profileId);
+				this.statements.deleteProfileGroups.run(profileId);
 				this.statements.deleteProfileChanges.run(state.key);
 				this.statements.deleteProfileSeenEvents.run(state.key);
 				return true;
@@ -204,6 +205,10 @@ export class SqliteStore implements ScoreStore {
 				if (contacts.length + changes.length + seenEventIds.length === 0) return { result: planned.result, firstChangeSeq: 0 };
 				if (row === undefined) throw new ProfileNotFoundError(profileId);
 				for (const state of contacts) {
+					const groups = state.ledger?.groups;
+					const previous = named.has(state.contactId) ? named.get(state.contactId) : snapshot.contact(state.contactId);
+					const previousGroups = previous?.ledger?.groups;
+					if (groups !== undefined || previousGroups !== undefined) this.writeGroupIndex(profileId, state.contactId, previousGroups, groups);
 					this.statements.upsertContact.run(
 						profileId,
 						state.contactId,
@@ -265,6 +270,7 @@ export class SqliteStore implements ScoreStore {
 		return this.use(() =>
 			this.transaction(() => {
 				const { changes } = this.statements.deleteContact.run(profileId, contactId);
+				this.statements.deleteContactGroups.run(profileId, contactId);
 				this.statements.deleteContactChanges.run(profileId, contactId);
 				return changes > 0;
 			}),
@@ -273,29 +279,38 @@ export class SqliteStore implements ScoreStore {
 
 	async listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]> {
 		return this.use(() => {
-			// The query walks the profile's score index and checks the time bounds on each row it
-			// meets (there is no activity index: every event would move it); NULL meets no bound.
-			const parameters: SQLInputValue[] = [profileId];
+			// The query walks the profile's score index (or, by a group, the group's) and checks the
+			// other bounds on each row it meets (there is no activity index: every event would move
+			// it); NULL meets no bound.
+			const byGroup = query.group !== undefined;
+			const contact = byGroup ? 'contacts.' : '';
+			const parameters: SQLInputValue[] = byGroup ? [profileId, query.group as string] : [profileId];
 			const filters: string[] = [];
 			const bounds: Array<[number | undefined, string]> = [
-				[query.minScore, 'score >= ?'],
-				[query.maxScore, 'score <= ?'],
-				[query.scoreBelow, 'score < ?'],
+				[query.minGroupScore, 'contact_groups.score >= ?'],
+				[query.maxGroupScore, 'contact_groups.score <= ?'],
+				[query.minScore, `${contact}score >= ?`],
+				[query.maxScore, `${contact}score <= ?`],
+				[query.scoreBelow, `${contact}score < ?`],
 				[query.lastActivityBefore, 'last_activity_at < ?'],
 				[query.lastActivityAfter, 'last_activity_at > ?'],
 				[query.firstSeenBefore, 'first_seen_at < ?'],
 				[query.firstSeenAfter, 'first_seen_at > ?'],
 			];
 			for (const [value, condition] of bounds) {
-				if (value === undefined) continue;
+				if (value === undefined || (!byGroup && condition.startsWith('contact_groups.'))) continue;
 				filters.push(`AND ${condition}`);
 				parameters.push(value);
 			}
 			parameters.push(Math.max(0, Math.floor(query.limit)), Math.max(0, Math.floor(query.offset ?? 0)));
 			const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-			const sql =
-				`SELECT contact_id, ${CONTACT_COLUMNS} FROM contacts ` +
-				`WHERE profile_id = ? ${filters.join(' ')} ORDER BY score ${direction}, contact_id ASC LIMIT ? OFFSET ?`;
+			const sql = byGroup
+				? `SELECT contacts.contact_id AS contact_id, ${CONTACT_COLUMNS.split(', ').map((column) => `contacts.${column}`).join(', ')} ` +
+					'FROM contact_groups JOIN contacts ON contacts.profile_id = contact_groups.profile_id AND contacts.contact_id = contact_groups.contact_id ' +
+					`WHERE contact_groups.profile_id = ? AND contact_groups.group_name = ? ${filters.join(' ')} ` +
+					`ORDER BY contact_groups.score ${direction}, contact_groups.contact_id ASC LIMIT ? OFFSET ?`
+				: `SELECT contact_id, ${CONTACT_COLUMNS} FROM contacts ` +
+					`WHERE profile_id = ? ${filters.join(' ')} ORDER BY score ${direction}, contact_id ASC LIMIT ? OFFSET ?`;
 			const rows = this.contactQuery(sql).all(...parameters) as unknown as Array<ContactRow & { contact_id: string }>;
 			return rows.map((row) => toContactState(row.contact_id, row));
 		});
@@ -425,6 +440,23 @@ export class SqliteStore implements ScoreStore {
 		return ++this.lastChangeSeq;
 	}
 
+	/** Keeps the contact's rows of the group index to its new groups: only the subtotals that moved are written. */
+	private writeGroupIndex(
+		profileId: string,
+		contactId: string,
+		previous: Readonly<Record<string, number>> | undefined,
+		groups: Readonly<Record<string, number>> | undefined,
+	): void {
+		for (const [group, subtotal] of Object.entries(groups ?? {})) {
+			if (previous === undefined || !Object.hasOwn(previous, group) || previous[group] !== subtotal) {
+				this.statements.upsertContactGroup.run(profileId, group, contactId, subtotal);
+			}
+		}
+		for (const group of Object.keys(previous ?? {})) {
+			if (groups === undefined || !Object.hasOwn(groups, group)) this.statements.deleteContactGroup.run(profileId, contactId, group);
+		}
+	}
+
 	/** Runs `work` (synchronous: no other code can run inside) as one write transaction. */
 	private transaction<T>(work: () => T): T {
 		this.statements.begin.run();
@@ -529,6 +561,13 @@ function prepareStatements(db: DatabaseSync) {
 			 next_expiry_at = excluded.next_expiry_at`,
 		),
 		deleteContact: db.prepare('DELETE FROM contacts WHERE profile_id = ? AND contact_id = ?'),
+		deleteProfileGroups: db.prepare('DELETE FROM contact_groups WHERE profile_id = ?'),
+		deleteContactGroups: db.prepare('DELETE FROM contact_groups WHERE profile_id = ? AND contact_id = ?'),
+		deleteContactGroup: db.prepare('DELETE FROM contact_groups WHERE profile_id = ? AND contact_id = ? AND group_name = ?'),
+		upsertContactGroup: db.prepare(
+			`INSERT INTO contact_groups (profile_id, group_name, contact_id, score) VALUES (?, ?, ?, ?)
+			 ON CONFLICT (profile_id, contact_id, group_name) DO UPDATE SET score = excluded.score`,
+		),
 		deleteContactChanges: db.prepare(`DELETE FROM changes WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
 		inactiveContacts: db.prepare(
 			'SELECT contact_id FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ? ORDER BY contact_id',

@@ -208,10 +208,12 @@ export class StaticDataStore implements ScoreStore {
 		const direction = query.order === 'asc' ? 1 : -1;
 		const offset = Math.max(0, Math.floor(query.offset ?? 0));
 		const limit = Math.max(0, Math.floor(query.limit));
+		const { group } = query;
+		const ranked = (contact: ContactState) => (group === undefined ? contact.score : (contact.ledger?.groups?.[group] as number));
 		return Object.entries(entry.contacts)
 			.map(([key, contact]) => toContactState(key.slice(CONTACT_KEY.length), contact))
 			.filter((contact) => meetsQuery(contact, query))
-			.sort((a, b) => direction * compareNumbers(a.score, b.score) || compareStrings(a.contactId, b.contactId))
+			.sort((a, b) => direction * compareNumbers(ranked(a), ranked(b)) || compareStrings(a.contactId, b.contactId))
 			.slice(offset, offset + limit);
 	}
 
@@ -323,6 +325,13 @@ function toScoreChange(
 /** Whether a contact meets every bound of the query (see ContactQuery); a null last activity meets none of its bounds. */
 function meetsQuery(contact: ContactState, query: ContactQuery): boolean {
 	const { score, lastActivityAt, firstSeenAt } = contact;
+	if (query.group !== undefined) {
+		const groups = contact.ledger?.groups;
+		if (groups === undefined || !Object.hasOwn(groups, query.group)) return false;
+		const subtotal = groups[query.group];
+		if (query.minGroupScore !== undefined && !(subtotal >= query.minGroupScore)) return false;
+		if (query.maxGroupScore !== undefined && !(subtotal <= query.maxGroupScore)) return false;
+	}
 	if (query.minScore !== undefined && !(score >= query.minScore)) return false;
 	if (query.maxScore !== undefined && !(score <= query.maxScore)) return false;
 	if (query.scoreBelow !== undefined && !(score < query.scoreBelow)) return false;
