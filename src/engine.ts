@@ -12,7 +12,7 @@ import { compileRules, type Evaluator } from './evaluator';
 import { shown, toBoundedPoints, toCount } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
 import { type DraftPatch, type NewProfileInput, newProfile, published, toProfileId, unpublished, withDraft } from './profile';
-import { toPoints } from './rule';
+import { toGroupName, toPoints } from './rule';
 import { editRules, type RuleEditMode } from './rule-edits';
 import {
 	type BatchItem,
@@ -309,7 +309,8 @@ export class EngagementEngine {
 	/**
 	 * Contacts sorted by score; `query` fields: order asc|desc (desc), minScore, maxScore, tier,
 	 * lastActivityBefore / After, firstSeenBefore / After (dates as toEpochMillis reads them),
-	 * limit (50), offset (0).
+	 * group (sorted by that group's score instead, only contacts holding it) with minGroupScore /
+	 * maxGroupScore, limit (50), offset (0).
 	 */
 	async listContacts(profileId: string, query: unknown = {}): Promise<ContactScore[]> {
 		const id = await this.existingProfileId(profileId);
@@ -446,6 +447,18 @@ function toContactQuery(raw: unknown): ContactQuery {
 		const time = optionalTime(ownValue(raw, field), field);
 		if (time !== undefined) query[field] = time;
 	}
+	const group = toGroupName(ownValue(raw, 'group'), 'group');
+	const minGroupScore = optionalScore(ownValue(raw, 'minGroupScore'), 'minGroupScore');
+	const maxGroupScore = optionalScore(ownValue(raw, 'maxGroupScore'), 'maxGroupScore');
+	if (group === undefined && (minGroupScore !== undefined || maxGroupScore !== undefined)) {
+		throw new InvalidInputError('Name the group whose score the bounds are for', 'group');
+	}
+	if (minGroupScore !== undefined && maxGroupScore !== undefined && minGroupScore > maxGroupScore) {
+		throw new InvalidInputError("The minimum group score is above the maximum group score", 'minGroupScore');
+	}
+	if (group !== undefined) query.group = group;
+	if (minGroupScore !== undefined) query.minGroupScore = minGroupScore;
+	if (maxGroupScore !== undefined) query.maxGroupScore = maxGroupScore;
 	return query;
 }
 
