@@ -1,15 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import Redis from 'ioredis';
-
 import { EngagementEngine } from '../../src/engine';
+import { storeKindsForThisFile } from '../helpers/engine-stores';
 import type { ScoreStore } from '../../src/store';
-import { RedisStore } from '../../src/stores/redis/redis-store';
-import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
-import { StaticDataStore } from '../../src/stores/static-data/static-data-store';
-import { RedisTestServer } from '../helpers/redis-server';
 
 /**
  * A publish that lands between a write's reading of the profile and its commit: manual adjust,
@@ -21,34 +12,7 @@ import { RedisTestServer } from '../helpers/redis-server';
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 2, 2, 9);
 
-let redisServer: Promise<RedisTestServer> | undefined;
-const redisClients: Redis[] = [];
-let redisPrefixes = 0;
-afterAll(async () => {
-	for (const client of redisClients) client.disconnect();
-	await (await redisServer)?.destroy();
-});
-
-const storeKinds: Array<{ name: string; open(): Promise<{ store: ScoreStore; cleanup(): void }> }> = [
-	{ name: 'static data', open: async () => ({ store: new StaticDataStore({}), cleanup: () => undefined }) },
-	{
-		name: 'SQLite',
-		open: async () => {
-			const folder = mkdtempSync(join(tmpdir(), 'limits-version-'));
-			return { store: SqliteStore.open(join(folder, 'scores.sqlite')), cleanup: () => rmSync(folder, { recursive: true, force: true }) };
-		},
-	},
-	{
-		name: 'Redis',
-		open: async () => {
-			redisServer ??= RedisTestServer.start();
-			const { host, port } = await redisServer;
-			const client = new Redis({ host, port });
-			redisClients.push(client);
-			return { store: new RedisStore(client, { keyPrefix: `limits-version-${++redisPrefixes}:` }), cleanup: () => client.disconnect() };
-		},
-	},
-];
+const storeKinds = storeKindsForThisFile('limits-version');
 
 /** The store, whose next `transact` first runs `before` (once). */
 function publishingBeforeNextTransaction(store: ScoreStore) {

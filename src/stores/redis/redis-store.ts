@@ -13,6 +13,7 @@ import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionK
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
+import { movedGroups } from '../group-index';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
 import {
@@ -478,13 +479,8 @@ function groupIndexEntries(snapshot: RedisSnapshot, contacts: readonly ContactSt
 		const groups = state.ledger?.groups;
 		const previous = snapshot.contacts.get(state.contactId)?.ledger?.groups;
 		if (groups === undefined && previous === undefined) continue;
-		for (const [group, subtotal] of Object.entries(groups ?? {})) {
-			if (previous === undefined || !Object.hasOwn(previous, group) || previous[group] !== subtotal) {
-				entries.push(groupIndexName(group), state.contactId, String(subtotal));
-			}
-		}
-		for (const group of Object.keys(previous ?? {})) {
-			if (groups === undefined || !Object.hasOwn(groups, group)) entries.push(groupIndexName(group), state.contactId, '-');
+		for (const [group, subtotal] of movedGroups(previous, groups)) {
+			entries.push(groupIndexName(group), state.contactId, subtotal === undefined ? '-' : String(subtotal));
 		}
 	}
 	return entries;

@@ -13,6 +13,7 @@ import {
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
 import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
+import { movedGroups } from '../group-index';
 import { byNameThenId } from '../ordering';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { openDatabase } from './driver';
@@ -447,13 +448,9 @@ export class SqliteStore implements ScoreStore {
 		previous: Readonly<Record<string, number>> | undefined,
 		groups: Readonly<Record<string, number>> | undefined,
 	): void {
-		for (const [group, subtotal] of Object.entries(groups ?? {})) {
-			if (previous === undefined || !Object.hasOwn(previous, group) || previous[group] !== subtotal) {
-				this.statements.upsertContactGroup.run(profileId, group, contactId, subtotal);
-			}
-		}
-		for (const group of Object.keys(previous ?? {})) {
-			if (groups === undefined || !Object.hasOwn(groups, group)) this.statements.deleteContactGroup.run(profileId, contactId, group);
+		for (const [group, subtotal] of movedGroups(previous, groups)) {
+			if (subtotal === undefined) this.statements.deleteContactGroup.run(profileId, contactId, group);
+			else this.statements.upsertContactGroup.run(profileId, group, contactId, subtotal);
 		}
 	}
 
