@@ -8,7 +8,8 @@
  * contacts, 6 per contact [contact id, version read, state text, score, idle since,
  *   next expiry ("" keep none, "-" remove, else the due time)],
  * seen event ids, 1 each,
- * changes, 6 per change [contact id, previous score, score, delta, cause JSON, at],
+ * changes, 6 per change [contact id, previous score, score, delta, cause JSON (with the group
+ *   subtotals, see encodeChangeDetail in codec.ts), at],
  * optionally a fourth: group index entries (KEYS[11] the profile's group index set).
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
  * and writes nothing.
