@@ -143,7 +143,7 @@ export async function decayProfile(
 	const profile = await store.getProfile(profileId);
 	if (profile === undefined) throw new ProfileNotFoundError(profileId);
 	let known = versionedLimits(profile);
-	const operation = decay as DecayOperation;
+	const operation: DecayOperation = decay;
 	const candidates = await store.inactiveContactIds(profileId, operation.inactiveBefore);
 	let contactsInactive = 0;
 	let contactsDecayed = 0;
