@@ -43,12 +43,13 @@ export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
 export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
 export type { ExpiryTimer } from './expiry-timer';
-export type { ExpiryResult } from './score-writes';
+export type { ExpiryResult, VersionedLimits } from './score-writes';
 export { dueExpiries, topGroup, ungroupedPoints } from './scoring';
 export type { ContactLedger, ExpiringGrant, ExpiryOperation, ScoringRule } from './scoring';
 export { toScoreLimits, toTimeZone } from './profile';
 export { toRuleCounts } from './rule';
-export { applyDueExpiries } from './score-writes';
+// applyDueExpiries takes the profile's limits with their version (versionedLimits(profile)), or reads them itself.
+export { applyDueExpiries, versionedLimits } from './score-writes';
 export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';
 
 export { StaticDataStore } from './stores/static-data/static-data-store';
