@@ -38,11 +38,12 @@ const NOTHING: Transition = Object.freeze({});
  */
 export function transition(contactId: string, current: ContactState | undefined, operation: ScoreOperation): Transition {
 	const outcome = operationTransition(contactId, current, operation);
-	const { change, state } = outcome;
+	// Most changes are of contacts without a ledger: two checks and out.
+	if (outcome.change === undefined || (current?.ledger === undefined && outcome.state?.ledger === undefined)) return outcome;
 	const previousGroups = current?.ledger?.groups;
-	const groups = state?.ledger?.groups;
-	if (change === undefined || (previousGroups === undefined && groups === undefined)) return outcome;
-	return { ...outcome, change: withGroups(change, previousGroups, groups) };
+	const groups = outcome.state?.ledger?.groups;
+	if (previousGroups === undefined && groups === undefined) return outcome;
+	return { ...outcome, change: withGroups(outcome.change, previousGroups, groups) };
 }
 
 function operationTransition(contactId: string, current: ContactState | undefined, operation: ScoreOperation): Transition {
