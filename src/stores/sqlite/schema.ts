@@ -114,8 +114,9 @@ export const MIGRATIONS: readonly string[] = [
 	`,
 	`
 	-- Each group subtotal of a contact (the ledger's groups, copied as they are), so that Get Many
-	-- lists a profile's contacts by one group's score as a range of an index. Two rankings for the
-	-- same reason as the contacts' (ties by contact id ascending in both directions).
+	-- lists a profile's contacts by one group's score as a range of an index. One ranking, unlike
+	-- the contacts' two: every grouped event writes it, and highest first SQLite reads it backwards,
+	-- sorting only the contacts tied on one score by id.
 	CREATE TABLE contact_groups (
 		profile_id TEXT NOT NULL,
 		group_name TEXT NOT NULL,
@@ -123,8 +124,7 @@ export const MIGRATIONS: readonly string[] = [
 		score REAL NOT NULL,
 		PRIMARY KEY (profile_id, contact_id, group_name)
 	) WITHOUT ROWID;
-	CREATE INDEX contact_groups_by_score_asc ON contact_groups (profile_id, group_name, score ASC, contact_id ASC);
-	CREATE INDEX contact_groups_by_score_desc ON contact_groups (profile_id, group_name, score DESC, contact_id ASC);
+	CREATE INDEX contact_groups_by_score ON contact_groups (profile_id, group_name, score, contact_id);
 	INSERT INTO contact_groups (profile_id, group_name, contact_id, score)
 		SELECT contacts.profile_id, entry.key, contacts.contact_id, entry.value
 		FROM contacts, json_each(contacts.ledger, '$.groups') AS entry
