@@ -12,7 +12,7 @@ import { compileRules, type Evaluator } from './evaluator';
 import { shown, toBoundedPoints, toCount } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
 import { type DraftPatch, type NewProfileInput, newProfile, published, toProfileId, unpublished, withDraft } from './profile';
-import { toPoints } from './rule';
+import { toGroupName, toPoints } from './rule';
 import { editRules, type RuleEditMode } from './rule-edits';
 import {
 	type BatchItem,
@@ -22,7 +22,18 @@ import {
 	type ResetOperation,
 	topGroup,
 } from './scoring';
-import { type AppliedBatch, applyBatch, applyDueExpiries, decayProfile, eventResult, type ExpiryResult, loggedChange } from './score-writes';
+import {
+	type AppliedBatch,
+	applyBatch,
+	applyDueExpiries,
+	applyHeldToLimits,
+	decayProfile,
+	eventResult,
+	type ExpiryResult,
+	loggedChange,
+	type VersionedLimits,
+	versionedLimits,
+} from './score-writes';
 import type { ScoreStore } from './store';
 import type {
 	AdjustOperation,
@@ -61,7 +72,8 @@ export interface ModifyResult {
 export interface ResetResult {
 	readonly contactId: string;
 	readonly previousScore: number;
-	readonly score: 0;
+	/** 0, or the profile's minimum when it has one above 0. */
+	readonly score: number;
 	readonly change?: ScoreChange;
 }
 
@@ -240,17 +252,18 @@ export class EngagementEngine {
 		if (countsAsActivity !== undefined && typeof countsAsActivity !== 'boolean') {
 			throw new InvalidInputError(`Must be true or false, got "${shown(countsAsActivity)}"`, 'countsAsActivity');
 		}
-		const limits = await this.expireDue(await this.getProfile(id));
-		const modify: ModifyOperation = {
+		const known = await this.expireDue(await this.getProfile(id));
+		const at = this.now();
+		const modify = (limits: ScoreLimits | undefined): ModifyOperation => ({
 			kind: 'modify',
 			operation: operation as AdjustOperation,
 			points,
 			countsAsActivity: countsAsActivity ?? true,
-			at: this.now(),
+			at,
 			...(reason === undefined ? {} : { reason }),
 			...(limits === undefined ? {} : { limits }),
-		};
-		const batch = await applyBatch(this.store, id, [{ contactId, operation: modify }]);
+		});
+		const batch = await applyHeldToLimits(this.store, id, contactId, modify, known);
 		const outcome = batch.outcomes[0];
 		const change = loggedChange(id, batch, 0);
 		const result = {
@@ -269,10 +282,11 @@ export class EngagementEngine {
 	async applyDecay(profileId: string, rawPolicy: unknown, options: DecayOptions = {}): Promise<DecayResult> {
 		const id = toProfileId(profileId);
 		const policy = toDecayPolicy(rawPolicy);
-		const limits = await this.expireDue(await this.getProfile(id));
+		await this.expireDue(await this.getProfile(id));
 		const at = this.now();
 		const cutOff = inactiveBefore(at, policy.inactiveDays, options.timezone);
-		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at, ...(limits === undefined ? {} : { limits }) });
+		// Each step is held to the limits of the profile version it sees (see decayProfile).
+		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at });
 	}
 
 	/**
@@ -283,7 +297,7 @@ export class EngagementEngine {
 	 */
 	async applyExpiries(profileId: string): Promise<ExpiryResult> {
 		const profile = await this.getProfile(profileId);
-		return applyDueExpiries(this.store, profile.id, this.now(), profile.publishedSettings?.limits);
+		return applyDueExpiries(this.store, profile.id, this.now(), versionedLimits(profile));
 	}
 
 	/** @throws ProfileNotFoundError */
@@ -296,7 +310,8 @@ export class EngagementEngine {
 	/**
 	 * Contacts sorted by score; `query` fields: order asc|desc (desc), minScore, maxScore, tier,
 	 * lastActivityBefore / After, firstSeenBefore / After (dates as toEpochMillis reads them),
-	 * limit (50), offset (0).
+	 * group (sorted by that group's score instead, only contacts holding it) with minGroupScore /
+	 * maxGroupScore, limit (50), offset (0).
 	 */
 	async listContacts(profileId: string, query: unknown = {}): Promise<ContactScore[]> {
 		const id = await this.existingProfileId(profileId);
@@ -314,18 +329,19 @@ export class EngagementEngine {
 		const id = toProfileId(profileId);
 		const contact = toContactId(contactId);
 		const text = optionalText(reason, 'reason');
-		const limits = await this.expireDue(await this.getProfile(id));
-		const reset: ResetOperation = {
+		const limitsRead = await this.expireDue(await this.getProfile(id));
+		const at = this.now();
+		const reset = (limits: ScoreLimits | undefined): ResetOperation => ({
 			kind: 'reset',
-			at: this.now(),
+			at,
 			...(text === undefined ? {} : { reason: text }),
 			...(limits === undefined ? {} : { limits }),
-		};
-		const batch = await applyBatch(this.store, id, [{ contactId: contact, operation: reset }]);
-		const { known, previousScore } = batch.outcomes[0];
+		});
+		const batch = await applyHeldToLimits(this.store, id, contact, reset, limitsRead);
+		const { known, previousScore, score } = batch.outcomes[0];
 		if (!known) return undefined;
 		const change = loggedChange(id, batch, 0);
-		return change ? { contactId: contact, previousScore, score: 0, change } : { contactId: contact, previousScore, score: 0 };
+		return change ? { contactId: contact, previousScore, score, change } : { contactId: contact, previousScore, score };
 	}
 
 	async deleteContact(profileId: string, contactId: unknown): Promise<boolean> {
@@ -347,11 +363,14 @@ export class EngagementEngine {
 		return profile.id;
 	}
 
-	/** Applies the profile's due expiries; returns its published limits, which every score change is held to. */
-	private async expireDue(profile: ScoreProfile): Promise<ScoreLimits | undefined> {
-		const limits = profile.publishedSettings?.limits;
-		await applyDueExpiries(this.store, profile.id, this.now(), limits);
-		return limits;
+	/**
+	 * Applies the profile's due expiries; returns its published limits, which every score change is
+	 * held to, with the version they belong to (a write commits only while its transaction sees it).
+	 */
+	private async expireDue(profile: ScoreProfile): Promise<VersionedLimits> {
+		const known = versionedLimits(profile);
+		await applyDueExpiries(this.store, profile.id, this.now(), known);
+		return known;
 	}
 
 	private evaluatorFor(profile: ScoreProfile): Evaluator {
@@ -429,6 +448,18 @@ function toContactQuery(raw: unknown): ContactQuery {
 		const time = optionalTime(ownValue(raw, field), field);
 		if (time !== undefined) query[field] = time;
 	}
+	const group = toGroupName(ownValue(raw, 'group'), 'group');
+	const minGroupScore = optionalScore(ownValue(raw, 'minGroupScore'), 'minGroupScore');
+	const maxGroupScore = optionalScore(ownValue(raw, 'maxGroupScore'), 'maxGroupScore');
+	if (group === undefined && (minGroupScore !== undefined || maxGroupScore !== undefined)) {
+		throw new InvalidInputError('Name the group whose score the bounds are for', 'group');
+	}
+	if (minGroupScore !== undefined && maxGroupScore !== undefined && minGroupScore > maxGroupScore) {
+		throw new InvalidInputError("The minimum group score is above the maximum group score", 'minGroupScore');
+	}
+	if (group !== undefined) query.group = group;
+	if (minGroupScore !== undefined) query.minGroupScore = minGroupScore;
+	if (maxGroupScore !== undefined) query.maxGroupScore = maxGroupScore;
 	return query;
 }
 

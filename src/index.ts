@@ -36,19 +36,20 @@ export type { DraftPatch, NewProfileInput } from './profile';
 export { compileRules } from './evaluator';
 export type { Evaluator } from './evaluator';
 export { inactiveBefore, toDecayPolicy } from './decay';
-export { SCORE_OPERATORS, firing, holds, toScoreConditionSet } from './score-condition';
+export { SCORE_OPERATORS, firing, groupsMet, holds, toScoreConditionSet } from './score-condition';
 export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } from './score-condition';
 export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, tierScoreRange, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
 export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
 export type { ExpiryTimer } from './expiry-timer';
-export type { ExpiryResult } from './score-writes';
+export type { ExpiryResult, VersionedLimits } from './score-writes';
 export { dueExpiries, topGroup, ungroupedPoints } from './scoring';
 export type { ContactLedger, ExpiringGrant, ExpiryOperation, ScoringRule } from './scoring';
 export { toScoreLimits, toTimeZone } from './profile';
 export { toRuleCounts } from './rule';
-export { applyDueExpiries } from './score-writes';
+// applyDueExpiries takes the profile's limits with their version (versionedLimits(profile)), or reads them itself.
+export { applyDueExpiries, versionedLimits } from './score-writes';
 export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';
 
 export { StaticDataStore } from './stores/static-data/static-data-store';

@@ -110,7 +110,8 @@ function toDays(raw: unknown, field: string): number {
 	return days;
 }
 
-function toGroupName(raw: unknown, field: string): string | undefined {
+/** A rule's group name, or a group named elsewhere (a Get Many by group), as rules keep it. */
+export function toGroupName(raw: unknown, field: string): string | undefined {
 	if (raw === undefined || raw === null || raw === '') return undefined;
 	const name = toIdText(raw, field, 'The group name');
 	if (name === undefined) throw new InvalidInputError(`The group name must be a text, got "${shown(raw)}"`, field);

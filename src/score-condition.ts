@@ -12,7 +12,12 @@ export interface ScoreComparison {
 	readonly value: number;
 	/** Upper bound of 'between' (inclusive); `value` is then the lower bound. */
 	readonly valueTo?: number;
+	/** The group whose subtotal is compared ("Sales group ≥ 30"); absent: the total score. */
+	readonly group?: string;
 }
+
+/** Group subtotals as a change logs them (ScoreChange.groups); a group absent from them is at 0. */
+type GroupSubtotals = Readonly<Record<string, number>> | undefined;
 
 export interface ScoreConditionSet {
 	readonly combinator: 'and' | 'or';
@@ -39,13 +44,27 @@ function toComparison(raw: unknown, field: string): ScoreComparison {
 		);
 	}
 	const value = scoreValue(ownValue(raw, 'value'), `${field}.value`);
-	if (operator !== 'between') return { operator: operator as ScoreOperator, value };
+	const group = groupOf(raw, field);
+	const of = group === undefined ? {} : { group };
+	if (operator !== 'between') return { operator: operator as ScoreOperator, value, ...of };
 	const valueTo = scoreValue(ownValue(raw, 'valueTo'), `${field}.valueTo`);
-	return { operator, value: Math.min(value, valueTo), valueTo: Math.max(value, valueTo) };
+	return { operator, value: Math.min(value, valueTo), valueTo: Math.max(value, valueTo), ...of };
+}
+
+/** `scoreOf` 'total' (the default) or 'group' with the group's name in `group`. */
+function groupOf(raw: Record<string, unknown>, field: string): string | undefined {
+	const scoreOf = ownValue(raw, 'scoreOf') ?? 'total';
+	if (scoreOf === 'total') return undefined;
+	if (scoreOf !== 'group') throw new InvalidInputError(`Compare the total score or a group's, got "${String(scoreOf)}"`, `${field}.scoreOf`);
+	const group = ownValue(raw, 'group');
+	if (typeof group !== 'string' || group.trim() === '') {
+		throw new InvalidInputError("Name the group whose score to compare, as the rules' Group field names it", `${field}.group`);
+	}
+	return group.trim();
 }
 
 /**
- * Validates `{ combinator: 'and' | 'or', conditions: [{ operator, value, valueTo? }] }`.
+ * Validates `{ combinator: 'and' | 'or', conditions: [{ operator, value, valueTo?, scoreOf?, group? }] }`.
  * @throws InvalidInputError naming e.g. "conditions[1].valueTo"
  */
 export function toScoreConditionSet(raw: unknown): ScoreConditionSet {
@@ -82,23 +101,40 @@ function compares(comparison: ScoreComparison, score: number): boolean {
 	}
 }
 
-export function holds(set: ScoreConditionSet, score: number): boolean {
+/** Whether the total `score` and the `groups` subtotals meet the set. */
+export function holds(set: ScoreConditionSet, score: number, groups?: GroupSubtotals): boolean {
 	if (set.conditions.length === 0) return true;
-	return set.combinator === 'and'
-		? set.conditions.every((comparison) => compares(comparison, score))
-		: set.conditions.some((comparison) => compares(comparison, score));
+	const meets = (comparison: ScoreComparison) => compares(comparison, compared(comparison, score, groups));
+	return set.combinator === 'and' ? set.conditions.every(meets) : set.conditions.some(meets);
+}
+
+function compared(comparison: ScoreComparison, score: number, groups: GroupSubtotals): number {
+	if (comparison.group === undefined) return score;
+	return groups !== undefined && Object.hasOwn(groups, comparison.group) ? groups[comparison.group] : 0;
 }
 
 /**
  * Whether a trigger fires for this change. With no conditions there is nothing to enter, so
- * every change fires in both modes.
+ * every change fires in both modes. A group condition reads the subtotals the change logged.
  */
 export function firing(
-	change: Pick<ScoreChange, 'score' | 'previousScore'>,
+	change: Pick<ScoreChange, 'score' | 'previousScore' | 'groups' | 'previousGroups'>,
 	set: ScoreConditionSet,
 	mode: FiringMode,
 ): boolean {
-	if (!holds(set, change.score)) return false;
+	if (!holds(set, change.score, change.groups)) return false;
 	if (mode === 'everyChange' || set.conditions.length === 0) return true;
-	return !holds(set, change.previousScore);
+	return !holds(set, change.previousScore, change.previousGroups);
+}
+
+/** The groups the set's conditions name whose condition the change meets, each once, in condition order. */
+export function groupsMet(change: Pick<ScoreChange, 'score' | 'groups'>, set: ScoreConditionSet): string[] {
+	const met: string[] = [];
+	for (const comparison of set.conditions) {
+		const { group } = comparison;
+		if (group !== undefined && !met.includes(group) && compares(comparison, compared(comparison, change.score, change.groups))) {
+			met.push(group);
+		}
+	}
+	return met;
 }

@@ -12,9 +12,10 @@ import {
 	type ItemOutcome,
 	normalizeScore,
 	planBatch,
+	type ScoreOperation,
 } from './scoring';
 import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
-import type { DecayResult, EventResult, ScoreChange, ScoreLimits } from './types';
+import type { DecayResult, EventResult, ScoreChange, ScoreLimits, ScoreProfile } from './types';
 
 /**
  * The scoring core applied to a store: each call plans with `planBatch` on the store's snapshot and
@@ -23,6 +24,27 @@ import type { DecayResult, EventResult, ScoreChange, ScoreLimits } from './types
 
 /** Contacts per decay transaction: a step of a large decay holds the store for a few milliseconds only. */
 export const DECAY_CONTACTS_PER_STEP = 1000;
+
+/** How often a write re-reads the profile's limits because a publish moved the version under it. */
+const LIMITS_RETRIES = 5;
+
+/**
+ * The published limits a write is held to, with the profile version they belong to: a write
+ * commits only while its transaction sees that version, so a publish between reading the profile
+ * and committing never applies the limits it replaced.
+ */
+export interface VersionedLimits {
+	readonly version: number;
+	readonly limits?: ScoreLimits;
+}
+
+export function versionedLimits(profile: ScoreProfile): VersionedLimits {
+	const limits = profile.publishedSettings?.limits;
+	return limits === undefined ? { version: profile.version } : { version: profile.version, limits };
+}
+
+/** No profile read yet: the first transaction reads the limits of the version it sees. */
+const UNREAD_LIMITS: VersionedLimits = { version: -1 };
 
 export interface AppliedBatch {
 	/** One per item, in order. */
@@ -49,6 +71,27 @@ export async function applyBatch(
 			throw new ProfileNotPublishedError(profileId);
 		}
 		const plan = planBatch(snapshot, items);
+		return { ...plan, result: plan };
+	});
+	const { outcomes, changes } = committed.result;
+	return { outcomes, changes, firstChangeSeq: committed.firstChangeSeq };
+}
+
+/**
+ * Applies one operation to one contact (a manual adjustment or a reset), held to the limits of the
+ * profile version its transaction sees; `known` are the limits the caller already read.
+ * @throws ProfileNotFoundError
+ */
+export async function applyHeldToLimits(
+	store: ScoreStore,
+	profileId: string,
+	contactId: string,
+	operationWith: (limits: ScoreLimits | undefined) => ScoreOperation,
+	known: VersionedLimits = UNREAD_LIMITS,
+): Promise<AppliedBatch> {
+	const { committed } = await commitHeldToLimits(store, profileId, { contactIds: [contactId] }, known, (snapshot, limits) => {
+		requireProfile(snapshot, profileId);
+		const plan = planBatch(snapshot, [{ contactId, operation: operationWith(limits) }]);
 		return { ...plan, result: plan };
 	});
 	const { outcomes, changes } = committed.result;
@@ -94,10 +137,13 @@ export function eventResult(
 export async function decayProfile(
 	store: ScoreStore,
 	profileId: string,
-	operation: DecayOperation,
+	decay: Omit<DecayOperation, 'limits'>,
 	contactsPerStep = DECAY_CONTACTS_PER_STEP,
 ): Promise<DecayResult> {
-	if ((await store.getProfile(profileId)) === undefined) throw new ProfileNotFoundError(profileId);
+	const profile = await store.getProfile(profileId);
+	if (profile === undefined) throw new ProfileNotFoundError(profileId);
+	let known = versionedLimits(profile);
+	const operation: DecayOperation = decay;
 	const candidates = await store.inactiveContactIds(profileId, operation.inactiveBefore);
 	let contactsInactive = 0;
 	let contactsDecayed = 0;
@@ -108,17 +154,19 @@ export async function decayProfile(
 		const contactIds = candidates.slice(first, first + contactsPerStep);
 		let step: { inactive: number; changes: readonly ChangeRecord[]; firstChangeSeq: number };
 		try {
-			const committed = await commit(store, profileId, { contactIds }, (snapshot) => {
+			const held = await commitHeldToLimits(store, profileId, { contactIds }, known, (snapshot, limits) => {
 				requireProfile(snapshot, profileId);
 				let inactive = 0;
 				for (const contactId of contactIds) {
 					const state = snapshot.contact(contactId);
 					if (state !== undefined && isInactive(state, operation.inactiveBefore)) inactive++;
 				}
-				const plan = planBatch(snapshot, contactIds.map((contactId) => ({ contactId, operation })));
+				const limited: DecayOperation = limits === undefined ? operation : { ...operation, limits };
+				const plan = planBatch(snapshot, contactIds.map((contactId) => ({ contactId, operation: limited })));
 				return { ...plan, result: { inactive, changes: plan.changes } };
 			});
-			step = { ...committed.result, firstChangeSeq: committed.firstChangeSeq };
+			known = held.limits;
+			step = { ...held.committed.result, firstChangeSeq: held.committed.firstChangeSeq };
 		} catch (error) {
 			// Each step is atomic, but the steps before it stay written: say how far the decay got.
 			if (contactsDecayed === 0) throw error;
@@ -162,19 +210,19 @@ export async function applyDueExpiries(
 	store: ScoreStore,
 	profileId: string,
 	now: number,
-	limits?: ScoreLimits,
+	known: VersionedLimits = UNREAD_LIMITS,
 	contactsPerStep = DECAY_CONTACTS_PER_STEP,
 ): Promise<ExpiryResult> {
-	const operation: ExpiryOperation = limits === undefined ? { kind: 'expiry', at: now } : { kind: 'expiry', at: now, limits };
 	let expired = 0;
 	let contacts = 0;
 	let changes = 0;
 	for (;;) {
 		const contactIds = await store.expiringContactIds(profileId, now, contactsPerStep);
 		if (contactIds.length === 0) break;
-		const step = await commit(store, profileId, { contactIds }, (snapshot) => {
+		const held = await commitHeldToLimits(store, profileId, { contactIds }, known, (snapshot, limits) => {
 			const none = { expired: 0, contacts: 0, changes: 0 };
 			if (snapshot.profile === undefined) return { contacts: [], changes: [], seenEventIds: [], result: none };
+			const operation: ExpiryOperation = limits === undefined ? { kind: 'expiry', at: now } : { kind: 'expiry', at: now, limits };
 			const states: ContactState[] = [];
 			const changes: ChangeRecord[] = [];
 			let expiredNow = 0;
@@ -191,6 +239,8 @@ export async function applyDueExpiries(
 			const result = { expired: expiredNow, contacts: states.length, changes: changes.length };
 			return { contacts: states, changes, seenEventIds: [], result };
 		});
+		known = held.limits;
+		const step = held.committed;
 		// Nothing due in these states: another caller applied them meanwhile (and goes on with the rest).
 		if (step.result.expired === 0) break;
 		expired += step.result.expired;
@@ -214,6 +264,43 @@ async function commit<T>(
 	});
 	if (logged) changeNotifier.notify(store.key, profileId);
 	return committed;
+}
+
+/** Thrown inside a transaction whose profile version is not that of the limits in hand. */
+class LimitsMoved {}
+
+/**
+ * Commits a plan held to the limits of the profile version the transaction sees: a transaction
+ * that sees another version than `known`'s commits nothing, the profile is read again and the plan
+ * made anew with its limits. Returns the limits it committed with, for the next step.
+ * @throws ProfileNotFoundError when the profile is gone while re-reading
+ */
+async function commitHeldToLimits<T>(
+	store: ScoreStore,
+	profileId: string,
+	keys: TransactionKeys,
+	known: VersionedLimits,
+	plan: (snapshot: Snapshot, limits: ScoreLimits | undefined) => Plan<T>,
+): Promise<{ committed: Committed<T>; limits: VersionedLimits }> {
+	let current = known;
+	for (let attempt = 1; ; attempt++) {
+		const held = current;
+		try {
+			const committed = await commit(store, profileId, keys, (snapshot) => {
+				if (snapshot.profile !== undefined && snapshot.profile.version !== held.version) throw new LimitsMoved();
+				return plan(snapshot, held.limits);
+			});
+			return { committed, limits: held };
+		} catch (error) {
+			if (!(error instanceof LimitsMoved)) throw error;
+			if (attempt > LIMITS_RETRIES) {
+				throw new StoreUnavailableError(`The profile ${profileId} was published again and again during the write; nothing was written`, 'store');
+			}
+		}
+		const profile = await store.getProfile(profileId);
+		if (profile === undefined) throw new ProfileNotFoundError(profileId);
+		current = versionedLimits(profile);
+	}
 }
 
 function requireProfile(snapshot: Snapshot, profileId: string): ProfileHeader {

@@ -170,6 +170,14 @@ export interface ScoreChange {
 	readonly delta: number;
 	readonly cause: ChangeCause;
 	readonly at: number;
+	/**
+	 * Each group's subtotal after the change, logged when the contact holds groups before or after
+	 * it (a trigger tests "Sales group ≥ 30" on it); absent for a contact without groups and in
+	 * changes logged before groups were recorded.
+	 */
+	readonly groups?: Readonly<Record<string, number>>;
+	/** Each group's subtotal before the change, beside `groups` (a group absent here was 0). */
+	readonly previousGroups?: Readonly<Record<string, number>>;
 }
 
 export interface ContactScore {
@@ -240,6 +248,14 @@ export interface ContactQuery {
 	readonly lastActivityAfter?: number;
 	readonly firstSeenBefore?: number;
 	readonly firstSeenAfter?: number;
+	/**
+	 * List by this group's score instead of the total: only contacts holding the group (a grouped
+	 * rule scored for them), in the order of its subtotal, ties by contact id ascending.
+	 */
+	readonly group?: string;
+	/** Inclusive bounds on the group's subtotal; only with `group`. */
+	readonly minGroupScore?: number;
+	readonly maxGroupScore?: number;
 	readonly limit: number;
 	readonly offset?: number;
 }

@@ -138,7 +138,7 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 	const firingItems = async (changes: readonly ScoreChange[]) => {
 		const firings = changes.filter((change) => firing(change, conditionSet, mode));
 		const items = [];
-		for (const change of firings) items.push(firingItem(change, await rules.thatScored(change)));
+		for (const change of firings) items.push(firingItem(change, await rules.thatScored(change), conditionSet));
 		return items;
 	};
 	// Reads a whole number of executions' worth, so a burst of changes that all fire becomes

@@ -4,7 +4,7 @@ import { toScoreConditionSet, type ScoreConditionSet, type ScoreOperator } from 
 
 /**
  * The trigger's condition editor and how its values become the engine's condition set.
- * Values arrive as n8n stores them: `{ condition: [{ operator, value, valueTo }] }`.
+ * Values arrive as n8n stores them: `{ condition: [{ scoreOf, group, operator, value, valueTo }] }`.
  */
 
 export const SCORE_OPERATOR_OPTIONS = [
@@ -25,12 +25,32 @@ export const conditionProperties: INodeProperties[] = [
 		typeOptions: { multipleValues: true, sortable: true },
 		placeholder: 'Add Condition',
 		default: { condition: [{ operator: 'gte', value: 50 }] },
-		description: "Conditions on the contact's score",
+		description: "Conditions on the contact's total score or a group's score",
 		options: [
 			{
 				displayName: 'Condition',
 				name: 'condition',
 				values: [
+					{
+						displayName: 'Score Of',
+						name: 'scoreOf',
+						type: 'options',
+						options: [
+							{ name: 'Total Score', value: 'total', description: "The contact's whole score" },
+							{ name: 'Group', value: 'group', description: "One group's subtotal, e.g. the points of the rules in group Sales" },
+						],
+						default: 'total',
+						description: 'Which score the condition compares',
+					},
+					{
+						displayName: 'Group',
+						name: 'group',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Sales',
+						description: "The group's name as the rules' Group field names it; a contact without points in it is at 0",
+						displayOptions: { show: { scoreOf: ['group'] } },
+					},
 					{
 						displayName: 'Score',
 						name: 'operator',

@@ -1,4 +1,5 @@
 import type { ChangeCause } from '../types';
+import { withGroups } from './change-groups';
 import { type ContactLedger, type ContactState, contactState, type ExpiringGrant } from './contact-state';
 import { eventCause } from './event-cause';
 import type { DecayOperation, EventOperation, ExpiryOperation, ModifyOperation, ResetOperation } from './operation';
@@ -108,6 +109,11 @@ class Working {
 		else list.splice(index, 0, grant);
 		this.expiring = list;
 		this.expiringCopied = true;
+	}
+
+	/** The groups as they stand now (a copy: the working record changes in place); undefined while there is none. */
+	groupSubtotals(): Readonly<Record<string, number>> | undefined {
+		return hasOwnKeys(this.groups) ? { ...this.groups } : undefined;
 	}
 
 	ledger(): ContactLedger | undefined {
@@ -272,6 +278,7 @@ export function expireGrants(
 			gain = boundedGain(working.group(grant.group), gain, undefined, groupMaximum(limits, grant.group));
 		}
 		gain = boundedGain(score, gain, limits?.min, limits?.max);
+		const previousGroups = working.groupSubtotals();
 		if (grant.group !== undefined) working.addToGroup(grant.group, gain);
 		const after = normalizeScore(score + gain);
 		if (after !== score) {
@@ -279,7 +286,8 @@ export function expireGrants(
 				grant.eventId === undefined
 					? { kind: 'expired', ruleId: grant.ruleId }
 					: { kind: 'expired', ruleId: grant.ruleId, eventId: grant.eventId };
-			changes.push({ contactId: current.contactId, previousScore: score, score: after, delta: normalizeScore(after - score), cause, at: grant.dueAt });
+			const change = { contactId: current.contactId, previousScore: score, score: after, delta: normalizeScore(after - score), cause, at: grant.dueAt };
+			changes.push(withGroups(change, previousGroups, working.groupSubtotals()));
 		}
 		score = after;
 	}

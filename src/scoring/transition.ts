@@ -1,4 +1,5 @@
 import type { ChangeCause, ScoreChange } from '../types';
+import { withGroups } from './change-groups';
 import { type ContactLedger, type ContactState, contactState, idleSince, unseenContact } from './contact-state';
 import { eventCause } from './event-cause';
 import { holdsPoints, ledgerDecay, ledgerEvent, ledgerExpiry, ledgerModify, ledgerReset } from './ledger';
@@ -37,6 +38,16 @@ const NOTHING: Transition = Object.freeze({});
  * A change is logged only when the score moved.
  */
 export function transition(contactId: string, current: ContactState | undefined, operation: ScoreOperation): Transition {
+	const outcome = operationTransition(contactId, current, operation);
+	// Most changes are of contacts without a ledger: two checks and out.
+	if (outcome.change === undefined || (current?.ledger === undefined && outcome.state?.ledger === undefined)) return outcome;
+	const previousGroups = current?.ledger?.groups;
+	const groups = outcome.state?.ledger?.groups;
+	if (previousGroups === undefined && groups === undefined) return outcome;
+	return { ...outcome, change: withGroups(outcome.change, previousGroups, groups) };
+}
+
+function operationTransition(contactId: string, current: ContactState | undefined, operation: ScoreOperation): Transition {
 	switch (operation.kind) {
 		case 'event':
 			return scoredEvent(current ?? unseenContact(contactId, operation.at), operation);

@@ -25,6 +25,7 @@
  * worker dies with it (n8n does not re-run a stalled job); its firing was still exactly one
  * execution, and its notification may or may not have been posted, never twice.
  */
+import { EngagementEngine } from '../../src/engine';
 import type { ScoreChange } from '../../src/types';
 import { sendStreams, randomStreams, type ContactStream, type Crossing, type SendReport } from './event-stream';
 import {
@@ -38,6 +39,8 @@ import {
 } from './queue-demo';
 
 const PROFILE_ID = 'lead-score';
+/** A profile of its own for the rule limited to 3 a day, set up through the package's engine on the score database. */
+const LIMITED_PROFILE_ID = 'queue-limited';
 const EVENTS_PER_CONTACT = 25;
 const CONTACTS_PER_HALF = 400;
 /** Contacts per request; one client per group of contacts, all groups of a half in flight at once. */
@@ -124,6 +127,32 @@ describe('n8n in queue mode (main + 2 workers) with the Redis store', () => {
 		const notifications = await settledNotifications(firstHalf, crossings.length);
 		expectOneNotificationPerCrossing(notifications, crossings, []);
 		log(`  ${crossings.length} crossings: ${executions.length} trigger executions, ${notifications.length} notifications`);
+	});
+
+	step('50 parallel executions on the two workers hitting one contact\'s "at most 3 per day" rule award it exactly 3 times', async () => {
+		const engine = new EngagementEngine(demo.store);
+		await engine.createProfile({
+			id: LIMITED_PROFILE_ID,
+			name: 'Limited',
+			rules: [{ id: 'opened', eventType: 'email_event', points: 5, counts: { times: 3, per: 'day' } }],
+		});
+		await engine.publish(LIMITED_PROFILE_ID);
+		const event = { profileId: LIMITED_PROFILE_ID, contactId: 'limited', type: 'email_event', properties: { event: 'opened' } };
+		const responses = await Promise.all(
+			Array.from({ length: 50 }, async (_, index) => {
+				const response = await fetch(`${demo.baseUrl}/webhook/${webhookPaths.scoreEvent}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ ...event, id: `limited-${index}` }),
+				});
+				return { status: response.status, body: (await response.json()) as { delta: number; limitedRuleIds: string[] } };
+			}),
+		);
+		expect(responses.filter((response) => response.status !== 200)).toEqual([]);
+		expect(responses.filter((response) => response.body.delta === 5)).toHaveLength(3);
+		expect(responses.filter((response) => response.body.delta === 0 && response.body.limitedRuleIds[0] === 'opened')).toHaveLength(47);
+		expect(await demo.store.getContact(LIMITED_PROFILE_ID, 'limited')).toMatchObject({ score: 15 });
+		expect((await demo.store.readChanges(LIMITED_PROFILE_ID, 0, 100)).map((change) => change.delta)).toEqual([5, 5, 5]);
 	});
 
 	step('10,000 more events while worker-1 is killed by pid part way: still exact, once per event and per crossing', async () => {

@@ -5,6 +5,14 @@
  */
 import { KINDS, THRESHOLD, eventBody, planContact, random, randomKinds, type ContactPlan } from './demo-events';
 import { bootDemo, isAlive, SCORES_DATA_TABLE, sleep, type LiveDemo, type Notification } from './live-n8n';
+import {
+	BOOKING_EXPIRES_AFTER_SECONDS,
+	DROP_NOTIFICATION_PATH,
+	DROP_THRESHOLD,
+	RULES_PROFILE_ID,
+	SALES_MAX,
+	setUpRulesProfile,
+} from './rules-profile';
 
 const PROFILE_ID = 'lead-score';
 const DATA_TABLE_WORKFLOW_ID = 'EngScoreDataTbl1';
@@ -233,5 +241,58 @@ describe('the package in a live n8n', () => {
 		await sleep(QUIET_PERIOD_MS);
 		expect(notificationsFor('after-restart').map(({ body }) => [body.previousScore, body.score])).toEqual([[40, 50]]);
 		expect(demo.sink.received).toHaveLength(notificationsBefore + 1);
+	});
+
+	// Runs last: its trigger workflow posts to a path of its own, after every count of the sink above.
+	step('scores rules that count once a day, expire with nothing running (the trigger fires on the drop) and a capped group', async () => {
+		const profile = await setUpRulesProfile(demo);
+		expect(profile).toMatchObject({ id: RULES_PROFILE_ID, status: 'published', publishedSettings: { limits: { groupMax: { Sales: SALES_MAX } } } });
+		const drops = () => demo.sink.received.filter((notification) => notification.path === DROP_NOTIFICATION_PATH);
+		const score = async (event: Record<string, unknown>) => {
+			const { status, body } = await demo.scoreEvent({ profileId: RULES_PROFILE_ID, ...event });
+			expect(status).toBe(200);
+			return body;
+		};
+
+		// Once per calendar day: yesterday's open counts, today's first counts, today's second does not.
+		const opened = { contactId: 'daily', type: 'email_event', properties: { event: 'opened' } };
+		const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+		expect(await score({ ...opened, occurredAt: yesterday })).toMatchObject({ score: 5, delta: 5 });
+		expect(await score(opened)).toMatchObject({ score: 10, delta: 5, limitedRuleIds: [] });
+		expect(await score(opened)).toMatchObject({ score: 10, delta: 0, matchedRuleIds: ['daily-open'], limitedRuleIds: ['daily-open'] });
+
+		// The Sales group holds at most 30: the second call adds 10 of its 20.
+		const call = { contactId: 'capped', type: 'call_logged' };
+		expect(await score(call)).toMatchObject({ score: 20, delta: 20 });
+		expect(await score(call)).toMatchObject({ score: 30, delta: 10 });
+		expect(await score(call)).toMatchObject({ score: 30, delta: 0 });
+
+		// A booking's 30 points leave the score seconds after it; nothing is sent in between, so
+		// only the trigger's own expiry timer can apply them, and it fires on the drop below 20.
+		const bookedAt = Date.now();
+		expect(await score({ contactId: 'expiring', type: 'appointment_booked', occurredAt: new Date(bookedAt).toISOString() })).toMatchObject({
+			score: 30,
+		});
+		await demo.sink.waitFor(() => drops().length >= 1, 60_000);
+		const [drop] = drops();
+		expect(drop.at - bookedAt).toBeGreaterThanOrEqual(BOOKING_EXPIRES_AFTER_SECONDS * 1000 - 1000);
+		expect(drop.body).toMatchObject({
+			contactId: 'expiring',
+			profileId: RULES_PROFILE_ID,
+			previousScore: 30,
+			score: 0,
+			delta: -30,
+			cause: { kind: 'expired', ruleId: 'booking' },
+		});
+		expect(drop.body.score).toBeLessThan(DROP_THRESHOLD);
+
+		const { status, body } = await demo.topContacts(10, RULES_PROFILE_ID);
+		expect(status).toBe(200);
+		const contacts = Object.fromEntries((body.contacts as Array<Record<string, unknown>>).map((contact) => [contact.contactId, contact]));
+		expect(contacts.daily).toMatchObject({ score: 10 });
+		expect(contacts.capped).toMatchObject({ score: 30, groups: { Sales: 30 }, topGroup: 'Sales' });
+		expect(contacts.expiring).toMatchObject({ score: 0 });
+		await sleep(QUIET_PERIOD_MS);
+		expect(drops()).toHaveLength(1);
 	});
 });

@@ -38,6 +38,9 @@ export interface N8nRestClient {
 	findDataTable(name: string): Promise<DataTable | undefined>;
 	dataTableRows(projectId: string, dataTableId: string): Promise<Array<Record<string, unknown>>>;
 	listExecutions(workflowId: string): Promise<Array<{ id: string; status: string }>>;
+	createWorkflow(workflow: object): Promise<{ id: string; versionId: string }>;
+	publishWorkflow(id: string, versionId: string): Promise<unknown>;
+	waitUntilPublished(id: string, versionId?: string, timeoutMs?: number): Promise<unknown>;
 }
 
 export interface LiveDemo {

@@ -1,4 +1,4 @@
-import { firing, holds, toScoreConditionSet } from '../../src/score-condition';
+import { firing, groupsMet, holds, toScoreConditionSet } from '../../src/score-condition';
 
 const atLeast50 = toScoreConditionSet({ combinator: 'and', conditions: [{ operator: 'gte', value: 50 }] });
 
@@ -58,5 +58,46 @@ describe('firing', () => {
 		const any = toScoreConditionSet({ conditions: [] });
 		expect(firing({ previousScore: 1, score: 2 }, any, 'enter')).toBe(true);
 		expect(firing({ previousScore: 1, score: 2 }, any, 'everyChange')).toBe(true);
+	});
+});
+
+describe('conditions on a group score', () => {
+	const sales30 = toScoreConditionSet({ conditions: [{ scoreOf: 'group', group: 'Sales', operator: 'gte', value: 30 }] });
+
+	it("compares the group's subtotal, a group the contact lacks counting as 0, and the total when scoreOf is 'total'", () => {
+		expect(holds(sales30, 100, { Sales: 30 })).toBe(true);
+		expect(holds(sales30, 100, { Sales: 29.5, Email: 70 })).toBe(false);
+		expect(holds(sales30, 100, undefined)).toBe(false);
+		expect(holds(toScoreConditionSet({ conditions: [{ scoreOf: 'group', group: 'Sales', operator: 'lt', value: 1 }] }), 9, {})).toBe(true);
+		expect(holds(toScoreConditionSet({ conditions: [{ scoreOf: 'total', operator: 'gte', value: 30 }] }), 30, {})).toBe(true);
+	});
+
+	it("'enter' fires when the group comes to meet the condition, read from the change's groups before and after", () => {
+		const change = (previous: number, next: number) => ({ previousScore: 0, score: 0, previousGroups: { Sales: previous }, groups: { Sales: next } });
+		expect(firing(change(20, 40), sales30, 'enter')).toBe(true);
+		expect(firing(change(40, 60), sales30, 'enter')).toBe(false);
+		expect(firing(change(40, 60), sales30, 'everyChange')).toBe(true);
+		expect(firing(change(40, 10), sales30, 'everyChange')).toBe(false);
+	});
+
+	it('names the groups whose conditions a change meets', () => {
+		const either = toScoreConditionSet({
+			combinator: 'or',
+			conditions: [
+				{ scoreOf: 'group', group: 'Sales', operator: 'gte', value: 30 },
+				{ scoreOf: 'group', group: 'Email', operator: 'gte', value: 30 },
+				{ operator: 'gte', value: 1000 },
+			],
+		});
+		expect(groupsMet({ score: 70, groups: { Sales: 10, Email: 60 } }, either)).toEqual(['Email']);
+	});
+
+	it('refuses an unknown scoreOf and a group condition without a group, naming the field', () => {
+		expect(() => toScoreConditionSet({ conditions: [{ scoreOf: 'groups', operator: 'gte', value: 1 }] })).toThrow(
+			expect.objectContaining({ field: 'conditions[0].scoreOf' }),
+		);
+		expect(() => toScoreConditionSet({ conditions: [{ scoreOf: 'group', operator: 'gte', value: 1 }] })).toThrow(
+			expect.objectContaining({ field: 'conditions[0].group' }),
+		);
 	});
 });

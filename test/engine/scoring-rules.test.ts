@@ -1,16 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import Redis from 'ioredis';
-
 import { EngagementEngine } from '../../src/engine';
+import { storeKindsForThisFile, type StoreKind } from '../helpers/engine-stores';
 import type { ScoreStore } from '../../src/store';
-import { RedisStore } from '../../src/stores/redis/redis-store';
-import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
-import { StaticDataStore } from '../../src/stores/static-data/static-data-store';
 import type { EventResult } from '../../src/types';
-import { RedisTestServer } from '../helpers/redis-server';
 
 /** Issue 10 through the engine on real stores: limits, expiry, groups as a workflow would meet them. */
 
@@ -18,40 +9,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 2, 2, 9); // a Monday morning, UTC
 
-let redisServer: Promise<RedisTestServer> | undefined;
-const redisClients: Redis[] = [];
-let redisPrefixes = 0;
-
-afterAll(async () => {
-	for (const client of redisClients) client.disconnect();
-	await (await redisServer)?.destroy();
-});
-
-interface StoreKind {
-	readonly name: string;
-	open(): Promise<{ store: ScoreStore; cleanup(): void }>;
-}
-
-const storeKinds: StoreKind[] = [
-	{ name: 'static data', open: async () => ({ store: new StaticDataStore({}), cleanup: () => undefined }) },
-	{
-		name: 'SQLite',
-		open: async () => {
-			const folder = mkdtempSync(join(tmpdir(), 'scoring-rules-'));
-			return { store: SqliteStore.open(join(folder, 'scores.sqlite')), cleanup: () => rmSync(folder, { recursive: true, force: true }) };
-		},
-	},
-	{
-		name: 'Redis',
-		open: async () => {
-			redisServer ??= RedisTestServer.start();
-			const { host, port } = await redisServer;
-			const client = new Redis({ host, port });
-			redisClients.push(client);
-			return { store: new RedisStore(client, { keyPrefix: `scoring-rules-${++redisPrefixes}:` }), cleanup: () => client.disconnect() };
-		},
-	},
-];
+const storeKinds: StoreKind[] = storeKindsForThisFile('scoring-rules');
 
 const RULES = [
 	{ id: 'opened', eventType: 'email_event', points: 2, counts: { times: 3, per: 'day' }, group: 'Email' },

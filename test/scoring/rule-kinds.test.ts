@@ -340,6 +340,23 @@ describe('groups', () => {
 		expect(expired?.ledger?.groups).toEqual({ Email: 0, Sales: 5 });
 	});
 
+	it('logs every change of a contact holding groups with the subtotals before and after it, and none without groups', () => {
+		const { changes, state } = run([
+			event([{ id: 'plain', points: 3 }]),
+			event([email(5, { expiresAfterDays: 1 }), sales(20)]),
+			{ kind: 'modify', operation: 'add', points: 10, countsAsActivity: true, at: T0 },
+		]);
+		expect(changes[0].groups).toBeUndefined();
+		expect(changes[0].previousGroups).toBeUndefined();
+		expect(changes[1]).toMatchObject({ previousGroups: {}, groups: { Email: 5, Sales: 20 } });
+		expect(changes[2]).toMatchObject({ previousGroups: { Email: 5, Sales: 20 }, groups: { Email: 5, Sales: 20 } });
+		const expired = run([{ kind: 'expiry', at: T0 + 2 * DAY }], state).changes[0];
+		expect(expired).toMatchObject({ cause: { kind: 'expired' }, previousGroups: { Email: 5, Sales: 20 }, groups: { Email: 0, Sales: 20 } });
+		expect(expireGrants(state, { kind: 'expiry', at: T0 + 2 * DAY }).changes).toEqual([expired]);
+		const reset = transition('alice', state, { kind: 'reset', at: T0 + DAY }).change;
+		expect(reset).toMatchObject({ previousGroups: { Email: 5, Sales: 20 }, groups: {} });
+	});
+
 	it('decay of a score at or below 0 takes it from the ungrouped points', () => {
 		const scored = run([event([email(5), { id: 'penalty', points: -10 }])]).state;
 		const policy: DecayPolicy = { mode: 'subtract', inactiveDays: 30, points: 3, floor: -20 };

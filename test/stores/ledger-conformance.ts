@@ -4,7 +4,9 @@
  * describeStoreConformance, so every backend (and variant) runs it.
  */
 import type { ContactLedger, ContactState } from '../../src/scoring/contact-state';
+import type { ChangeRecord } from '../../src/scoring/transition';
 import type { ScoreStore } from '../../src/store';
+import type { ContactQuery } from '../../src/types';
 import { profileFixture } from './conformance';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -80,6 +82,70 @@ export function describeLedgerStorage(getStore: () => ScoreStore): void {
 			await store.deleteProfile('p1');
 			await store.insertProfile(profileFixture('p1'));
 			expect(await store.expiringContactIds('p1', T0 + 5 * DAY, 10)).toEqual([]);
+		});
+
+		it('lists contacts by a group: only those holding it, by its subtotal (ties by id), within group and total bounds, kept to the states', async () => {
+			const store = getStore();
+			await store.insertProfile(profileFixture('p1'));
+			const grouped = (contactId: string, score: number, groups: Record<string, number>, version = 1, extra: Partial<ContactState> = {}) =>
+				state(contactId, score, version, { ledger: { groups }, ...extra });
+			await write(store, [
+				grouped('ann', 40, { Sales: 30, Email: 10 }),
+				grouped('bob', 25, { Sales: 20 }),
+				grouped('cat', 50, { Sales: 20, 'Ünïcødé 📧': 5 }),
+				grouped('dan', 9, { Email: 9 }),
+				state('eve', 100, 1),
+				grouped('fay', -5, { Sales: -5 }, 1, { lastActivityAt: T0 - DAY }),
+			]);
+			const ids = async (query: Partial<ContactQuery>) =>
+				(await store.listContacts('p1', { order: 'desc', limit: 10, group: 'Sales', ...query })).map((contact) => contact.contactId);
+			expect(await ids({})).toEqual(['ann', 'bob', 'cat', 'fay']);
+			expect(await ids({ order: 'asc' })).toEqual(['fay', 'bob', 'cat', 'ann']);
+			expect(await ids({ minGroupScore: 20, maxGroupScore: 20 })).toEqual(['bob', 'cat']);
+			expect(await ids({ minScore: 26 })).toEqual(['ann', 'cat']);
+			expect(await ids({ maxScore: 40, scoreBelow: 40 })).toEqual(['bob', 'fay']);
+			expect(await ids({ lastActivityBefore: T0 })).toEqual(['fay']);
+			expect(await ids({ limit: 2, offset: 1 })).toEqual(['bob', 'cat']);
+			expect(await ids({ group: 'Ünïcødé 📧' })).toEqual(['cat']);
+			expect(await ids({ group: 'nobody' })).toEqual([]);
+			const [first] = await store.listContacts('p1', { order: 'desc', limit: 1, group: 'Sales' });
+			expect(first).toEqual(grouped('ann', 40, { Sales: 30, Email: 10 }));
+
+			// A later state moves the index: a subtotal changes, a group is cleared, a contact is deleted.
+			await write(store, [grouped('bob', 45, { Sales: 40 }, 2), state('ann', 0, 2), grouped('dan', 29, { Email: 9, Sales: 20 }, 2)]);
+			expect(await ids({})).toEqual(['bob', 'cat', 'dan', 'fay']);
+			await store.deleteContact('p1', 'cat');
+			expect(await ids({})).toEqual(['bob', 'dan', 'fay']);
+			await store.deleteProfile('p1');
+			await store.insertProfile(profileFixture('p1'));
+			expect(await ids({})).toEqual([]);
+		});
+
+		it('logs the group subtotals a change carries before and after it, and none for a change that carries none', async () => {
+			const store = getStore();
+			await store.insertProfile(profileFixture('p1'));
+			const grouped: ChangeRecord = {
+				contactId: 'a',
+				previousScore: 1,
+				score: 9.5,
+				delta: 8.5,
+				cause: { kind: 'event', eventType: 'email_opened', ruleIds: ['opened'], eventId: 'e;1' },
+				at: T0,
+				previousGroups: {},
+				groups: ledger.groups,
+			};
+			const reset: ChangeRecord = { contactId: 'a', previousScore: 9.5, score: 0, delta: -9.5, cause: { kind: 'reset' }, at: T0 + 1, previousGroups: ledger.groups, groups: {} };
+			const plain: ChangeRecord = { contactId: 'b', previousScore: 0, score: 1, delta: 1, cause: { kind: 'modify', operation: 'add', points: 1 }, at: T0 + 2 };
+			const { firstChangeSeq } = await store.transact('p1', { contactIds: ['a', 'b'] }, () => ({
+				contacts: [state('a', 0, 1), state('b', 1, 1)],
+				changes: [grouped, reset, plain],
+				seenEventIds: [],
+				result: null,
+			}));
+			const logged = [grouped, reset, plain].map((change, index) => ({ seq: firstChangeSeq + index, profileId: 'p1', ...change }));
+			expect(await store.readChanges('p1', 0, 10)).toEqual(logged);
+			expect(await store.getHistory('p1', 'a', 10)).toEqual([logged[1], logged[0]]);
+			expect(Object.keys((await store.readChanges('p1', 0, 1))[0].groups ?? {})).toEqual(Object.keys(ledger.groups ?? {}));
 		});
 	});
 }

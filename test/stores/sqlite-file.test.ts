@@ -219,6 +219,27 @@ describe('SQLite store file handling', () => {
 		check.close();
 	});
 
+	it('opens a file of schema 4 (contact ledgers, no group index or change groups): lists its contacts by a group at once', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const db = fileOfSchemaVersion(file, 4);
+		const insert = db.prepare(`INSERT INTO contacts (profile_id, contact_id, score, last_activity_at, first_seen_at, updated_at, version, ledger)
+			VALUES ('p1', ?, ?, 10, 10, 10, 1, ?)`);
+		insert.run('alice', 30, JSON.stringify({ groups: { Sales: 10, Email: 20 } }));
+		insert.run('bob', 25, JSON.stringify({ groups: { Sales: 25 } }));
+		insert.run('carol', 50, null);
+		db.exec(`INSERT INTO causes (key, text) VALUES (1, '{"kind":"reset"}');
+			INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at) VALUES (1, 1, 'carol', 60, 50, -10, 1, NULL, 5)`);
+		db.close();
+
+		const after = SqliteStore.open(file);
+		const bySales = await after.listContacts('p1', { order: 'desc', limit: 10, group: 'Sales' });
+		expect(bySales.map((contact) => contact.contactId)).toEqual(['bob', 'alice']);
+		expect(await after.readChanges('p1', 0, 10)).toEqual([
+			{ seq: 1, profileId: 'p1', contactId: 'carol', previousScore: 60, score: 50, delta: -10, cause: { kind: 'reset' }, at: 5 },
+		]);
+		await after.close();
+	});
+
 	it('rolls a whole batch back when SQLite fails part-way, reporting StoreUnavailableError', async () => {
 		const file = join(folder, 'scores.sqlite');
 		const store = SqliteStore.open(file);

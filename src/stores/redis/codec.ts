@@ -19,9 +19,24 @@ export function toScoreChange(profileId: string, [id, fieldList]: StreamEntry): 
 		previousScore: Number(fields.get('p')),
 		score: Number(fields.get('s')),
 		delta: Number(fields.get('d')),
-		cause: JSON.parse(fields.get('k') ?? '{}') as ChangeCause,
+		...changeDetail(fields.get('k') ?? '{}'),
 		at: Number(fields.get('a')),
 	};
+}
+
+/**
+ * A change's cause as the stream entry's "k" field keeps it: the cause's JSON, or for a change of
+ * a contact holding groups `{"cause":…,"previousGroups":…,"groups":…}` (a cause always has a
+ * "kind"), so the group subtotals travel in the field the commit script already writes.
+ */
+export function encodeChangeDetail(change: Pick<ScoreChange, 'cause' | 'groups' | 'previousGroups'>): string {
+	if (change.groups === undefined) return JSON.stringify(change.cause);
+	return JSON.stringify({ cause: change.cause, previousGroups: change.previousGroups ?? {}, groups: change.groups });
+}
+
+function changeDetail(text: string): Pick<ScoreChange, 'cause' | 'groups' | 'previousGroups'> {
+	const parsed = JSON.parse(text) as ChangeCause | { cause: ChangeCause; previousGroups: Record<string, number>; groups: Record<string, number> };
+	return 'kind' in parsed ? { cause: parsed } : parsed;
 }
 
 /**

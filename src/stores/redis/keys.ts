@@ -61,6 +61,19 @@ export function scriptKeys(keys: ProfileKeys): string[] {
 	];
 }
 
+/**
+ * Set of the profile's group index names; each names a sorted set `<this key>:<name>` of contact
+ * id -> that group's subtotal (Get Many by a group). The name is the group's UTF-8 bytes in hex,
+ * so it holds no brace and the key stays in the profile's slot.
+ */
+export function groupIndexKey(prefix: string, profileId: string): string {
+	return `${prefix}{${profileId}}:groups`;
+}
+
+export function groupIndexName(group: string): string {
+	return Buffer.from(group, 'utf8').toString('hex');
+}
+
 /** A scratch key in the profile's slot (decay snapshots). */
 export function scratchKey(prefix: string, profileId: string, name: string): string {
 	return `${prefix}{${profileId}}:scratch:${name}`;

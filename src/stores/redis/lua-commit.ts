@@ -8,7 +8,9 @@
  * contacts, 6 per contact [contact id, version read, state text, score, idle since,
  *   next expiry ("" keep none, "-" remove, else the due time)],
  * seen event ids, 1 each,
- * changes, 6 per change [contact id, previous score, score, delta, cause JSON, at].
+ * changes, 6 per change [contact id, previous score, score, delta, cause JSON (with the group
+ *   subtotals, see encodeChangeDetail in codec.ts), at],
+ * optionally a fourth: group index entries (KEYS[11] the profile's group index set).
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
  * and writes nothing.
  */
@@ -73,6 +75,19 @@ if seen_count > 0 then
 		seen_args[#seen_args + 1] = id
 	end
 	call_chunked('ZADD', K_SEEN, seen_args, 2)
+end
+-- Group index entries (see groupIndexKey in keys.ts), 3 each [index name, contact id, subtotal or "-" to remove].
+if ARGV[7] then
+	local entries = cmsgpack.unpack(ARGV[7])
+	for base = 1, #entries, 3 do
+		local key = KEYS[11] .. ':' .. entries[base]
+		if entries[base + 2] == '-' then
+			redis.call('ZREM', key, entries[base + 1])
+		else
+			redis.call('ZADD', key, entries[base + 2], entries[base + 1])
+			redis.call('SADD', KEYS[11], entries[base])
+		end
+	end
 end
 local first_seq = 0
 if change_count > 0 then

@@ -7,6 +7,8 @@ local existed = redis.call('ZREM', K_SCORES, contact)
 redis.call('HDEL', K_CONTACTS, contact)
 redis.call('ZREM', K_IDLE, contact)
 redis.call('ZREM', K_EXPIRY, contact)
+-- KEYS[11]: the profile's group index set (see groupIndexKey in keys.ts).
+for _, name in ipairs(redis.call('SMEMBERS', KEYS[11])) do redis.call('ZREM', KEYS[11] .. ':' .. name, contact) end
 local min, max = history_range(contact)
 local members = redis.call('ZRANGEBYLEX', K_HISTORY, min, max)
 local ids = {}
@@ -38,14 +40,36 @@ return { score, redis.call('HGET', K_CONTACTS, ARGV[1]) }
  * With time bounds the same walk goes through the score range by rank, a page at a time, and keeps
  * the contacts whose times (in their meta) meet the bounds, until offset + limit of them are found:
  * all inside Redis, each page O(log N + page).
+ *
+ * With KEYS[11], a group's sorted set (contact id -> the group's subtotal), the walk ranks by it
+ * instead: min and max bound the group's subtotal, ARGV[10] and ARGV[11] (Redis bounds, "" for
+ * none) the total score, and the rows carry the total score.
  */
 export const LIST_CONTACTS_LUA = `
 local order, min, max, offset, limit = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local active_after, active_before, seen_after, seen_before = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local RANKING = KEYS[11] or K_SCORES
+local by_group = KEYS[11] ~= nil
 local ids, scores = {}, {}
 if limit <= 0 then return {} end
 
-if active_after or active_before or seen_after or seen_before then
+-- Whether a score (text) lies within a Redis bound pair ("-inf", "10" inclusive, "(10" exclusive, "" none).
+local function within(score, low, high)
+	local value = tonumber(score)
+	if low ~= nil and low ~= '' and low ~= '-inf' then
+		if string.sub(low, 1, 1) == '(' then
+			if not (value > tonumber(string.sub(low, 2))) then return false end
+		elseif not (value >= tonumber(low)) then return false end
+	end
+	if high ~= nil and high ~= '' and high ~= '+inf' then
+		if string.sub(high, 1, 1) == '(' then
+			if not (value < tonumber(string.sub(high, 2))) then return false end
+		elseif not (value <= tonumber(high)) then return false end
+	end
+	return true
+end
+
+if by_group or active_after or active_before or seen_after or seen_before then
 	local PAGE = 500
 	-- meta: "v<version>,<last activity or empty>,<first seen>,<updated>" (older: without the version part).
 	local function times_meet(meta)
@@ -64,9 +88,10 @@ if active_after or active_before or seen_after or seen_before then
 	local function keep(page_ids, page_scores)
 		if #page_ids == 0 then return false end
 		local metas = call_chunked('HMGET', K_CONTACTS, page_ids, 1)
+		if by_group then page_scores = call_chunked('ZMSCORE', K_SCORES, page_ids, 1) end
 		for index, id in ipairs(page_ids) do
 			local meta = metas[index]
-			if meta and times_meet(meta) then
+			if meta and page_scores[index] and times_meet(meta) and (not by_group or within(page_scores[index], ARGV[10], ARGV[11])) then
 				if skipped < offset then
 					skipped = skipped + 1
 				else
@@ -82,18 +107,18 @@ if active_after or active_before or seen_after or seen_before then
 	-- Ranks of the contacts scored below a bound: the first rank inside "min", one past the last inside "max".
 	local function rank_below(bound, inclusive)
 		if bound == '-inf' then return 0 end
-		if bound == '+inf' then return redis.call('ZCARD', K_SCORES) end
+		if bound == '+inf' then return redis.call('ZCARD', RANKING) end
 		if string.sub(bound, 1, 1) == '(' then
-			return inclusive and redis.call('ZCOUNT', K_SCORES, '-inf', bound) or redis.call('ZCOUNT', K_SCORES, '-inf', string.sub(bound, 2))
+			return inclusive and redis.call('ZCOUNT', RANKING, '-inf', bound) or redis.call('ZCOUNT', RANKING, '-inf', string.sub(bound, 2))
 		end
-		return inclusive and redis.call('ZCOUNT', K_SCORES, '-inf', bound) or redis.call('ZCOUNT', K_SCORES, '-inf', '(' .. bound)
+		return inclusive and redis.call('ZCOUNT', RANKING, '-inf', bound) or redis.call('ZCOUNT', RANKING, '-inf', '(' .. bound)
 	end
 	local first, stop = rank_below(min, false), rank_below(max, true) - 1
 	-- Ranks first..last, a page at a time, in rank (score, then id) order; true once limit are kept.
 	local function walk(from, to)
 		while from <= to do
 			local last = math.min(to, from + PAGE - 1)
-			local page = redis.call('ZRANGE', K_SCORES, from, last, 'WITHSCORES')
+			local page = redis.call('ZRANGE', RANKING, from, last, 'WITHSCORES')
 			local page_ids, page_scores = {}, {}
 			for index = 1, #page, 2 do
 				page_ids[#page_ids + 1] = page[index]
@@ -110,8 +135,8 @@ if active_after or active_before or seen_after or seen_before then
 		-- Highest score first, each score's contacts by id ascending: its ranks, walked forwards.
 		local top = stop
 		while top >= first do
-			local score = redis.call('ZRANGE', K_SCORES, top, top, 'WITHSCORES')[2]
-			local bottom = math.max(first, redis.call('ZCOUNT', K_SCORES, '-inf', '(' .. score))
+			local score = redis.call('ZRANGE', RANKING, top, top, 'WITHSCORES')[2]
+			local bottom = math.max(first, redis.call('ZCOUNT', RANKING, '-inf', '(' .. score))
 			if walk(bottom, top) then break end
 			top = bottom - 1
 		end

@@ -33,5 +33,8 @@ return 1
 export const DELETE_PROFILE_LUA = `
 local existed = redis.call('EXISTS', K_PROFILE)
 redis.call('UNLINK', K_PROFILE, K_VERSIONS, K_SCORES, K_CONTACTS, K_IDLE, K_SEEN, K_LOG, K_HISTORY, K_EXPIRY)
+-- KEYS[11]: the profile's group index set (see groupIndexKey in keys.ts), with its sorted sets.
+for _, name in ipairs(redis.call('SMEMBERS', KEYS[11])) do redis.call('UNLINK', KEYS[11] .. ':' .. name) end
+redis.call('UNLINK', KEYS[11])
 return existed
 `;

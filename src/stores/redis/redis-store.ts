@@ -13,10 +13,19 @@ import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionK
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
+import { movedGroups } from '../group-index';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
-import { afterStreamId, decodeContactState, encodeContactState, packedStrings, toScoreChange, type StreamEntry } from './codec';
-import { cursorsKey, DEFAULT_KEY_PREFIX, profileIndexKey, profileKeys, scratchKey, scriptKeys } from './keys';
+import {
+	afterStreamId,
+	decodeContactState,
+	encodeChangeDetail,
+	encodeContactState,
+	packedStrings,
+	toScoreChange,
+	type StreamEntry,
+} from './codec';
+import { cursorsKey, DEFAULT_KEY_PREFIX, groupIndexKey, groupIndexName, profileIndexKey, profileKeys, scratchKey, scriptKeys } from './keys';
 import { contactQueueFor } from './contact-queue';
 import { SCRIPT_ERRORS } from './lua-common';
 import { type RedisScript, SCRIPTS } from './scripts';
@@ -147,7 +156,7 @@ export class RedisStore implements ScoreStore {
 
 	async deleteProfile(profileId: string): Promise<boolean> {
 		return this.use(async () => {
-			const existed = (await this.runScript(SCRIPTS.deleteProfile, profileId, [])) === 1;
+			const existed = (await this.runScript(SCRIPTS.deleteProfile, profileId, [], [groupIndexKey(this.prefix, profileId)])) === 1;
 			await this.client.call('SREM', profileIndexKey(this.prefix), profileId);
 			return existed;
 		});
@@ -192,7 +201,9 @@ export class RedisStore implements ScoreStore {
 	}
 
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {
-		return this.use(async () => (await this.runScript(SCRIPTS.deleteContact, profileId, [contactId])) === 1);
+		return this.use(
+			async () => (await this.runScript(SCRIPTS.deleteContact, profileId, [contactId], [groupIndexKey(this.prefix, profileId)])) === 1,
+		);
 	}
 
 	async getContact(profileId: string, contactId: string): Promise<ContactState | undefined> {
@@ -207,17 +218,26 @@ export class RedisStore implements ScoreStore {
 	async listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]> {
 		return this.use(async () => {
 			const time = (value: number | undefined) => (value === undefined ? '' : String(value));
-			const rows = (await this.runScript(SCRIPTS.listContacts, profileId, [
-				query.order === 'asc' ? 'asc' : 'desc',
-				query.minScore === undefined ? '-inf' : String(query.minScore),
-				upperScoreBound(query),
-				Math.max(0, Math.floor(query.offset ?? 0)),
-				Math.max(0, Math.floor(query.limit)),
-				time(query.lastActivityAfter),
-				time(query.lastActivityBefore),
-				time(query.firstSeenAfter),
-				time(query.firstSeenBefore),
-			])) as string[];
+			const { group } = query;
+			const lowest = (bound: number | undefined) => (bound === undefined ? '-inf' : String(bound));
+			const highest = (bound: number | undefined) => (bound === undefined ? '+inf' : String(bound));
+			const rows = (await this.runScript(
+				SCRIPTS.listContacts,
+				profileId,
+				[
+					query.order === 'asc' ? 'asc' : 'desc',
+					group === undefined ? lowest(query.minScore) : lowest(query.minGroupScore),
+					group === undefined ? upperScoreBound(query) : highest(query.maxGroupScore),
+					Math.max(0, Math.floor(query.offset ?? 0)),
+					Math.max(0, Math.floor(query.limit)),
+					time(query.lastActivityAfter),
+					time(query.lastActivityBefore),
+					time(query.firstSeenAfter),
+					time(query.firstSeenBefore),
+					...(group === undefined ? [] : [lowest(query.minScore), upperScoreBound(query)]),
+				],
+				group === undefined ? [] : [`${groupIndexKey(this.prefix, profileId)}:${groupIndexName(group)}`],
+			)) as string[];
 			const contacts: ContactState[] = [];
 			for (let index = 0; index < rows.length; index += 3) {
 				contacts.push(decodeContactState(rows[index], rows[index + 1], rows[index + 2]));
@@ -325,7 +345,9 @@ export class RedisStore implements ScoreStore {
 			const { contacts, changes, seenEventIds } = planned;
 			if (contacts.length + changes.length + seenEventIds.length === 0) return { result: planned.result, firstChangeSeq: 0 };
 			if (read.profile === undefined) throw new ProfileNotFoundError(profileId);
-			const reply = (await this.runScript(SCRIPTS.commit, profileId, commitArguments(read, planned, this.retentionMs))) as string[];
+			const reply = (await this.runScript(SCRIPTS.commit, profileId, commitArguments(read, planned, this.retentionMs), [
+				groupIndexKey(this.prefix, profileId),
+			])) as string[];
 			if (reply[0] === 'ok') return { result: planned.result, firstChangeSeq: Number(reply[1]) };
 			if (attempt >= MAX_COMMIT_ATTEMPTS) {
 				throw new StoreUnavailableError(
@@ -435,7 +457,7 @@ function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retention
 			String(change.previousScore),
 			String(change.score),
 			String(change.delta),
-			JSON.stringify(change.cause),
+			encodeChangeDetail(change),
 			String(change.at),
 		);
 	}
@@ -446,7 +468,22 @@ function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retention
 		packedStrings(contactFields),
 		packedStrings(seenEventIds),
 		packedStrings(changeFields),
+		packedStrings(groupIndexEntries(snapshot, contacts)),
 	];
+}
+
+/** The group index entries that move: [index name, contact id, subtotal or "-"] per group whose subtotal changed or left. */
+function groupIndexEntries(snapshot: RedisSnapshot, contacts: readonly ContactState[]): string[] {
+	const entries: string[] = [];
+	for (const state of contacts) {
+		const groups = state.ledger?.groups;
+		const previous = snapshot.contacts.get(state.contactId)?.ledger?.groups;
+		if (groups === undefined && previous === undefined) continue;
+		for (const [group, subtotal] of movedGroups(previous, groups)) {
+			entries.push(groupIndexName(group), state.contactId, subtotal === undefined ? '-' : String(subtotal));
+		}
+	}
+	return entries;
 }
 
 /** The expiry index entry to write: the new due time, "-" to remove the old one, "" when there was none and is none. */

@@ -106,6 +106,30 @@ export const MIGRATIONS: readonly string[] = [
 	ALTER TABLE contacts ADD COLUMN next_expiry_at INTEGER;
 	CREATE INDEX contacts_by_next_expiry ON contacts (profile_id, next_expiry_at, contact_id) WHERE next_expiry_at IS NOT NULL;
 	`,
+	`
+	-- A change of a contact holding groups logs each group's subtotal before and after it (JSON
+	-- objects), which a trigger testing a group's score reads; NULL for every other change.
+	ALTER TABLE changes ADD COLUMN previous_groups TEXT;
+	ALTER TABLE changes ADD COLUMN groups TEXT;
+	`,
+	`
+	-- Each group subtotal of a contact (the ledger's groups, copied as they are), so that Get Many
+	-- lists a profile's contacts by one group's score as a range of an index. One ranking, unlike
+	-- the contacts' two: every grouped event writes it, and highest first SQLite reads it backwards,
+	-- sorting only the contacts tied on one score by id.
+	CREATE TABLE contact_groups (
+		profile_id TEXT NOT NULL,
+		group_name TEXT NOT NULL,
+		contact_id TEXT NOT NULL,
+		score REAL NOT NULL,
+		PRIMARY KEY (profile_id, contact_id, group_name)
+	) WITHOUT ROWID;
+	CREATE INDEX contact_groups_by_score ON contact_groups (profile_id, group_name, score, contact_id);
+	INSERT INTO contact_groups (profile_id, group_name, contact_id, score)
+		SELECT contacts.profile_id, entry.key, contacts.contact_id, entry.value
+		FROM contacts, json_each(contacts.ledger, '$.groups') AS entry
+		WHERE contacts.ledger IS NOT NULL;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

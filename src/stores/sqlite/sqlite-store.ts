@@ -13,6 +13,7 @@ import {
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
 import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
+import { movedGroups } from '../group-index';
 import { byNameThenId } from '../ordering';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { openDatabase } from './driver';
@@ -53,6 +54,9 @@ interface ChangeRow {
 	cause: string;
 	event_id: string | null;
 	at: number;
+	/** JSON objects, or NULL for a change of a contact without groups. */
+	previous_groups: string | null;
+	groups: string | null;
 }
 
 /**
@@ -155,6 +159,7 @@ export class SqliteStore implements ScoreStore {
 				if (!state) return false;
 				this.statements.deleteProfile.run(state.key);
 				this.statements.deleteProfileContacts.run(profileId);
+				this.statements.deleteProfileGroups.run(profileId);
 				this.statements.deleteProfileChanges.run(state.key);
 				this.statements.deleteProfileSeenEvents.run(state.key);
 				return true;
@@ -201,6 +206,10 @@ export class SqliteStore implements ScoreStore {
 				if (contacts.length + changes.length + seenEventIds.length === 0) return { result: planned.result, firstChangeSeq: 0 };
 				if (row === undefined) throw new ProfileNotFoundError(profileId);
 				for (const state of contacts) {
+					const previous = named.get(state.contactId) ?? (named.has(state.contactId) ? undefined : snapshot.contact(state.contactId));
+					if (state.ledger !== undefined || previous?.ledger !== undefined) {
+						this.writeGroupIndex(profileId, state.contactId, previous?.ledger?.groups, state.ledger?.groups);
+					}
 					this.statements.upsertContact.run(
 						profileId,
 						state.contactId,
@@ -218,17 +227,25 @@ export class SqliteStore implements ScoreStore {
 					const change = changes[index];
 					const seq = index === 0 ? firstChangeSeq : this.nextChangeSeq();
 					const cause = change.cause;
-					this.statements.insertChange.run(
-						row.key,
-						seq,
-						change.contactId,
-						change.previousScore,
-						change.score,
-						change.delta,
-						this.causeKeys.of(cause),
-						eventIdOf(cause),
-						change.at,
-					);
+					const eventId = eventIdOf(cause);
+					const causeKey = this.causeKeys.of(cause);
+					if (change.groups === undefined) {
+						this.statements.insertChange.run(row.key, seq, change.contactId, change.previousScore, change.score, change.delta, causeKey, eventId, change.at);
+					} else {
+						this.statements.insertChangeWithGroups.run(
+							row.key,
+							seq,
+							change.contactId,
+							change.previousScore,
+							change.score,
+							change.delta,
+							causeKey,
+							eventId,
+							change.at,
+							JSON.stringify(change.previousGroups ?? {}),
+							JSON.stringify(change.groups),
+						);
+					}
 				}
 				return { result: planned.result, firstChangeSeq };
 			}),
@@ -260,6 +277,7 @@ export class SqliteStore implements ScoreStore {
 		return this.use(() =>
 			this.transaction(() => {
 				const { changes } = this.statements.deleteContact.run(profileId, contactId);
+				this.statements.deleteContactGroups.run(profileId, contactId);
 				this.statements.deleteContactChanges.run(profileId, contactId);
 				return changes > 0;
 			}),
@@ -268,29 +286,38 @@ export class SqliteStore implements ScoreStore {
 
 	async listContacts(profileId: string, query: ContactQuery): Promise<ContactState[]> {
 		return this.use(() => {
-			// The query walks the profile's score index and checks the time bounds on each row it
-			// meets (there is no activity index: every event would move it); NULL meets no bound.
-			const parameters: SQLInputValue[] = [profileId];
+			// The query walks the profile's score index (or, by a group, the group's) and checks the
+			// other bounds on each row it meets (there is no activity index: every event would move
+			// it); NULL meets no bound.
+			const byGroup = query.group !== undefined;
+			const contact = byGroup ? 'contacts.' : '';
+			const parameters: SQLInputValue[] = byGroup ? [profileId, query.group as string] : [profileId];
 			const filters: string[] = [];
 			const bounds: Array<[number | undefined, string]> = [
-				[query.minScore, 'score >= ?'],
-				[query.maxScore, 'score <= ?'],
-				[query.scoreBelow, 'score < ?'],
+				[query.minGroupScore, 'contact_groups.score >= ?'],
+				[query.maxGroupScore, 'contact_groups.score <= ?'],
+				[query.minScore, `${contact}score >= ?`],
+				[query.maxScore, `${contact}score <= ?`],
+				[query.scoreBelow, `${contact}score < ?`],
 				[query.lastActivityBefore, 'last_activity_at < ?'],
 				[query.lastActivityAfter, 'last_activity_at > ?'],
 				[query.firstSeenBefore, 'first_seen_at < ?'],
 				[query.firstSeenAfter, 'first_seen_at > ?'],
 			];
 			for (const [value, condition] of bounds) {
-				if (value === undefined) continue;
+				if (value === undefined || (!byGroup && condition.startsWith('contact_groups.'))) continue;
 				filters.push(`AND ${condition}`);
 				parameters.push(value);
 			}
 			parameters.push(Math.max(0, Math.floor(query.limit)), Math.max(0, Math.floor(query.offset ?? 0)));
 			const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-			const sql =
-				`SELECT contact_id, ${CONTACT_COLUMNS} FROM contacts ` +
-				`WHERE profile_id = ? ${filters.join(' ')} ORDER BY score ${direction}, contact_id ASC LIMIT ? OFFSET ?`;
+			const sql = byGroup
+				? `SELECT contacts.contact_id AS contact_id, ${CONTACT_COLUMNS.split(', ').map((column) => `contacts.${column}`).join(', ')} ` +
+					'FROM contact_groups JOIN contacts ON contacts.profile_id = contact_groups.profile_id AND contacts.contact_id = contact_groups.contact_id ' +
+					`WHERE contact_groups.profile_id = ? AND contact_groups.group_name = ? ${filters.join(' ')} ` +
+					`ORDER BY contact_groups.score ${direction}, contact_groups.contact_id ASC LIMIT ? OFFSET ?`
+				: `SELECT contact_id, ${CONTACT_COLUMNS} FROM contacts ` +
+					`WHERE profile_id = ? ${filters.join(' ')} ORDER BY score ${direction}, contact_id ASC LIMIT ? OFFSET ?`;
 			const rows = this.contactQuery(sql).all(...parameters) as unknown as Array<ContactRow & { contact_id: string }>;
 			return rows.map((row) => toContactState(row.contact_id, row));
 		});
@@ -420,6 +447,19 @@ export class SqliteStore implements ScoreStore {
 		return ++this.lastChangeSeq;
 	}
 
+	/** Keeps the contact's rows of the group index to its new groups: only the subtotals that moved are written. */
+	private writeGroupIndex(
+		profileId: string,
+		contactId: string,
+		previous: Readonly<Record<string, number>> | undefined,
+		groups: Readonly<Record<string, number>> | undefined,
+	): void {
+		for (const [group, subtotal] of movedGroups(previous, groups)) {
+			if (subtotal === undefined) this.statements.deleteContactGroup.run(profileId, contactId, group);
+			else this.statements.upsertContactGroup.run(profileId, group, contactId, subtotal);
+		}
+	}
+
 	/** Runs `work` (synchronous: no other code can run inside) as one write transaction. */
 	private transaction<T>(work: () => T): T {
 		this.statements.begin.run();
@@ -497,7 +537,7 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: DatabaseSync) {
 	const contactColumns = CONTACT_COLUMNS;
-	const changeColumns = 'seq, contact_id, previous_score, score, delta, causes.text AS cause, event_id, at';
+	const changeColumns = 'seq, contact_id, previous_score, score, delta, causes.text AS cause, event_id, at, previous_groups, groups';
 	const changesWithCauses = 'changes JOIN causes ON causes.key = changes.cause_key';
 	const profileKeyOf = '(SELECT key FROM profiles WHERE id = ?)';
 	const statements = {
@@ -524,6 +564,13 @@ function prepareStatements(db: DatabaseSync) {
 			 next_expiry_at = excluded.next_expiry_at`,
 		),
 		deleteContact: db.prepare('DELETE FROM contacts WHERE profile_id = ? AND contact_id = ?'),
+		deleteProfileGroups: db.prepare('DELETE FROM contact_groups WHERE profile_id = ?'),
+		deleteContactGroups: db.prepare('DELETE FROM contact_groups WHERE profile_id = ? AND contact_id = ?'),
+		deleteContactGroup: db.prepare('DELETE FROM contact_groups WHERE profile_id = ? AND contact_id = ? AND group_name = ?'),
+		upsertContactGroup: db.prepare(
+			`INSERT INTO contact_groups (profile_id, group_name, contact_id, score) VALUES (?, ?, ?, ?)
+			 ON CONFLICT (profile_id, contact_id, group_name) DO UPDATE SET score = excluded.score`,
+		),
 		deleteContactChanges: db.prepare(`DELETE FROM changes WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
 		inactiveContacts: db.prepare(
 			'SELECT contact_id FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ? ORDER BY contact_id',
@@ -538,6 +585,11 @@ function prepareStatements(db: DatabaseSync) {
 		unmarkEventSeen: db.prepare('DELETE FROM seen_events WHERE profile_key = ? AND event_id = ?'),
 		insertChange: db.prepare(
 			'INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+		),
+		// A change of a contact holding groups: binding two more values to every other change cost measurably.
+		insertChangeWithGroups: db.prepare(
+			`INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at, previous_groups, groups)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		),
 		causeKey: db.prepare('SELECT key FROM causes WHERE text = ?'),
 		insertCause: db.prepare('INSERT INTO causes (text) VALUES (?)'),
@@ -662,7 +714,7 @@ class CauseKeys {
 }
 
 function toScoreChange(profileId: string, row: ChangeRow): ScoreChange {
-	return {
+	const change: ScoreChange = {
 		seq: row.seq,
 		profileId,
 		contactId: row.contact_id,
@@ -672,6 +724,8 @@ function toScoreChange(profileId: string, row: ChangeRow): ScoreChange {
 		cause: causeOf(row),
 		at: row.at,
 	};
+	if (row.groups === null) return change;
+	return { ...change, groups: JSON.parse(row.groups), previousGroups: JSON.parse(row.previous_groups ?? '{}') };
 }
 
 /** The event id a change's cause names, kept in a column of its own rather than in the cause text. */

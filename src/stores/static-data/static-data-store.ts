@@ -52,8 +52,11 @@ interface ProfileData {
  * written before versions existed have 4 (version 1); the last two only while the contact has a ledger.
  */
 type ContactTuple = [number, number | null, number, number, number?, (number | null)?, string?];
-/** [seq, contactId, previousScore, score, delta, cause as JSON, at] */
-type ChangeTuple = [number, string, number, number, number, string, number];
+/**
+ * [seq, contactId, previousScore, score, delta, cause as JSON, at], then, for a change of a contact
+ * holding groups, [previousGroups, groups] as JSON.
+ */
+type ChangeTuple = [number, string, number, number, number, string, number, string?, string?];
 
 const PROFILE_KEY = 'p:';
 const CONTACT_KEY = 'c:';
@@ -146,7 +149,7 @@ export class StaticDataStore implements ScoreStore {
 		}
 		const firstChangeSeq = changes.length === 0 ? 0 : this.data.lastSeq + 1;
 		for (const change of changes) {
-			entry.changes.push([
+			const tuple: ChangeTuple = [
 				++this.data.lastSeq,
 				change.contactId,
 				change.previousScore,
@@ -154,7 +157,9 @@ export class StaticDataStore implements ScoreStore {
 				change.delta,
 				JSON.stringify(change.cause),
 				change.at,
-			]);
+			];
+			if (change.groups !== undefined) tuple.push(JSON.stringify(change.previousGroups ?? {}), JSON.stringify(change.groups));
+			entry.changes.push(tuple);
 		}
 		this.trimSeenEvents(entry);
 		this.trimChanges(entry);
@@ -203,10 +208,12 @@ export class StaticDataStore implements ScoreStore {
 		const direction = query.order === 'asc' ? 1 : -1;
 		const offset = Math.max(0, Math.floor(query.offset ?? 0));
 		const limit = Math.max(0, Math.floor(query.limit));
+		const { group } = query;
+		const ranked = (contact: ContactState) => (group === undefined ? contact.score : (contact.ledger?.groups?.[group] as number));
 		return Object.entries(entry.contacts)
 			.map(([key, contact]) => toContactState(key.slice(CONTACT_KEY.length), contact))
 			.filter((contact) => meetsQuery(contact, query))
-			.sort((a, b) => direction * compareNumbers(a.score, b.score) || compareStrings(a.contactId, b.contactId))
+			.sort((a, b) => direction * compareNumbers(ranked(a), ranked(b)) || compareStrings(a.contactId, b.contactId))
 			.slice(offset, offset + limit);
 	}
 
@@ -306,13 +313,25 @@ function toContactState(contactId: string, tuple: ContactTuple): ContactState {
 	return typeof nextExpiryAt === 'number' ? { ...state, ledger: parsed, nextExpiryAt } : { ...state, ledger: parsed };
 }
 
-function toScoreChange(profileId: string, [seq, contactId, previousScore, score, delta, cause, at]: ChangeTuple): ScoreChange {
-	return { seq, profileId, contactId, previousScore, score, delta, cause: JSON.parse(cause) as ChangeCause, at };
+function toScoreChange(
+	profileId: string,
+	[seq, contactId, previousScore, score, delta, cause, at, previousGroups, groups]: ChangeTuple,
+): ScoreChange {
+	const change: ScoreChange = { seq, profileId, contactId, previousScore, score, delta, cause: JSON.parse(cause) as ChangeCause, at };
+	if (groups === undefined) return change;
+	return { ...change, groups: JSON.parse(groups), previousGroups: JSON.parse(previousGroups ?? '{}') };
 }
 
 /** Whether a contact meets every bound of the query (see ContactQuery); a null last activity meets none of its bounds. */
 function meetsQuery(contact: ContactState, query: ContactQuery): boolean {
 	const { score, lastActivityAt, firstSeenAt } = contact;
+	if (query.group !== undefined) {
+		const groups = contact.ledger?.groups;
+		if (groups === undefined || !Object.hasOwn(groups, query.group)) return false;
+		const subtotal = groups[query.group];
+		if (query.minGroupScore !== undefined && !(subtotal >= query.minGroupScore)) return false;
+		if (query.maxGroupScore !== undefined && !(subtotal <= query.maxGroupScore)) return false;
+	}
 	if (query.minScore !== undefined && !(score >= query.minScore)) return false;
 	if (query.maxScore !== undefined && !(score <= query.maxScore)) return false;
 	if (query.scoreBelow !== undefined && !(score < query.scoreBelow)) return false;

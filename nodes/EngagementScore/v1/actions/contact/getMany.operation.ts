@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { tierScoreRange, TIERS, toCount, type EngagementEngine, type Tier } from '../../../../../src/index';
+import { InvalidInputError, tierScoreRange, TIERS, toCount, type EngagementEngine, type Tier } from '../../../../../src/index';
 import { labelsOf } from '../../../../shared/item-errors';
 import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
@@ -10,6 +10,27 @@ import { returnAllAndLimit } from '../common.descriptions';
 const show = { resource: ['contact'], operation: ['getMany'] };
 
 export const description: INodeProperties[] = [
+	{
+		displayName: 'Sort By',
+		name: 'sortBy',
+		type: 'options',
+		options: [
+			{ name: 'Total Score', value: 'score' },
+			{ name: 'Group Score', value: 'group', description: "One group's score; lists only contacts that hold the group" },
+		],
+		default: 'score',
+		description: 'Which score orders the contacts',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Group',
+		name: 'group',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Sales',
+		description: "The group's name as the rules' Group field names it",
+		displayOptions: { show: { ...show, sortBy: ['group'] } },
+	},
 	{
 		displayName: 'Sort',
 		name: 'order',
@@ -44,6 +65,20 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				default: 100,
 				description: 'Only contacts with at most this score',
+			},
+			{
+				displayName: 'Min Group Score',
+				name: 'minGroupScore',
+				type: 'number',
+				default: 0,
+				description: 'With Sort By Group Score: only contacts with at least this score in the group',
+			},
+			{
+				displayName: 'Max Group Score',
+				name: 'maxGroupScore',
+				type: 'number',
+				default: 100,
+				description: 'With Sort By Group Score: only contacts with at most this score in the group',
 			},
 			{
 				displayName: 'Tier',
@@ -98,6 +133,12 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		const limit = returnAll ? Infinity : toCount(this.getNodeParameter('limit', itemIndex, 50), 'limit', 50, 1);
 		// The engine validates the filters (on the first page, before anything is returned); the store applies them.
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const byGroup = this.getNodeParameter('sortBy', itemIndex, 'score') === 'group';
+		// An empty Group reaches the engine as missing, which names the field.
+		const group = byGroup ? { group: this.getNodeParameter('group', itemIndex, '') || null } : {};
+		if (byGroup && group.group === null) {
+			throw new InvalidInputError('Name the group whose score sorts the contacts', 'group');
+		}
 
 		const contacts = [];
 		while (contacts.length < limit) {
@@ -107,6 +148,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 				limit: pageSize,
 				offset: contacts.length,
 				...filters,
+				...group,
 			});
 			contacts.push(...page.map(contactJson));
 			if (page.length < pageSize) break;
