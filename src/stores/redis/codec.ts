@@ -1,4 +1,5 @@
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
+import type { ChangeRecord } from '../../scoring/transition';
 import type { ChangeCause, ScoreChange } from '../../types';
 
 /**
@@ -9,11 +10,29 @@ import type { ChangeCause, ScoreChange } from '../../types';
 /** One change-log stream entry as XRANGE returns it: [id "<seq>-0", [field, value, ...]]. */
 export type StreamEntry = [string, string[]];
 
+/** The one field of a change-log entry: the whole change record as JSON. */
+export const CHANGE_RECORD_FIELD = 'r';
+
+/**
+ * A change as its log entry keeps it: every field of the record, so fields the scoring core adds
+ * later are kept without a change here.
+ */
+export function encodeChangeRecord(change: ChangeRecord): string {
+	return JSON.stringify(change);
+}
+
 export function toScoreChange(profileId: string, [id, fieldList]: StreamEntry): ScoreChange {
+	const seq = Number(id.slice(0, id.indexOf('-')));
+	if (fieldList[0] === CHANGE_RECORD_FIELD) return { seq, profileId, ...(JSON.parse(fieldList[1]) as ChangeRecord) };
+	return fromFieldsEntry(seq, profileId, fieldList);
+}
+
+/** An entry written before the record field (one field per value: c, p, s, d, k, a), read as it was. */
+function fromFieldsEntry(seq: number, profileId: string, fieldList: readonly string[]): ScoreChange {
 	const fields = new Map<string, string>();
 	for (let index = 0; index < fieldList.length; index += 2) fields.set(fieldList[index], fieldList[index + 1]);
 	return {
-		seq: Number(id.slice(0, id.indexOf('-'))),
+		seq,
 		profileId,
 		contactId: fields.get('c') ?? '',
 		previousScore: Number(fields.get('p')),
