@@ -10,20 +10,29 @@ import type { ChangeCause, ScoreChange } from '../../types';
 /** One change-log stream entry as XRANGE returns it: [id "<seq>-0", [field, value, ...]]. */
 export type StreamEntry = [string, string[]];
 
-/** The one field of a change-log entry: the whole change record as JSON. */
+/** The one field of a change-log entry: the change record (see encodeChangeRecord). */
 export const CHANGE_RECORD_FIELD = 'r';
 
 /**
- * A change as its log entry keeps it: every field of the record, so fields the scoring core adds
- * later are kept without a change here.
+ * A change as its log entry keeps it, every field of the record: the fields every change has as a
+ * JSON array (their names would cost more than their values, in every entry), then any further
+ * fields as an object, so fields the scoring core adds later are kept without a change here.
  */
 export function encodeChangeRecord(change: ChangeRecord): string {
-	return JSON.stringify(change);
+	const { contactId, previousScore, score, delta, cause, at, ...further } = change;
+	const values: unknown[] = [contactId, previousScore, score, delta, cause, at];
+	if (Object.keys(further).length > 0) values.push(further);
+	return JSON.stringify(values);
+}
+
+function decodeChangeRecord(text: string): ChangeRecord {
+	const [contactId, previousScore, score, delta, cause, at, further] = JSON.parse(text) as [string, number, number, number, ChangeCause, number, object?];
+	return { contactId, previousScore, score, delta, cause, at, ...further };
 }
 
 export function toScoreChange(profileId: string, [id, fieldList]: StreamEntry): ScoreChange {
 	const seq = Number(id.slice(0, id.indexOf('-')));
-	if (fieldList[0] === CHANGE_RECORD_FIELD) return { seq, profileId, ...(JSON.parse(fieldList[1]) as ChangeRecord) };
+	if (fieldList[0] === CHANGE_RECORD_FIELD) return { seq, profileId, ...decodeChangeRecord(fieldList[1]) };
 	return fromFieldsEntry(seq, profileId, fieldList);
 }
 
