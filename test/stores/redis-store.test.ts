@@ -134,17 +134,14 @@ describe('the change log', () => {
 	});
 });
 
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A contact state as a store keeps it, for tests that write states straight through transact. */
+function state(contactId: string, score: number, version: number, extra: Partial<ContactState> = {}): ContactState {
+	return { contactId, score, lastActivityAt: T0, firstSeenAt: T0, updatedAt: T0, version, ...extra };
+}
+
 describe('the change log, one field per entry', () => {
-	const T0 = Date.UTC(2026, 0, 1);
-	const state = (contactId: string, score: number, version: number, extra: Partial<ContactState> = {}): ContactState => ({
-		contactId,
-		score,
-		lastActivityAt: T0,
-		firstSeenAt: T0,
-		updatedAt: T0,
-		version,
-		...extra,
-	});
 
 	it('keeps every field of a change record, also one the scoring core adds later', async () => {
 		const store = new RedisStore(connect(), { keyPrefix: freshPrefix() });
@@ -187,19 +184,9 @@ describe('the change log, one field per entry', () => {
 });
 
 describe('indexes written only when they move', () => {
-	const T0 = Date.UTC(2026, 0, 1);
 	const DAY = 24 * 60 * 60 * 1000;
 	const write = (store: RedisStore, contacts: ContactState[]) =>
 		store.transact('p', { contactIds: contacts.map((contact) => contact.contactId) }, () => ({ contacts, changes: [], seenEventIds: [], result: null }));
-	const state = (contactId: string, score: number, version: number, extra: Partial<ContactState> = {}): ContactState => ({
-		contactId,
-		score,
-		lastActivityAt: T0,
-		firstSeenAt: T0,
-		updatedAt: T0,
-		version,
-		...extra,
-	});
 
 	it('keeps ranking, inactivity and due expiries right when a write moves only some of them', async () => {
 		const store = new RedisStore(connect(), { keyPrefix: freshPrefix() });
