@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { compareStrings } from '../../src/stores/ordering';
 import type { ContactState } from '../../src/scoring/contact-state';
 import type { ChangeRecord } from '../../src/scoring/transition';
+import { contactHistoryKey, profileKeys } from '../../src/stores/redis/keys';
 import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis/redis-store';
 import { decayScore, normalizeScore } from '../../src/scoring/score-math';
 import type { DecayPolicy, ScoredEvent } from '../../src/types';
@@ -177,9 +178,45 @@ describe('the change log, one field per entry', () => {
 		const changes = await store.readChanges('p', 0, 10);
 		expect(changes).toEqual([old, expect.objectContaining({ seq: 2, contactId: 'a', previousScore: 5, score: 7, delta: 2 })]);
 		expect(await store.getHistory('p', 'a', 10)).toEqual([changes[1], old]);
+		expect(await store.getHistory('p', 'a', 1)).toEqual([changes[1]]);
 		expect(await store.latestChangeSeq('p')).toBe(2);
 		expect(await store.deleteContact('p', 'a')).toBe(true);
 		expect(await store.readChanges('p', 0, 10)).toEqual([]);
+		expect(await client.zcard(`${prefix}{p}:history`)).toBe(0);
+		expect(await client.exists(contactHistoryKey(profileKeys(prefix, 'p'), 'a'))).toBe(0);
+	});
+
+	it('merges a history written by old and new versions at once (a rolling upgrade) by seq, newest first', async () => {
+		const client = connect();
+		const prefix = freshPrefix();
+		const store = new RedisStore(client, { keyPrefix: prefix });
+		await store.insertProfile(profileFixture('p'));
+		await scoring(store).applyEvents('p', 1, [1, 2, 3, 4].map((points) => scoredEvent('a', points, { occurredAt: T0 + points })));
+		// An older worker's index entries for seqs 2 and 4 (its entries, as it wrote them, beside the lists).
+		const keys = profileKeys(prefix, 'p');
+		await client.lrem(contactHistoryKey(keys, 'a'), 0, '2');
+		await client.lrem(contactHistoryKey(keys, 'a'), 0, '4');
+		await client.zadd(keys.history, 0, `1:a:${'2'.padStart(16, '0')}`, 0, `1:a:${'4'.padStart(16, '0')}`);
+		expect((await store.getHistory('p', 'a', 10)).map((change) => change.seq)).toEqual([4, 3, 2, 1]);
+		expect((await store.getHistory('p', 'a', 3)).map((change) => change.seq)).toEqual([4, 3, 2]);
+	});
+
+	it("keeps a contact's history in a list of its own that deleting the profile removes with it", async () => {
+		const client = connect();
+		const prefix = freshPrefix();
+		const store = new RedisStore(client, { keyPrefix: prefix });
+		await store.insertProfile(profileFixture('p'));
+		// Ids that are awkward in a key name: the hash tag's braces, the separator, not ASCII.
+		const contacts = ['a', 'b}', 'c:{x}', 'Ünïcødé 📧'];
+		await scoring(store).applyEvents('p', 1, contacts.flatMap((contactId) => [scoredEvent(contactId, 1), scoredEvent(contactId, 2)]));
+		for (const contactId of contacts) {
+			expect(await client.lrange(contactHistoryKey(profileKeys(prefix, 'p'), contactId), 0, -1)).toHaveLength(2);
+			expect((await store.getHistory('p', contactId, 10)).map((change) => change.score)).toEqual([3, 1]);
+		}
+		expect(await store.deleteProfile('p')).toBe(true);
+		expect(await client.keys(`${prefix}*`)).toEqual([`${prefix}{p}:seq`]);
+		await store.insertProfile(profileFixture('p'));
+		expect(await store.getHistory('p', 'a', 10)).toEqual([]);
 	});
 });
 

@@ -83,15 +83,22 @@ local first_seq = 0
 if change_count > 0 then
 	local last_seq = redis.call('INCRBY', K_SEQ, change_count)
 	first_seq = last_seq - change_count + 1
-	local history = {}
+	-- One RPUSH per contact of the commit, not one index entry per change.
+	local seqs, contacts_logged = {}, {}
 	for index = 0, change_count - 1 do
 		local base = index * 2 + 1
-		local seq = first_seq + index
-		redis.call('XADD', K_LOG, stream_id(seq), 'r', changes[base + 1])
-		history[#history + 1] = 0
-		history[#history + 1] = history_member(changes[base], seq)
+		local seq = string.format('%d', first_seq + index)
+		redis.call('XADD', K_LOG, seq .. '-0', 'r', changes[base + 1])
+		local contact = changes[base]
+		local listed = seqs[contact]
+		if not listed then
+			listed = {}
+			seqs[contact] = listed
+			contacts_logged[#contacts_logged + 1] = contact
+		end
+		listed[#listed + 1] = seq
 	end
-	call_chunked('ZADD', K_HISTORY, history, 2)
+	for _, contact in ipairs(contacts_logged) do call_chunked('RPUSH', history_list(contact), seqs[contact], 1) end
 end
 return { 'ok', string.format('%d', first_seq) }
 `;
