@@ -57,16 +57,20 @@ async function scoringThroughput(connect, report) {
 	await store.insertProfile(profile('bench'));
 	const statsClient = connect();
 	await statsClient.call('CONFIG', 'RESETSTAT');
+	const cpuBefore = process.cpuUsage();
 	let started = process.hrtime.bigint();
 	for (let start = 0; start < EVENTS; start += BATCH) {
 		const results = await engine.scoreEvents('bench', events.slice(start, start + BATCH));
 		if (results.some((result) => result instanceof Error || result.duplicate)) throw new Error('an event was not applied');
 	}
 	const batchSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const cpu = process.cpuUsage(cpuBefore);
 	if ((await store.latestChangeSeq('bench')) !== EVENTS) throw new Error('not every event was logged');
 	const batchRate = Math.round(EVENTS / batchSeconds);
 	// Issue 9: at least 50k events/s, and never below the ~32k measured before the scoring core.
 	report(`Redis Score Event (engine + store), 100k events in batches of ${BATCH} (dedupe, score, activity, change log)`, batchRate, 'events/s', { min: 50_000, floor: 32_000 });
+	// On a shared machine the wall clock also counts other processes' turns; client and Redis each on their own.
+	report('  the same, client process CPU time', Math.round(EVENTS / ((cpu.user + cpu.system) / 1e6)), 'events/s');
 	// Where Redis spends the batch run: the scripts in all, and the data commands they call.
 	const usec = commandMicroseconds(await statsClient.call('INFO', 'commandstats'));
 	const scriptUsec = (usec.evalsha ?? 0) + (usec.eval ?? 0);
