@@ -57,22 +57,26 @@ async function scoringThroughput(connect, report) {
 	await store.insertProfile(profile('bench'));
 	const statsClient = connect();
 	await statsClient.call('CONFIG', 'RESETSTAT');
+	const cpuBefore = process.cpuUsage();
 	let started = process.hrtime.bigint();
 	for (let start = 0; start < EVENTS; start += BATCH) {
 		const results = await engine.scoreEvents('bench', events.slice(start, start + BATCH));
 		if (results.some((result) => result instanceof Error || result.duplicate)) throw new Error('an event was not applied');
 	}
 	const batchSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const cpu = process.cpuUsage(cpuBefore);
 	if ((await store.latestChangeSeq('bench')) !== EVENTS) throw new Error('not every event was logged');
 	const batchRate = Math.round(EVENTS / batchSeconds);
 	// Issue 9: at least 50k events/s, and never below the ~32k measured before the scoring core.
 	report(`Redis Score Event (engine + store), 100k events in batches of ${BATCH} (dedupe, score, activity, change log)`, batchRate, 'events/s', { min: 50_000, floor: 32_000 });
+	// On a shared machine the wall clock also counts other processes' turns; client and Redis each on their own.
+	report('  the same, client process CPU time', Math.round(EVENTS / ((cpu.user + cpu.system) / 1e6)), 'events/s');
 	// Where Redis spends the batch run: the scripts in all, and the data commands they call.
 	const usec = commandMicroseconds(await statsClient.call('INFO', 'commandstats'));
 	const scriptUsec = (usec.evalsha ?? 0) + (usec.eval ?? 0);
-	const writeUsec = ['xadd', 'zadd', 'zmscore', 'hset', 'hmget', 'zremrangebyscore', 'set', 'get'].reduce((sum, name) => sum + (usec[name] ?? 0), 0);
+	const writeUsec = ['xadd', 'zadd', 'rpush', 'zmscore', 'hset', 'hmget', 'zremrangebyscore', 'set', 'get'].reduce((sum, name) => sum + (usec[name] ?? 0), 0);
 	report('  Redis time in the scripts, per event', Number((scriptUsec / EVENTS).toFixed(1)), 'us');
-	report('  of which the data commands the scripts call (XADD, ZADD, ZMSCORE, HSET, HMGET, ...), per event', Number((writeUsec / EVENTS).toFixed(1)), 'us');
+	report('  of which the data commands the scripts call (XADD, ZADD, RPUSH, ZMSCORE, HSET, HMGET, ...), per event', Number((writeUsec / EVENTS).toFixed(1)), 'us');
 
 	const single = new RedisStore(connect(), { keyPrefix: 'bench-single-call:' });
 	await single.insertProfile(profile('bench'));
@@ -86,7 +90,7 @@ async function scoringThroughput(connect, report) {
 	if (expected !== actual.score) throw new Error(`the batch run scored contact-0 ${actual.score}, expected ${expected}`);
 
 	// The same guarantees built from awaited commands, one each: dedupe (SET NX EX),
-	// score (ZINCRBY), activity (HSET), change log (XADD), history index (ZADD). Still not atomic.
+	// score (ZINCRBY), activity (HSET), change log (XADD), the contact's history list (RPUSH). Still not atomic.
 	const LIKE_FOR_LIKE = 20_000;
 	const baselineClient = connect();
 	started = process.hrtime.bigint();
@@ -97,7 +101,7 @@ async function scoringThroughput(connect, report) {
 		const score = await baselineClient.call('ZINCRBY', 'bench-chained:scores', points[index], contactId);
 		await baselineClient.call('HSET', 'bench-chained:activity', contactId, occurredAt);
 		const entry = await baselineClient.call('XADD', 'bench-chained:log', '*', 'c', contactId, 's', score, 'd', points[index]);
-		await baselineClient.call('ZADD', 'bench-chained:history', 0, `${contactId}:${entry}`);
+		await baselineClient.call('RPUSH', `bench-chained:history:${contactId}`, entry);
 	}
 	const chainedRate = Math.round(LIKE_FOR_LIKE / (Number(process.hrtime.bigint() - started) / 1e9));
 	report('Redis the same guarantees as 5 awaited commands per event (first 20k of the events)', chainedRate, 'events/s');

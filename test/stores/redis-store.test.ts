@@ -1,6 +1,9 @@
 import Redis from 'ioredis';
 
 import { compareStrings } from '../../src/stores/ordering';
+import type { ContactState } from '../../src/scoring/contact-state';
+import type { ChangeRecord } from '../../src/scoring/transition';
+import { contactHistoryKey, profileKeys } from '../../src/stores/redis/keys';
 import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis/redis-store';
 import { decayScore, normalizeScore } from '../../src/scoring/score-math';
 import type { DecayPolicy, ScoredEvent } from '../../src/types';
@@ -129,6 +132,118 @@ describe('the change log', () => {
 		expect(entries.map(([id]) => id)).toEqual(['1-0', '2-0']);
 		expect((await store.readChanges('p', 0, 10)).map((change) => change.seq)).toEqual([1, 2]);
 		expect(await store.latestChangeSeq('p')).toBe(2);
+	});
+});
+
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A contact state as a store keeps it, for tests that write states straight through transact. */
+function state(contactId: string, score: number, version: number, extra: Partial<ContactState> = {}): ContactState {
+	return { contactId, score, lastActivityAt: T0, firstSeenAt: T0, updatedAt: T0, version, ...extra };
+}
+
+describe('the change log, one field per entry', () => {
+
+	it('keeps every field of a change record, also one the scoring core adds later', async () => {
+		const store = new RedisStore(connect(), { keyPrefix: freshPrefix() });
+		await store.insertProfile(profileFixture('p'));
+		// A field this store's code does not name, as a later scoring core may log (e.g. group subtotals).
+		const record = { contactId: 'a', previousScore: 0, score: 2.5, delta: 2.5, cause: { kind: 'event', eventId: 'e1', ruleIds: ['r'] }, at: T0, groups: { Sales: 2.5 } };
+		const { firstChangeSeq } = await store.transact('p', { contactIds: ['a'] }, () => ({
+			contacts: [state('a', 2.5, 1)],
+			changes: [record as unknown as ChangeRecord],
+			seenEventIds: [],
+			result: null,
+		}));
+		const logged = { seq: firstChangeSeq, profileId: 'p', ...record };
+		expect(await store.readChanges('p', 0, 10)).toEqual([logged]);
+		expect(await store.getHistory('p', 'a', 10)).toEqual([logged]);
+	});
+
+	it('reads entries written one field per value (before this format), so an upgraded store keeps its history, feeds and seqs', async () => {
+		const client = connect();
+		const prefix = freshPrefix();
+		const store = new RedisStore(client, { keyPrefix: prefix });
+		await store.insertProfile(profileFixture('p'));
+		// What the previous version wrote for one change of contact "a": the entry, its history member, the seq.
+		await client.xadd(`${prefix}{p}:log`, '1-0', 'c', 'a', 'p', '0', 's', '5', 'd', '5', 'k', '{"kind":"event","eventId":"e1","ruleIds":["opened"]}', 'a', String(T0));
+		await client.zadd(`${prefix}{p}:history`, 0, `1:a:${'1'.padStart(16, '0')}`);
+		await client.set(`${prefix}{p}:seq`, '1');
+		await client.hset(`${prefix}{p}:contacts`, 'a', `v1,${T0},${T0},${T0}`);
+		await client.zadd(`${prefix}{p}:scores`, 5, 'a');
+		await client.zadd(`${prefix}{p}:idle`, T0, 'a');
+		const old = { seq: 1, profileId: 'p', contactId: 'a', previousScore: 0, score: 5, delta: 5, cause: { kind: 'event', eventId: 'e1', ruleIds: ['opened'] }, at: T0 };
+
+		await scoring(store).applyEvents('p', 1, [scoredEvent('a', 2, { eventId: 'e2', occurredAt: T0 + 1 })]);
+		const changes = await store.readChanges('p', 0, 10);
+		expect(changes).toEqual([old, expect.objectContaining({ seq: 2, contactId: 'a', previousScore: 5, score: 7, delta: 2 })]);
+		expect(await store.getHistory('p', 'a', 10)).toEqual([changes[1], old]);
+		expect(await store.getHistory('p', 'a', 1)).toEqual([changes[1]]);
+		expect(await store.latestChangeSeq('p')).toBe(2);
+		expect(await store.deleteContact('p', 'a')).toBe(true);
+		expect(await store.readChanges('p', 0, 10)).toEqual([]);
+		expect(await client.zcard(`${prefix}{p}:history`)).toBe(0);
+		expect(await client.exists(contactHistoryKey(profileKeys(prefix, 'p'), 'a'))).toBe(0);
+	});
+
+	it('merges a history written by old and new versions at once (a rolling upgrade) by seq, newest first', async () => {
+		const client = connect();
+		const prefix = freshPrefix();
+		const store = new RedisStore(client, { keyPrefix: prefix });
+		await store.insertProfile(profileFixture('p'));
+		await scoring(store).applyEvents('p', 1, [1, 2, 3, 4].map((points) => scoredEvent('a', points, { occurredAt: T0 + points })));
+		// An older worker's index entries for seqs 2 and 4 (its entries, as it wrote them, beside the lists).
+		const keys = profileKeys(prefix, 'p');
+		await client.lrem(contactHistoryKey(keys, 'a'), 0, '2');
+		await client.lrem(contactHistoryKey(keys, 'a'), 0, '4');
+		await client.zadd(keys.history, 0, `1:a:${'2'.padStart(16, '0')}`, 0, `1:a:${'4'.padStart(16, '0')}`);
+		expect((await store.getHistory('p', 'a', 10)).map((change) => change.seq)).toEqual([4, 3, 2, 1]);
+		expect((await store.getHistory('p', 'a', 3)).map((change) => change.seq)).toEqual([4, 3, 2]);
+	});
+
+	it("keeps a contact's history in a list of its own that deleting the profile removes with it", async () => {
+		const client = connect();
+		const prefix = freshPrefix();
+		const store = new RedisStore(client, { keyPrefix: prefix });
+		await store.insertProfile(profileFixture('p'));
+		// Ids that are awkward in a key name: the hash tag's braces, the separator, not ASCII.
+		const contacts = ['a', 'b}', 'c:{x}', 'Ünïcødé 📧'];
+		await scoring(store).applyEvents('p', 1, contacts.flatMap((contactId) => [scoredEvent(contactId, 1), scoredEvent(contactId, 2)]));
+		for (const contactId of contacts) {
+			expect(await client.lrange(contactHistoryKey(profileKeys(prefix, 'p'), contactId), 0, -1)).toHaveLength(2);
+			expect((await store.getHistory('p', contactId, 10)).map((change) => change.score)).toEqual([3, 1]);
+		}
+		expect(await store.deleteProfile('p')).toBe(true);
+		expect(await client.keys(`${prefix}*`)).toEqual([`${prefix}{p}:seq`]);
+		await store.insertProfile(profileFixture('p'));
+		expect(await store.getHistory('p', 'a', 10)).toEqual([]);
+	});
+});
+
+describe('indexes written only when they move', () => {
+	const DAY = 24 * 60 * 60 * 1000;
+	const write = (store: RedisStore, contacts: ContactState[]) =>
+		store.transact('p', { contactIds: contacts.map((contact) => contact.contactId) }, () => ({ contacts, changes: [], seenEventIds: [], result: null }));
+
+	it('keeps ranking, inactivity and due expiries right when a write moves only some of them', async () => {
+		const store = new RedisStore(connect(), { keyPrefix: freshPrefix() });
+		await store.insertProfile(profileFixture('p'));
+		const expiring = (dueAt: number) => ({ ledger: { expiring: [{ ruleId: 'r', points: 1, dueAt }] }, nextExpiryAt: dueAt });
+		await write(store, [state('a', 1, 1, expiring(T0 + DAY)), state('b', 2, 1), state('c', 3, 1)]);
+		// a: score moves, activity and expiry stay; b: activity moves, score stays; c: expiry starts, nothing else moves.
+		await write(store, [
+			state('a', 5, 2, expiring(T0 + DAY)),
+			state('b', 2, 2, { lastActivityAt: T0 + 2 * DAY }),
+			state('c', 3, 2, expiring(T0 + 3 * DAY)),
+		]);
+		const ranked = await store.listContacts('p', { order: 'desc', limit: 10 });
+		expect(ranked.map((contact) => [contact.contactId, contact.score])).toEqual([['a', 5], ['c', 3], ['b', 2]]);
+		expect(await store.inactiveContactIds('p', T0 + DAY)).toEqual(['a', 'c']);
+		expect(await store.expiringContactIds('p', T0 + 3 * DAY, 10)).toEqual(['a', 'c']);
+		// a: expiry ends; c: the same due time again.
+		await write(store, [state('a', 4, 3), state('c', 3, 3, expiring(T0 + 3 * DAY))]);
+		expect(await store.expiringContactIds('p', T0 + 3 * DAY, 10)).toEqual(['c']);
+		expect((await store.listContacts('p', { order: 'asc', limit: 10 })).map((contact) => contact.contactId)).toEqual(['b', 'c', 'a']);
 	});
 });
 

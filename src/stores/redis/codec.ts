@@ -1,4 +1,5 @@
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
+import type { ChangeRecord } from '../../scoring/transition';
 import type { ChangeCause, ScoreChange } from '../../types';
 
 /**
@@ -9,11 +10,38 @@ import type { ChangeCause, ScoreChange } from '../../types';
 /** One change-log stream entry as XRANGE returns it: [id "<seq>-0", [field, value, ...]]. */
 export type StreamEntry = [string, string[]];
 
+/** The one field of a change-log entry: the change record (see encodeChangeRecord). */
+export const CHANGE_RECORD_FIELD = 'r';
+
+/**
+ * A change as its log entry keeps it, every field of the record: the fields every change has as a
+ * JSON array (their names would cost more than their values, in every entry), then any further
+ * fields as an object, so fields the scoring core adds later are kept without a change here.
+ */
+export function encodeChangeRecord(change: ChangeRecord): string {
+	const { contactId, previousScore, score, delta, cause, at, ...further } = change;
+	const values: unknown[] = [contactId, previousScore, score, delta, cause, at];
+	if (Object.keys(further).length > 0) values.push(further);
+	return JSON.stringify(values);
+}
+
+function decodeChangeRecord(text: string): ChangeRecord {
+	const [contactId, previousScore, score, delta, cause, at, further] = JSON.parse(text) as [string, number, number, number, ChangeCause, number, object?];
+	return { contactId, previousScore, score, delta, cause, at, ...further };
+}
+
 export function toScoreChange(profileId: string, [id, fieldList]: StreamEntry): ScoreChange {
+	const seq = Number(id.slice(0, id.indexOf('-')));
+	if (fieldList[0] === CHANGE_RECORD_FIELD) return { seq, profileId, ...decodeChangeRecord(fieldList[1]) };
+	return fromFieldsEntry(seq, profileId, fieldList);
+}
+
+/** An entry written before the record field (one field per value: c, p, s, d, k, a), read as it was. */
+function fromFieldsEntry(seq: number, profileId: string, fieldList: readonly string[]): ScoreChange {
 	const fields = new Map<string, string>();
 	for (let index = 0; index < fieldList.length; index += 2) fields.set(fieldList[index], fieldList[index + 1]);
 	return {
-		seq: Number(id.slice(0, id.indexOf('-'))),
+		seq,
 		profileId,
 		contactId: fields.get('c') ?? '',
 		previousScore: Number(fields.get('p')),
@@ -24,19 +52,8 @@ export function toScoreChange(profileId: string, [id, fieldList]: StreamEntry): 
 	};
 }
 
-/**
- * A change's cause as the stream entry's "k" field keeps it: the cause's JSON, or for a change of
- * a contact holding groups `{"cause":…,"previousGroups":…,"groups":…}` (a cause always has a
- * "kind"), so the group subtotals travel in the field the commit script already writes.
- */
-export function encodeChangeDetail(change: Pick<ScoreChange, 'cause' | 'groups' | 'previousGroups'>): string {
-	if (change.groups === undefined) return JSON.stringify(change.cause);
-	return JSON.stringify({ cause: change.cause, previousGroups: change.previousGroups ?? {}, groups: change.groups });
-}
-
-function changeDetail(text: string): Pick<ScoreChange, 'cause' | 'groups' | 'previousGroups'> {
-	const parsed = JSON.parse(text) as ChangeCause | { cause: ChangeCause; previousGroups: Record<string, number>; groups: Record<string, number> };
-	return 'kind' in parsed ? { cause: parsed } : parsed;
+function changeDetail(text: string): Pick<ScoreChange, 'cause'> {
+	return { cause: JSON.parse(text) as ChangeCause };
 }
 
 /**

@@ -23,7 +23,11 @@ export interface ProfileKeys {
 	readonly log: string;
 	/** Counter: the last seq handed out (INCR-style, never reset, even by deleting the profile). */
 	readonly seq: string;
-	/** Sorted set (all scores 0, read by lex range): `<byte length>:<contact id>:<seq, 16 digits>`, a contact's history index. */
+	/**
+	 * Sorted set (all scores 0, read by lex range): `<byte length>:<contact id>:<seq, 16 digits>`, the
+	 * history index older versions wrote, read and deleted but no longer written. A contact's
+	 * history is now the list `<history>:<contact id>` (see contactHistoryKey).
+	 */
 	readonly history: string;
 	/** Sorted set: contact id -> its next expiry due time, only for contacts with points still to expire. */
 	readonly expiry: string;
@@ -43,6 +47,14 @@ export function profileKeys(prefix: string, profileId: string): ProfileKeys {
 		history: `${base}history`,
 		expiry: `${base}expiry`,
 	};
+}
+
+/**
+ * List: the seqs of a contact's changes, oldest first. Named by the scripts from KEYS' history key
+ * (in the profile's slot), since a commit names its contacts only in its arguments.
+ */
+export function contactHistoryKey(keys: ProfileKeys, contactId: string): string {
+	return `${keys.history}:${contactId}`;
 }
 
 /** The order of KEYS[] every script receives. */

@@ -5,11 +5,11 @@
  *
  * ARGV: snapshot's profile status, snapshot's profile version, event-id retention (ms), then three
  * MessagePack arrays of strings (see packedStrings in codec.ts):
- * contacts, 6 per contact [contact id, version read, state text, score, idle since,
- *   next expiry ("" keep none, "-" remove, else the due time)],
+ * contacts, 6 per contact [contact id, version read, state text, score ("" when the score index
+ *   already holds it), idle since ("" when the idle index already holds it),
+ *   next expiry ("" keep none or the one indexed, "-" remove, else the due time)],
  * seen event ids, 1 each,
- * changes, 6 per change [contact id, previous score, score, delta, cause JSON (with the group
- *   subtotals, see encodeChangeDetail in codec.ts), at],
+ * changes, 2 per change [contact id, the change record as the log keeps it (see encodeChangeRecord)].
  * optionally a fourth: group index entries (KEYS[11] the profile's group index set).
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
  * and writes nothing.
@@ -19,7 +19,7 @@ local profile = redis.call('HMGET', K_PROFILE, 'status', 'version')
 if not profile[1] then return not_found() end
 if profile[1] ~= ARGV[1] or profile[2] ~= ARGV[2] then return { 'conflict', 'profile', '|' } end
 local contacts, seen_ids, changes = cmsgpack.unpack(ARGV[4]), cmsgpack.unpack(ARGV[5]), cmsgpack.unpack(ARGV[6])
-local contact_count, seen_count, change_count = #contacts / 6, #seen_ids, #changes / 6
+local contact_count, seen_count, change_count = #contacts / 6, #seen_ids, #changes / 2
 
 local now = now_ms()
 local conflicts = { 'conflict', '' }
@@ -55,14 +55,18 @@ if contact_count > 0 then
 		end
 		state_args[#state_args + 1] = id
 		state_args[#state_args + 1] = contacts[base + 2]
-		score_args[#score_args + 1] = contacts[base + 3]
-		score_args[#score_args + 1] = id
-		idle_args[#idle_args + 1] = contacts[base + 4]
-		idle_args[#idle_args + 1] = id
+		if contacts[base + 3] ~= '' then
+			score_args[#score_args + 1] = contacts[base + 3]
+			score_args[#score_args + 1] = id
+		end
+		if contacts[base + 4] ~= '' then
+			idle_args[#idle_args + 1] = contacts[base + 4]
+			idle_args[#idle_args + 1] = id
+		end
 	end
 	call_chunked('HSET', K_CONTACTS, state_args, 2)
-	call_chunked('ZADD', K_SCORES, score_args, 2)
-	call_chunked('ZADD', K_IDLE, idle_args, 2)
+	if #score_args > 0 then call_chunked('ZADD', K_SCORES, score_args, 2) end
+	if #idle_args > 0 then call_chunked('ZADD', K_IDLE, idle_args, 2) end
 	if #expiry_args > 0 then call_chunked('ZADD', K_EXPIRY, expiry_args, 2) end
 	if #unexpiring > 0 then call_chunked('ZREM', K_EXPIRY, unexpiring, 1) end
 end
@@ -93,16 +97,22 @@ local first_seq = 0
 if change_count > 0 then
 	local last_seq = redis.call('INCRBY', K_SEQ, change_count)
 	first_seq = last_seq - change_count + 1
-	local history = {}
+	-- One RPUSH per contact of the commit, not one index entry per change.
+	local seqs, contacts_logged = {}, {}
 	for index = 0, change_count - 1 do
-		local base = index * 6 + 1
-		local seq = first_seq + index
-		redis.call('XADD', K_LOG, stream_id(seq), 'c', changes[base], 'p', changes[base + 1], 's', changes[base + 2],
-			'd', changes[base + 3], 'k', changes[base + 4], 'a', changes[base + 5])
-		history[#history + 1] = 0
-		history[#history + 1] = history_member(changes[base], seq)
+		local base = index * 2 + 1
+		local seq = string.format('%d', first_seq + index)
+		redis.call('XADD', K_LOG, seq .. '-0', 'r', changes[base + 1])
+		local contact = changes[base]
+		local listed = seqs[contact]
+		if not listed then
+			listed = {}
+			seqs[contact] = listed
+			contacts_logged[#contacts_logged + 1] = contact
+		end
+		listed[#listed + 1] = seq
 	end
-	call_chunked('ZADD', K_HISTORY, history, 2)
+	for _, contact in ipairs(contacts_logged) do call_chunked('RPUSH', history_list(contact), seqs[contact], 1) end
 end
 return { 'ok', string.format('%d', first_seq) }
 `;

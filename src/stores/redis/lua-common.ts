@@ -35,7 +35,14 @@ local function call_chunked(command, key, args, width)
 	return results
 end
 
--- The contact's history index entry; the byte length prefix keeps one contact's prefix from matching another's.
+-- The contact's history: the seqs of its changes, oldest first, a list per contact beside the
+-- history index (same slot: the key starts with the profile's keys).
+local function history_list(contact)
+	return K_HISTORY .. ':' .. contact
+end
+
+-- The history index entry older versions wrote, one per change (read and deleted, no longer written);
+-- the byte length prefix keeps one contact's prefix from matching another's.
 -- Concatenated, never string.format('%s'): that stops at a NUL byte, and ids are byte-exact.
 local function history_member(contact, seq)
 	return #contact .. ':' .. contact .. ':' .. string.format('%016d', seq)

@@ -9,12 +9,14 @@ redis.call('ZREM', K_IDLE, contact)
 redis.call('ZREM', K_EXPIRY, contact)
 -- KEYS[11]: the profile's group index set (see groupIndexKey in keys.ts).
 for _, name in ipairs(redis.call('SMEMBERS', KEYS[11])) do redis.call('ZREM', KEYS[11] .. ':' .. name, contact) end
-local min, max = history_range(contact)
-local members = redis.call('ZRANGEBYLEX', K_HISTORY, min, max)
+local listed = history_list(contact)
 local ids = {}
-for _, member in ipairs(members) do ids[#ids + 1] = stream_id(tonumber(string.sub(member, -16))) end
+for _, seq in ipairs(redis.call('LRANGE', listed, 0, -1)) do ids[#ids + 1] = seq .. '-0' end
+local min, max = history_range(contact)
+for _, member in ipairs(redis.call('ZRANGEBYLEX', K_HISTORY, min, max)) do ids[#ids + 1] = stream_id(tonumber(string.sub(member, -16))) end
 if #ids > 0 then
 	call_chunked('XDEL', K_LOG, ids, 1)
+	redis.call('UNLINK', listed)
 	redis.call('ZREMRANGEBYLEX', K_HISTORY, min, max)
 end
 return existed
@@ -179,13 +181,29 @@ end
 return rows
 `;
 
-/** ARGV: contact id, limit. Returns the contact's change-log entries, newest first, as XRANGE does. */
+/**
+ * ARGV: contact id, limit. Returns the contact's change-log entries, newest first, as XRANGE does:
+ * its history list merged by seq with the history index older versions wrote (which a store
+ * upgraded from one still holds, or one written by both versions during a rolling upgrade).
+ */
 export const HISTORY_LUA = `
-local min, max = history_range(ARGV[1])
-local members = redis.call('ZREVRANGEBYLEX', K_HISTORY, max, min, 'LIMIT', 0, tonumber(ARGV[2]))
+local contact, limit = ARGV[1], tonumber(ARGV[2])
+local listed = redis.call('LRANGE', history_list(contact), -limit, -1)
+local min, max = history_range(contact)
+local indexed = redis.call('ZREVRANGEBYLEX', K_HISTORY, max, min, 'LIMIT', 0, limit)
 local entries = {}
-for _, member in ipairs(members) do
-	local id = stream_id(tonumber(string.sub(member, -16)))
+local next_listed, next_indexed = #listed, 1
+while #entries < limit do
+	local from_list = listed[next_listed] and tonumber(listed[next_listed])
+	local from_index = indexed[next_indexed] and tonumber(string.sub(indexed[next_indexed], -16))
+	if not from_list and not from_index then break end
+	local seq
+	if from_index == nil or (from_list ~= nil and from_list > from_index) then
+		seq, next_listed = from_list, next_listed - 1
+	else
+		seq, next_indexed = from_index, next_indexed + 1
+	end
+	local id = stream_id(seq)
 	local found = redis.call('XRANGE', K_LOG, id, id)
 	if found[1] then entries[#entries + 1] = found[1] end
 end

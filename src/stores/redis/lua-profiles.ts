@@ -25,13 +25,22 @@ return 1
 `;
 
 /**
- * Removes everything of the profile except its seq counter (the change-log Stream goes with the
+ * Removes everything of the profile except its seq counter (walking its contacts for their history lists) (the change-log Stream goes with the
  * triggers' consumer groups): a profile created again under the same id continues numbering, so a
  * trigger's position (its group, recreated where it was, or a saved cursor) never skips the new
  * profile's changes.
  */
 export const DELETE_PROFILE_LUA = `
 local existed = redis.call('EXISTS', K_PROFILE)
+-- A commit writes a contact's state with its changes, so the states name every history list.
+local cursor = '0'
+repeat
+	local page = redis.call('HSCAN', K_CONTACTS, cursor, 'COUNT', 1000)
+	cursor = page[1]
+	local lists = {}
+	for index = 1, #page[2], 2 do lists[#lists + 1] = history_list(page[2][index]) end
+	for first = 1, #lists, ARGUMENT_CHUNK do redis.call('UNLINK', unpack(lists, first, math.min(#lists, first + ARGUMENT_CHUNK - 1))) end
+until cursor == '0'
 redis.call('UNLINK', K_PROFILE, K_VERSIONS, K_SCORES, K_CONTACTS, K_IDLE, K_SEEN, K_LOG, K_HISTORY, K_EXPIRY)
 -- KEYS[11]: the profile's group index set (see groupIndexKey in keys.ts), with its sorted sets.
 for _, name in ipairs(redis.call('SMEMBERS', KEYS[11])) do redis.call('UNLINK', KEYS[11] .. ':' .. name) end

@@ -16,15 +16,7 @@ import { byNameThenId, compareStrings } from '../ordering';
 import { movedGroups } from '../group-index';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
-import {
-	afterStreamId,
-	decodeContactState,
-	encodeChangeDetail,
-	encodeContactState,
-	packedStrings,
-	toScoreChange,
-	type StreamEntry,
-} from './codec';
+import { afterStreamId, decodeContactState, encodeChangeRecord, encodeContactState, packedStrings, toScoreChange, type StreamEntry } from './codec';
 import { cursorsKey, DEFAULT_KEY_PREFIX, groupIndexKey, groupIndexName, profileIndexKey, profileKeys, scratchKey, scriptKeys } from './keys';
 import { contactQueueFor } from './contact-queue';
 import { SCRIPT_ERRORS } from './lua-common';
@@ -445,22 +437,13 @@ function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retention
 			state.contactId,
 			String(read?.version ?? 0),
 			encodeContactState(state),
-			String(state.score),
-			String(idleSince(state)),
+			scoreArgument(read, state),
+			idleArgument(read, state),
 			expiryArgument(read, state),
 		);
 	}
 	const changeFields: string[] = [];
-	for (const change of changes) {
-		changeFields.push(
-			change.contactId,
-			String(change.previousScore),
-			String(change.score),
-			String(change.delta),
-			encodeChangeDetail(change),
-			String(change.at),
-		);
-	}
+	for (const change of changes) changeFields.push(change.contactId, encodeChangeRecord(change));
 	return [
 		snapshot.profileStatus,
 		snapshot.profileVersion,
@@ -486,9 +469,25 @@ function groupIndexEntries(snapshot: RedisSnapshot, contacts: readonly ContactSt
 	return entries;
 }
 
-/** The expiry index entry to write: the new due time, "-" to remove the old one, "" when there was none and is none. */
+/*
+ * The index entries to write, "" for one the index already holds: the commit writes only while the
+ * contact is still at the version read, whose entries the indexes hold.
+ */
+
+/** The score index entry: the new score, or "" when it did not move. */
+function scoreArgument(read: ContactState | undefined, state: ContactState): string {
+	return read !== undefined && read.score === state.score ? '' : String(state.score);
+}
+
+/** The idle index entry: the new idle-since time, or "" when it did not move (an expiry, a decay step). */
+function idleArgument(read: ContactState | undefined, state: ContactState): string {
+	const idle = idleSince(state);
+	return read !== undefined && idleSince(read) === idle ? '' : String(idle);
+}
+
+/** The expiry index entry: the new due time, "-" to remove the old one, "" when it did not move or there was none and is none. */
 function expiryArgument(read: ContactState | undefined, state: ContactState): string {
-	if (state.nextExpiryAt !== undefined) return String(state.nextExpiryAt);
+	if (state.nextExpiryAt !== undefined) return read?.nextExpiryAt === state.nextExpiryAt ? '' : String(state.nextExpiryAt);
 	return read?.nextExpiryAt === undefined ? '' : '-';
 }
 
