@@ -19,6 +19,10 @@
  * sizes: the Code node's rate rises with the execution's size (a fixed cost per execution spread
  * over more items), so the ratio shrinks as executions grow.
  *
+ * Webhook calls go out on a connection each (bench/lib/post-json.js), not fetch's keep-alive pool:
+ * n8n closes a connection idle for 5 s, and a POST written into one that closed while this process
+ * was busy fails with "other side closed". The bench prints its own longest event-loop stall.
+ *
  * n8n's Redis node has no INCRBY: its Increment operation is INCR (by 1). So the Redis-node
  * workflow counts each contact's events per rule, one INCR per item on `<contact>:<rule>` with the
  * rule picked by an expression, and a contact's score is sum(count x points) when read. Neither
@@ -32,12 +36,14 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { randomUUID } = require('node:crypto');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 
 const { ensureRuntime, N8N_VERSION } = require('../scripts/lib/runtime');
 const { installPackage } = require('../scripts/lib/install-package');
 const { startN8n, freePort } = require('../scripts/lib/n8n-process');
 const { N8nRestClient } = require('../scripts/lib/n8n-rest');
 const { scratchDir } = require('../scripts/lib/paths');
+const { postJson } = require('./lib/post-json');
 const { startRedis } = require('./lib/redis-server');
 
 const EVENTS = Number(process.env.BENCH_BUILTIN_EVENTS ?? 10_000);
@@ -141,6 +147,8 @@ async function run(report) {
 	const runtime = await ensureRuntime((line) => console.log(line));
 	const flatted = require(path.join(runtime.n8nModules, 'flatted'));
 	const redis = await startRedis();
+	const stalls = monitorEventLoopDelay({ resolution: 20 });
+	stalls.enable();
 	fs.mkdirSync(scratchDir, { recursive: true });
 	const userFolder = fs.mkdtempSync(path.join(scratchDir, 'bench-builtin-'));
 	let n8n;
@@ -167,7 +175,7 @@ async function run(report) {
 				sizes: [EVENTS],
 				baselineLabel: 'n8n Redis node, Increment (one INCR per item, key by expression)',
 				oursLabel: 'Score Event on Redis (Use Item As Event)',
-				ratioLabel: 'Score Event on Redis / n8n Redis node, node time',
+				ratioLabel: `Score Event on Redis / n8n Redis node, both in the live n8n ${N8N_VERSION}, node time`,
 				target: 20,
 				readScores: [
 					['n8n Redis node (INCR counters per rule)', () => incrCounterScores(redis.port)],
@@ -180,7 +188,7 @@ async function run(report) {
 				sizes: [EVENTS, LARGE_EVENTS],
 				baselineLabel: "Code node (JavaScript, scores in $getWorkflowStaticData('global'))",
 				oursLabel: 'Score Event on SQLite (Use Item As Event)',
-				ratioLabel: 'Score Event on SQLite / Code node with static data, node time',
+				ratioLabel: `Score Event on SQLite / Code node with static data, both in the live n8n ${N8N_VERSION}, node time`,
 				target: 2,
 				readScores: [
 					["Code node ($getWorkflowStaticData('global'))", () => staticDataScores(client, bench.codeNode.id)],
@@ -211,12 +219,26 @@ async function run(report) {
 			console.log(`  both sides end with the same ${expected.size.toLocaleString('en-US')} contact scores (checked against the bench's own sum of the rules)`);
 		}
 		passed = true;
+	} catch (error) {
+		if (n8n) await describeN8nAfterFailure(n8n);
+		throw error;
 	} finally {
+		stalls.disable();
+		// n8n closes connections idle for 5 s: a stall longer than that is what broke pooled requests.
+		console.log(`  this bench process's longest event-loop stall: ${Math.round(stalls.max / 1e6).toLocaleString('en-US')} ms`);
 		if (n8n) await n8n.stop();
 		await redis.stop();
 		if (passed) fs.rmSync(userFolder, { recursive: true, force: true });
 		else console.log(`  n8n's user folder and log are kept in ${userFolder}`);
 	}
+}
+
+/** Whether n8n still runs (and how it ended if not), and the end of its log. */
+async function describeN8nAfterFailure(n8n) {
+	const exited = await Promise.race([n8n.exited, new Promise((resolve) => setTimeout(() => resolve(undefined), 100))]);
+	console.log(exited ? `  n8n exited (code ${exited.code}, signal ${exited.signal})` : '  n8n is still running');
+	const log = fs.readFileSync(n8n.logFile, 'utf8').split('\n');
+	console.log(`  the end of n8n's log (${n8n.logFile}):\n${log.slice(-30).join('\n')}`);
 }
 
 /** Prints each side's events/s (node time and whole execution) and the ratio, min / median / max over the runs. */
@@ -311,8 +333,8 @@ async function setUpWorkflows(client, baseUrl, redisPort, databasePath) {
 		createProfileNode('Create Profile on Redis', onRedis, REDIS_PROFILE),
 		createProfileNode('Create Profile on SQLite', onSqlite, SQLITE_PROFILE),
 	]);
-	const response = await fetch(setup.url, { method: 'POST' });
-	if (!response.ok) throw new Error(`creating the profiles failed (${response.status}): ${await response.text()}`);
+	const response = await postJson(setup.url, {});
+	if (response.status !== 200) throw new Error(`creating the profiles failed (${response.status}): ${response.text}`);
 
 	return {
 		redisNode: await publish('bench: n8n Redis node', 'bench/redis-node', [
@@ -342,13 +364,8 @@ async function setUpWorkflows(client, baseUrl, redisPort, databasePath) {
  */
 async function executeOnce(client, flatted, workflow, events) {
 	const before = new Set((await client.listExecutions(workflow.id)).map((summary) => summary.id));
-	const response = await fetch(workflow.url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ events }),
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`${workflow.name} answered ${response.status}: ${text.slice(0, 500)}`);
+	const response = await postJson(workflow.url, { events });
+	if (response.status !== 200) throw new Error(`${workflow.name} answered ${response.status}: ${response.text.slice(0, 500)}`);
 	const deadline = Date.now() + 120_000;
 	for (;;) {
 		const fresh = (await client.listExecutions(workflow.id)).filter((summary) => !before.has(summary.id));
@@ -372,9 +389,9 @@ async function executeOnce(client, flatted, workflow, events) {
 }
 
 async function readScores(workflow) {
-	const response = await fetch(workflow.url, { method: 'POST' });
-	const contacts = await response.json();
-	if (!response.ok || !Array.isArray(contacts)) throw new Error(`${workflow.name} answered ${response.status}: ${JSON.stringify(contacts).slice(0, 300)}`);
+	const response = await postJson(workflow.url, {});
+	const contacts = response.status === 200 ? JSON.parse(response.text) : undefined;
+	if (!Array.isArray(contacts)) throw new Error(`${workflow.name} answered ${response.status}: ${response.text.slice(0, 300)}`);
 	return new Map(contacts.map((contact) => [contact.contactId, contact.score]));
 }
 

@@ -16,15 +16,26 @@ class N8nRestClient {
 	}
 
 	async request(method, path, body) {
-		const response = await fetch(`${this.baseUrl}/rest${path}`, {
-			method,
-			headers: {
-				'content-type': 'application/json',
-				'browser-id': this.browserId,
-				...(this.cookie ? { cookie: this.cookie } : {}),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
+		const send = () =>
+			fetch(`${this.baseUrl}/rest${path}`, {
+				method,
+				headers: {
+					'content-type': 'application/json',
+					'browser-id': this.browserId,
+					...(this.cookie ? { cookie: this.cookie } : {}),
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+		let response;
+		try {
+			response = await send();
+		} catch (error) {
+			// n8n closes a keep-alive connection after 5 s idle; a caller whose event loop was busy
+			// longer (a bench reading back large executions) sends into the closed one and gets "other side
+			// closed" before n8n saw the request. A read is safe to send again, on a new connection.
+			if (method !== 'GET' || error.cause?.code !== 'UND_ERR_SOCKET') throw error;
+			response = await send();
+		}
 		const setCookie = response.headers.getSetCookie().find((line) => line.startsWith('n8n-auth='));
 		if (setCookie) this.cookie = setCookie.split(';')[0];
 		const text = await response.text();

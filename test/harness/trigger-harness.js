@@ -5,62 +5,27 @@
  *   which calls the node's closeFunction.
  * - `listenForTestEvent`: the editor's "Listen for test event": a manual execution through
  *   `WorkflowExecute` that starts at the trigger node and completes with its first emit.
+ * Plain JavaScript, like run-workflow.js, so that both jest tests and `bench/` (compiled node
+ * classes from dist/) can use it; types are in trigger-harness.d.ts.
  */
-import type {
-	IDataObject,
-	INode,
-	INodeCredentials,
-	INodeExecutionData,
-	INodeType,
-	IRun,
-	WorkflowExecuteMode,
-} from 'n8n-workflow';
 
 // run-workflow points n8n-core at a temp user folder before n8n-core is first loaded.
-import { credentialsHelperFor, type HarnessCredentialOptions } from './run-workflow';
+const { credentialsHelperFor } = require('./run-workflow');
 
-import { Container } from '@n8n/di';
-import {
-	ActiveWorkflowTriggers,
-	ExecutionLifecycleHooks,
-	PollContext,
-	TriggerContext,
-	WorkflowExecute,
-} from 'n8n-core';
-import { Workflow } from 'n8n-workflow';
-
-export interface TriggerNodeSpec extends HarnessCredentialOptions {
-	readonly type: string;
-	readonly nodeType: INodeType;
-	readonly parameters: IDataObject;
-	readonly workflowId: string;
-	readonly nodeId?: string;
-	readonly nodeName?: string;
-	/** References to saved credentials (see run-workflow's `credentials`), e.g. { engagementScoreRedisApi: { id, name } }. */
-	readonly nodeCredentials?: INodeCredentials;
-}
-
-export interface ActiveTrigger {
-	/** Every emit so far: the JSON of the items of its first output. */
-	readonly emits: IDataObject[][];
-	/** Every emitted item, in order. */
-	items(): IDataObject[];
-	/** Resolves once at least `count` items were emitted in total; rejects after `timeoutMs`. */
-	waitForItems(count: number, timeoutMs?: number): Promise<IDataObject[]>;
-	/** Removes the workflow's triggers, as unpublishing it does. */
-	deactivate(): Promise<void>;
-}
+const { Container } = require('@n8n/di');
+const { ActiveWorkflowTriggers, ExecutionLifecycleHooks, PollContext, TriggerContext, WorkflowExecute } = require('n8n-core');
+const { Workflow } = require('n8n-workflow');
 
 const NODE_NAME = 'Score Trigger';
 
-function workflowOf(spec: TriggerNodeSpec, active: boolean): { workflow: Workflow; node: INode } {
-	const node: INode = {
+function workflowOf(spec, active) {
+	const node = {
 		id: spec.nodeId ?? 'trigger-node',
 		name: spec.nodeName ?? NODE_NAME,
 		type: spec.type,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: spec.parameters as INode['parameters'],
+		parameters: spec.parameters,
 		...(spec.nodeCredentials ? { credentials: spec.nodeCredentials } : {}),
 	};
 	const nodeTypes = {
@@ -81,12 +46,7 @@ function workflowOf(spec: TriggerNodeSpec, active: boolean): { workflow: Workflo
 	return { workflow, node };
 }
 
-function additionalDataFor(
-	mode: WorkflowExecuteMode,
-	workflow: Workflow,
-	executionId: string,
-	credentials: HarnessCredentialOptions = {},
-) {
+function additionalDataFor(mode, workflow, executionId, credentials = {}) {
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: workflow.id,
 		name: workflow.name ?? '',
@@ -94,8 +54,8 @@ function additionalDataFor(
 		connections: workflow.connectionsBySourceNode,
 		active: workflow.active,
 		settings: {},
-	} as never);
-	const unavailable = (what: string) => () => {
+	});
+	const unavailable = (what) => () => {
 		throw new Error(`trigger harness: ${what} is not available`);
 	};
 	return {
@@ -116,44 +76,39 @@ function additionalDataFor(
 		getRunExecutionData: unavailable('getRunExecutionData'),
 		getRuntimeCredential: unavailable('getRuntimeCredential'),
 		startRunnerTask: unavailable('startRunnerTask'),
-	} as never;
+	};
 }
 
 let executionCounter = 0;
 
 /** Activates the trigger as a published workflow; rejects as n8n's activation would (WorkflowActivationError). */
-export async function activateTrigger(spec: TriggerNodeSpec): Promise<ActiveTrigger> {
+async function activateTrigger(spec) {
 	const { workflow } = workflowOf(spec, true);
-	const emits: IDataObject[][] = [];
-	const errors: Error[] = [];
-	let waiters: Array<() => void> = [];
+	const emits = [];
+	const errors = [];
+	let waiters = [];
 	const items = () => emits.flat();
 
-	const getTriggerFunctions = (
-		wf: Workflow,
-		node: INode,
-		additionalData: never,
-		mode: WorkflowExecuteMode,
-		activation: never,
-	) =>
+	const getTriggerFunctions = (wf, node, additionalData, mode, activation) =>
 		new TriggerContext(
 			wf,
 			node,
 			additionalData,
 			mode,
 			activation,
-			(data: INodeExecutionData[][]) => {
-				emits.push((data[0] ?? []).map((item) => item.json));
+			(data) => {
+				const emitted = (data[0] ?? []).map((item) => item.json);
+				emits.push(emitted);
+				spec.onEmit?.(emitted);
 				const current = waiters;
 				waiters = [];
 				for (const wake of current) wake();
 			},
-			(error: Error) => {
+			(error) => {
 				errors.push(error);
 			},
 		);
-	const getPollFunctions = (wf: Workflow, node: INode, additionalData: never, mode: WorkflowExecuteMode, activation: never) =>
-		new PollContext(wf, node, additionalData, mode, activation);
+	const getPollFunctions = (wf, node, additionalData, mode, activation) => new PollContext(wf, node, additionalData, mode, activation);
 
 	const activeTriggers = Container.get(ActiveWorkflowTriggers);
 	await activeTriggers.addAllTriggers(
@@ -162,8 +117,8 @@ export async function activateTrigger(spec: TriggerNodeSpec): Promise<ActiveTrig
 		additionalDataFor('trigger', workflow, String(++executionCounter), spec),
 		'trigger',
 		'activate',
-		getTriggerFunctions as never,
-		getPollFunctions as never,
+		getTriggerFunctions,
+		getPollFunctions,
 	);
 
 	return {
@@ -177,7 +132,7 @@ export async function activateTrigger(spec: TriggerNodeSpec): Promise<ActiveTrig
 				if (remaining <= 0) {
 					throw new Error(`Expected ${count} emitted items within ${timeoutMs} ms, got ${items().length}`);
 				}
-				await new Promise<void>((resolve) => {
+				await new Promise((resolve) => {
 					const timer = setTimeout(resolve, remaining);
 					waiters.push(() => {
 						clearTimeout(timer);
@@ -193,15 +148,8 @@ export async function activateTrigger(spec: TriggerNodeSpec): Promise<ActiveTrig
 	};
 }
 
-export interface TestListen {
-	/** The manual execution; settles once the trigger emitted (or failed). */
-	readonly finished: Promise<IRun>;
-	/** Cancels the execution if it is still waiting. */
-	cancel(): void;
-}
-
 /** The editor's "Listen for test event": a manual execution starting at the trigger node. */
-export function listenForTestEvent(spec: TriggerNodeSpec): TestListen {
+function listenForTestEvent(spec) {
 	const { workflow, node } = workflowOf(spec, false);
 	const execution = new WorkflowExecute(additionalDataFor('manual', workflow, String(++executionCounter), spec), 'manual');
 	const run = execution.run({ workflow, startNode: node });
@@ -209,8 +157,10 @@ export function listenForTestEvent(spec: TriggerNodeSpec): TestListen {
 }
 
 /** The JSON of the items a finished manual run's trigger node emitted. */
-export function triggerOutput(run: IRun, nodeName = NODE_NAME): IDataObject[] {
+function triggerOutput(run, nodeName = NODE_NAME) {
 	const taskRuns = run.data.resultData.runData[nodeName] ?? [];
 	const main = taskRuns[taskRuns.length - 1]?.data?.main ?? [];
 	return (main[0] ?? []).map((item) => item.json);
 }
+
+module.exports = { activateTrigger, listenForTestEvent, triggerOutput };
