@@ -24,6 +24,14 @@ export interface ContactState {
 	readonly ledger?: ContactLedger;
 	/** The earliest `dueAt` of the ledger's expiring grants, for a store's expiry index; absent when none. */
 	readonly nextExpiryAt?: number;
+	/**
+	 * True once the contact's journal holds everything that made this state (its first journaled
+	 * write starts the journal with a `carried` entry of the state before it); absent on a state
+	 * written before the profile kept a journal.
+	 */
+	readonly journaled?: true;
+	/** The profile version this state was last recalculated to (recalculation.ts); absent: never. */
+	readonly recalculatedVersion?: number;
 }
 
 export interface ContactLedger {
