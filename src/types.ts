@@ -157,7 +157,9 @@ export type ChangeCause =
 	| { readonly kind: 'modify'; readonly operation: AdjustOperation; readonly points: number; readonly reason?: string }
 	| { readonly kind: 'decay'; readonly mode: DecayPolicy['mode'] }
 	| { readonly kind: 'reset'; readonly reason?: string }
-	| { readonly kind: 'expired'; readonly ruleId: string; readonly eventId?: string };
+	| { readonly kind: 'expired'; readonly ruleId: string; readonly eventId?: string }
+	/** The contact's score recomputed from its journal when version `toVersion` was published. */
+	| { readonly kind: 'recalculation'; readonly fromVersion: number; readonly toVersion: number };
 
 /** One entry of the change log: a contact's history and the triggers' feed. */
 export interface ScoreChange {
