@@ -9,6 +9,7 @@ import {
 	StoreUnavailableError,
 } from '../../errors';
 import type { ContactState } from '../../scoring/contact-state';
+import type { ContactJournals } from '../../journal';
 import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { idleSince } from '../../scoring/contact-state';
@@ -190,6 +191,23 @@ export class RedisStore implements ScoreStore {
 			// Earliest due first; ZRANGE BYSCORE orders ties by member, i.e. by contact id bytes.
 			return (await this.client.call('ZRANGE', key, '-inf', String(dueBy), 'BYSCORE', 'LIMIT', 0, count)) as string[];
 		});
+	}
+
+	// Scaffold of branch i11 only: replaced by the journal-store branch before anything reaches main.
+	async readJournals(): Promise<ContactJournals> {
+		throw new Error('The journal is not implemented in this store yet');
+	}
+
+	async journalContactIds(): Promise<string[]> {
+		throw new Error('The journal is not implemented in this store yet');
+	}
+
+	async foldJournal(): Promise<void> {
+		throw new Error('The journal is not implemented in this store yet');
+	}
+
+	async pruneProfileWideJournal(): Promise<number> {
+		throw new Error('The journal is not implemented in this store yet');
 	}
 
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {

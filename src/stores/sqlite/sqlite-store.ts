@@ -11,6 +11,7 @@ import {
 	StoreUnavailableError,
 } from '../../errors';
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
+import type { ContactJournals } from '../../journal';
 import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { movedGroups } from '../group-index';
@@ -271,6 +272,23 @@ export class SqliteStore implements ScoreStore {
 				([contactId]) => contactId,
 			),
 		);
+	}
+
+	// Scaffold of branch i11 only: replaced by the journal-store branch before anything reaches main.
+	async readJournals(): Promise<ContactJournals> {
+		throw new Error('The journal is not implemented in this store yet');
+	}
+
+	async journalContactIds(): Promise<string[]> {
+		throw new Error('The journal is not implemented in this store yet');
+	}
+
+	async foldJournal(): Promise<void> {
+		throw new Error('The journal is not implemented in this store yet');
+	}
+
+	async pruneProfileWideJournal(): Promise<number> {
+		throw new Error('The journal is not implemented in this store yet');
 	}
 
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { openCursorFeed } from '../../change-feed';
 import { InvalidInputError, ProfileAlreadyExistsError, ProfileNotFoundError, StoreUnavailableError } from '../../errors';
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
+import type { ContactJournals } from '../../journal';
 import type { Committed, Plan, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ScoreChange, ScoreProfile } from '../../types';
 import { byNameThenId, compareNumbers, compareStrings } from '../ordering';
@@ -164,6 +165,23 @@ export class StaticDataStore implements ScoreStore {
 		this.trimSeenEvents(entry);
 		this.trimChanges(entry);
 		return { result: planned.result, firstChangeSeq };
+	}
+
+	// Scaffold of branch i11 only: replaced by the journal-store branch before anything reaches main.
+	async readJournals(): Promise<ContactJournals> {
+		throw new Error('The journal is not implemented in this store yet');
+	}
+
+	async journalContactIds(): Promise<string[]> {
+		throw new Error('The journal is not implemented in this store yet');
+	}
+
+	async foldJournal(): Promise<void> {
+		throw new Error('The journal is not implemented in this store yet');
+	}
+
+	async pruneProfileWideJournal(): Promise<number> {
+		throw new Error('The journal is not implemented in this store yet');
 	}
 
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {
