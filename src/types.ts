@@ -96,6 +96,20 @@ export interface ScoreProfile {
 	readonly publishedAt?: number;
 	readonly createdAt: number;
 	readonly updatedAt: number;
+	/** Set by a publish that recalculates, in the same compare-and-set; cleared when every contact is recalculated. */
+	readonly recalculation?: PendingRecalculation;
+}
+
+/** A recalculation of every contact from its journal to `toVersion`, not finished yet (src/recalculation/). */
+export interface PendingRecalculation {
+	/** The version published before it. */
+	readonly fromVersion: number;
+	readonly toVersion: number;
+	readonly startedAt: number;
+	/** When a run last finished a page: a run silent for long is taken to have crashed and is resumed. */
+	readonly heartbeatAt: number;
+	/** Every contact id up to this one (code unit order) is recalculated: a resumed run goes on after it. */
+	readonly doneThrough?: string;
 }
 
 /** An event as it enters the engine, after validation (see event.ts). */

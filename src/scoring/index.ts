@@ -17,3 +17,5 @@ export type { ChangeRecord, Transition } from './transition';
 export { adjustedScore, decayScore, normalizeScore } from './score-math';
 export { planBatch } from './batch';
 export type { BatchItem, BatchPlan, ContactView, ItemOutcome } from './batch';
+export { holdsTheSame, recalculatedContact } from './recalculation';
+export type { RecalculationOperation, ReplayedHolding } from './recalculation';
