@@ -11,7 +11,7 @@ import { toEpochMillis } from './time';
 import { compileRules, type Evaluator } from './evaluator';
 import { shown, toBoundedPoints, toCount } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
-import { type DraftPatch, type NewProfileInput, newProfile, published, toProfileId, unpublished, withDraft } from './profile';
+import { type DraftPatch, type NewProfileInput, newProfile, toProfileId, unpublished, withDraft } from './profile';
 import { toGroupName, toPoints } from './rule';
 import { editRules, type RuleEditMode } from './rule-edits';
 import {
@@ -34,6 +34,17 @@ import {
 	type VersionedLimits,
 	versionedLimits,
 } from './score-writes';
+import {
+	onceAtATime,
+	pendingRecalculation,
+	previewDraft,
+	publishedForRecalculation,
+	RecalculationGuardedStore,
+	type RecalculationRun,
+	type RecalculationSummary,
+	runRecalculation,
+} from './recalculation';
+import type { DraftPreview, DraftPreviewOptions } from './replay';
 import type { ScoreStore } from './store';
 import type {
 	AdjustOperation,
@@ -77,6 +88,25 @@ export interface ResetResult {
 	readonly change?: ScoreChange;
 }
 
+export interface PublishOptions {
+	/** Recompute every contact's score from its journal under the new version (default true). */
+	readonly recalculate?: boolean;
+	/** Called after every page of a recalculation with its totals so far. */
+	readonly onProgress?: (progress: RecalculationSummary & { readonly toVersion: number }) => void;
+}
+
+export interface PublishResult {
+	readonly profile: ScoreProfile;
+	/** What the recalculation did; absent when the publish did not recalculate. */
+	readonly recalculation?: RecalculationRun;
+}
+
+export interface ResumeOptions {
+	/** Resume only a recalculation no run has moved on for this long (a run of another process may be alive). */
+	readonly staleAfterMs?: number;
+	readonly onProgress?: PublishOptions['onProgress'];
+}
+
 export interface DecayOptions {
 	/** Zone whose calendar days count the inactivity window (default UTC). */
 	readonly timezone?: string;
@@ -97,12 +127,12 @@ const REPUBLISH_RETRIES = 3;
 export class EngagementEngine {
 	private readonly now: () => number;
 	private readonly evaluators = new Map<string, { version: number; evaluator: Evaluator }>();
+	/** Every write goes through it: while a recalculation is pending, it recalculates the contacts a write names first. */
+	private readonly store: RecalculationGuardedStore;
 
-	constructor(
-		private readonly store: ScoreStore,
-		options: EngineOptions = {},
-	) {
+	constructor(store: ScoreStore, options: EngineOptions = {}) {
 		this.now = options.now ?? Date.now;
+		this.store = new RecalculationGuardedStore(store, this.now);
 	}
 
 	async createProfile(input: NewProfileInput): Promise<ScoreProfile> {
@@ -134,9 +164,49 @@ export class EngagementEngine {
 		);
 	}
 
-	async publish(profileId: string): Promise<ScoreProfile> {
+	/** Publishes the draft as the next version and, unless told otherwise, recalculates every contact (publishAndRecalculate). */
+	async publish(profileId: string, options: PublishOptions = {}): Promise<ScoreProfile> {
+		return (await this.publishAndRecalculate(profileId, options)).profile;
+	}
+
+	/**
+	 * Publishes the draft as the next version. With `recalculate` (the default) the publish marks the
+	 * profile as recalculating in the same compare-and-set, then every contact's score is recomputed
+	 * from its journal under the new version (src/recalculation/); writes meanwhile recalculate the
+	 * contacts they touch first. Resolves once the recalculation is done, with its totals.
+	 */
+	async publishAndRecalculate(profileId: string, options: PublishOptions = {}): Promise<PublishResult> {
+		const id = toProfileId(profileId);
 		const now = this.now();
-		return this.store.updateProfile(toProfileId(profileId), (current) => published(current, now));
+		const recalculate = options.recalculate ?? true;
+		const profile = await this.store.updateProfile(id, (current) => publishedForRecalculation(current, now, recalculate));
+		if (!recalculate) return { profile };
+		const recalculation = await this.recalculate(id, profile.version, options.onProgress);
+		return { profile: (await this.store.getProfile(id)) ?? profile, ...(recalculation === undefined ? {} : { recalculation }) };
+	}
+
+	/**
+	 * Finishes a recalculation a crash (or a stopped process) left pending, from where it got; what
+	 * the trigger's timer calls. Resolves to undefined when none is pending (or, with `staleAfterMs`,
+	 * when a run moved it on within that time).
+	 * @throws ProfileNotFoundError
+	 */
+	async resumeRecalculation(profileId: string, options: ResumeOptions = {}): Promise<RecalculationRun | undefined> {
+		const profile = await this.getProfile(profileId);
+		const marker = pendingRecalculation(profile);
+		if (marker === undefined) return undefined;
+		if (options.staleAfterMs !== undefined && this.now() - marker.heartbeatAt < options.staleAfterMs) return undefined;
+		return this.recalculate(profile.id, marker.toVersion, options.onProgress);
+	}
+
+	/**
+	 * What publishing the draft would do: every contact's journal replayed under the draft rules and
+	 * settings, nothing written; the contacts whose score would change, largest change first, and a summary.
+	 * @throws ProfileNotFoundError
+	 */
+	async previewDraft(profileId: string, options: DraftPreviewOptions): Promise<DraftPreview> {
+		const profile = await this.getProfile(profileId);
+		return previewDraft(this.store.unguarded, profile, options, this.now());
 	}
 
 	async unpublish(profileId: string): Promise<ScoreProfile> {
@@ -347,6 +417,17 @@ export class EngagementEngine {
 	async deleteContact(profileId: string, contactId: unknown): Promise<boolean> {
 		const id = await this.existingProfileId(profileId);
 		return this.store.deleteContact(id, toContactId(contactId));
+	}
+
+	private recalculate(
+		profileId: string,
+		toVersion: number,
+		onProgress: PublishOptions['onProgress'],
+	): Promise<RecalculationRun | undefined> {
+		const store = this.store.unguarded;
+		return onceAtATime(`${store.key}\u0000${profileId}\u0000${toVersion}`, () =>
+			runRecalculation(store, profileId, { now: this.now, ...(onProgress === undefined ? {} : { onProgress }) }),
+		);
 	}
 
 	private async publishedProfile(profileId: string): Promise<ScoreProfile> {

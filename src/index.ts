@@ -3,7 +3,8 @@ export * from './types';
 export * from './errors';
 export * from './journal';
 export type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
-export { adjustedScore, decayScore, normalizeScore, idleSince, isInactive, planBatch, transition, unseenContact } from './scoring';
+export { adjustedScore, decayScore, holdsTheSame, normalizeScore, idleSince, isInactive, planBatch, recalculatedContact, transition, unseenContact } from './scoring';
+export type { RecalculationOperation } from './scoring';
 export type {
 	BatchItem,
 	BatchPlan,
@@ -41,7 +42,10 @@ export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } fr
 export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, tierScoreRange, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
-export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
+export type { PublishOptions, PublishResult, ResumeOptions } from './engine';
+export { pendingRecalculation, RECALCULATION_PAGE_SIZE, recalculateContacts, runRecalculation } from './recalculation';
+export type { RecalculationRun, RecalculationSummary } from './recalculation';
+export { MAX_EXPIRY_INTERVAL_MS, RECALCULATION_STALE_MS, startExpiryTimer } from './expiry-timer';
 export type { ExpiryTimer } from './expiry-timer';
 export type { ExpiryResult, VersionedLimits } from './score-writes';
 export { dueExpiries, topGroup, ungroupedPoints } from './scoring';

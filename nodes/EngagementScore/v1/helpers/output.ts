@@ -1,6 +1,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { tierOf, type ContactScore, type Rule, type ScoreChange, type ScoreProfile, type ScoringSettings } from '../../../../src/index';
+import {
+	pendingRecalculation,
+	tierOf,
+	type ContactScore,
+	type RecalculationSummary,
+	type Rule,
+	type ScoreChange,
+	type ScoreProfile,
+	type ScoringSettings,
+} from '../../../../src/index';
 import { causeJson, isoTime } from '../../../shared/change-output';
 
 export function ruleJson(rule: Rule): IDataObject {
@@ -39,7 +48,27 @@ export function profileJson(profile: ScoreProfile): IDataObject {
 		publishedAt: isoTime(profile.publishedAt),
 		createdAt: isoTime(profile.createdAt),
 		updatedAt: isoTime(profile.updatedAt),
+		pendingRecalculation: pendingRecalculationJson(profile),
 	};
+}
+
+/** A recalculation not finished yet (running, or left by a crash and resumed by the next write, publish or trigger); null when none. */
+function pendingRecalculationJson(profile: ScoreProfile): IDataObject | null {
+	const marker = pendingRecalculation(profile);
+	if (marker === undefined) return null;
+	return {
+		fromVersion: marker.fromVersion,
+		toVersion: marker.toVersion,
+		startedAt: isoTime(marker.startedAt),
+		lastProgressAt: isoTime(marker.heartbeatAt),
+		doneThroughContactId: marker.doneThrough ?? null,
+	};
+}
+
+/** What a publish's recalculation did; null when it did not recalculate. */
+export function recalculationJson(summary: RecalculationSummary | undefined): IDataObject | null {
+	if (summary === undefined) return null;
+	return { contactsRecalculated: summary.contactsRecalculated, contactsChanged: summary.contactsChanged, totalDelta: summary.totalDelta };
 }
 
 /*
