@@ -3,6 +3,7 @@ import { publishedForRecalculation } from '../../src/recalculation';
 import type { ScoreStore } from '../../src/store';
 import type { EventResult, ScoreChange } from '../../src/types';
 import { storeKindsForThisFile } from '../helpers/engine-stores';
+import { contactsARecalculationWouldChange } from '../helpers/recalculation-check';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -48,7 +49,7 @@ describe.each(storeKindsForThisFile('recalculation'))('Recalculation on publish,
 
 		expect(profile.version).toBe(2);
 		expect(profile.recalculation).toBeUndefined();
-		expect(recalculation).toEqual({ contactsRecalculated: 3, contactsChanged: 3, totalDelta: 9 + 7 - 3, fromVersion: 1, toVersion: 2, completed: true });
+		expect(recalculation).toEqual({ contactsRecalculated: 3, contactsChanged: 3, totalDelta: 4 - 3 + 10, fromVersion: 1, toVersion: 2, completed: true });
 		expect((await engine.getContact('lead', 'ann'))?.score).toBe(14);
 		expect((await engine.getContact('lead', 'bob'))?.score).toBe(2);
 		expect((await engine.getContact('lead', 'cem'))?.score).toBe(10);
@@ -86,22 +87,25 @@ describe.each(storeKindsForThisFile('recalculation'))('Recalculation on publish,
 		expect((await engine.getContact('lead', 'ann'))?.score).toBe(5);
 	});
 
-	it('changes nothing when a version is recalculated a second time', async () => {
+	it('changes nothing when a version is recalculated a second time, also for contacts scored after the publish', async () => {
 		await engine.createProfile({ id: 'lead', name: 'Lead', rules: [OPENED] });
 		await engine.publish('lead');
 		await score([opened('ann'), opened('bob'), clicked('bob')]);
-		await engine.updateDraft('lead', { rules: [CLICKED] });
+		await engine.updateDraft('lead', { rules: [CLICKED, { ...OPENED, points: 2, counts: { times: 1, per: 'day' } }] });
 		await engine.publish('lead');
-		const before = await Promise.all(['ann', 'bob'].map(historyOf));
+		await score([opened('bob'), clicked('cem'), opened('cem')]);
+		await engine.modifyScore('lead', { contactId: 'ann', operation: 'subtract', points: 1 });
+		now += 1000;
+
+		expect(await contactsARecalculationWouldChange(store, 'lead', now)).toEqual([]);
+		// A marker of the same version again: the run finds every contact already at that version.
+		const before = await Promise.all(['ann', 'bob', 'cem'].map(historyOf));
 		await store.updateProfile('lead', (profile) => ({
 			...profile,
 			recalculation: { fromVersion: 2, toVersion: 2, startedAt: now, heartbeatAt: now },
 		}));
-
-		const again = await engine.resumeRecalculation('lead');
-
-		expect(again).toMatchObject({ contactsRecalculated: 2, contactsChanged: 0, totalDelta: 0, completed: true });
-		expect(await Promise.all(['ann', 'bob'].map(historyOf))).toEqual(before);
+		expect(await engine.resumeRecalculation('lead')).toMatchObject({ contactsChanged: 0, totalDelta: 0, completed: true });
+		expect(await Promise.all(['ann', 'bob', 'cem'].map(historyOf))).toEqual(before);
 		expect((await engine.getProfile('lead')).recalculation).toBeUndefined();
 	});
 
