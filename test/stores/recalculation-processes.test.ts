@@ -45,6 +45,8 @@ process.stdin.on('data', () => { stop = true; });
 		await engine.scoreEvents('lead', batch.map((contactId) => ({ contactId, type: 'email_event' })));
 		for (const contactId of batch) sent[contactId] = (sent[contactId] || 0) + 1;
 		if (++batches === 5) process.stdout.write('scoring\\n');
+		// node:sqlite answers synchronously: let the stop message in.
+		await new Promise((resolve) => setImmediate(resolve));
 	}
 	process.stdout.write(JSON.stringify(sent) + '\\n');
 	process.stdin.destroy();
