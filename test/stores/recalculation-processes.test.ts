@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { EngagementEngine } from '../../src/engine';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
+import { expectRecalculatedBeforeScoredUnder } from '../helpers/version-order';
 import { compileSourceForChildProcesses } from './compiled-src';
 
 const CONTACTS = 2500;
@@ -114,6 +115,7 @@ describe('Recalculation on SQLite with several processes', () => {
 			expect({ contactId, score: contact?.score }).toEqual({ contactId, score: 3 * (2 + (sent[contactId] ?? 0)) });
 			const history = await store.getHistory('lead', contactId, 1000);
 			expect(history.reduce((sum, change) => sum + change.delta, 0)).toBe(contact?.score);
+			expectRecalculatedBeforeScoredUnder(history, 2);
 			expect(history.filter((change) => change.cause.kind === 'recalculation')).toHaveLength(1);
 		}
 		await store.close();
@@ -136,6 +138,7 @@ describe('Recalculation on SQLite with several processes', () => {
 			expect({ contactId, score: contact?.score }).toEqual({ contactId, score: 3 * (2 + (sent[contactId] ?? 0)) });
 			const history = await store.getHistory('lead', contactId, 1000);
 			expect(history.reduce((sum, change) => sum + change.delta, 0)).toBe(contact?.score);
+			expectRecalculatedBeforeScoredUnder(history, 2);
 		}
 		await store.close();
 	});

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { EngagementEngine } from '../../src/engine';
 import { RedisStore } from '../../src/stores/redis/redis-store';
 import { RedisTestServer } from '../helpers/redis-server';
+import { expectRecalculatedBeforeScoredUnder } from '../helpers/version-order';
 
 const CONTACTS = 1500;
 const opened = (points: number) => [{ id: 'opened', eventType: 'email_event', conditions: [], points }];
@@ -61,6 +62,7 @@ describe('Recalculation on Redis with two clients', () => {
 			expect({ contactId, score: contact?.score }).toEqual({ contactId, score: 3 * (2 + (sent.get(contactId) ?? 0)) });
 			const history = await store.getHistory('lead', contactId, 1000);
 			expect(history.reduce((sum, change) => sum + change.delta, 0)).toBe(contact?.score);
+			expectRecalculatedBeforeScoredUnder(history, 2);
 		}
 	});
 });
