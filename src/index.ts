@@ -50,7 +50,9 @@ export { toScoreLimits, toTimeZone } from './profile';
 export { toRuleCounts } from './rule';
 // applyDueExpiries takes the profile's limits with their version (versionedLimits(profile)), or reads them itself.
 export { applyDueExpiries, versionedLimits } from './score-writes';
-export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';
+export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult, ScoreEventsOptions } from './engine';
+export { journalDecay, journalEvent, journalModify, journalReset } from './journal-entries';
+export { carriedOf } from './scoring';
 
 export { StaticDataStore } from './stores/static-data/static-data-store';
 export { SqliteStore } from './stores/sqlite/sqlite-store';

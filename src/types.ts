@@ -129,8 +129,12 @@ export interface ScoredEvent {
 export interface EventResult {
 	readonly contactId: string;
 	readonly eventId?: string;
-	/** True when the event id was seen before for this profile: nothing changed. */
+	/** True when the event id was seen before for this profile: nothing changed, nothing recorded. */
 	readonly duplicate: boolean;
+	/** Scored against the published rules (false for a duplicate, or an event recorded while the profile is not published). */
+	readonly scored: boolean;
+	/** Kept in the profile's journal (false only for a duplicate), for a later recalculation. */
+	readonly recorded: boolean;
 	readonly previousScore: number;
 	readonly score: number;
 	readonly delta: number;
