@@ -1,3 +1,5 @@
+import type { JournalRetention } from './journal';
+
 /**
  * The plain data the engine works with. Every value here is immutable by convention
  * (the engine never mutates what it is given) and JSON-serialisable, so any store can keep it.
@@ -94,6 +96,8 @@ export interface ScoreProfile {
 	/** Incremented by every publish; 0 before the first. */
 	readonly version: number;
 	readonly publishedAt?: number;
+	/** How long recorded events are kept (a profile setting, not versioned with the rules); absent: DEFAULT_JOURNAL_RETENTION_DAYS. */
+	readonly journalRetention?: JournalRetention;
 	readonly createdAt: number;
 	readonly updatedAt: number;
 }

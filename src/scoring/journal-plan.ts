@@ -46,8 +46,10 @@ export class JournalPlan {
 	}
 }
 
-/** What the contact holds, as its journal's starting point. */
-export function carriedOf(state: ContactState): JournalCarried {
+/** What the contact holds, as its journal's starting point (its state's time). */
+export function carriedOf(
+	state: Pick<ContactState, 'contactId' | 'score' | 'lastActivityAt' | 'firstSeenAt' | 'updatedAt' | 'ledger'>,
+): JournalCarried {
 	const { ledger } = state;
 	const carried: { -readonly [K in keyof JournalCarried]: JournalCarried[K] } = {
 		kind: 'carried',
