@@ -130,6 +130,27 @@ export const MIGRATIONS: readonly string[] = [
 		FROM contacts, json_each(contacts.ledger, '$.groups') AS entry
 		WHERE contacts.ledger IS NOT NULL;
 	`,
+	`
+	-- The journal (issue 11): every event and manual operation a profile received, for replay.
+	-- Clustered by contact: appending is one B-tree insert per entry (no second index), a contact's
+	-- journal is one range, and the distinct contact ids are seeks of the same tree. Profile-wide
+	-- entries (decay runs) have contact_id '' (contact ids are never empty). kind is one letter, at
+	-- one time (an event's occurredAt) and body the rest as a small JSON array (journal-codec.ts).
+	-- seq comes from profiles.journal_seq, counted per profile in the writing transaction.
+	CREATE TABLE journal (
+		profile_key INTEGER NOT NULL,
+		contact_id TEXT NOT NULL,
+		seq INTEGER NOT NULL,
+		kind TEXT NOT NULL,
+		at INTEGER NOT NULL,
+		body TEXT NOT NULL,
+		PRIMARY KEY (profile_key, contact_id, seq)
+	) WITHOUT ROWID;
+	ALTER TABLE profiles ADD COLUMN journal_seq INTEGER NOT NULL DEFAULT 0;
+	-- ContactState.journaled (1, or NULL when absent) and recalculatedVersion (NULL when absent).
+	ALTER TABLE contacts ADD COLUMN journaled INTEGER;
+	ALTER TABLE contacts ADD COLUMN recalculated_version INTEGER;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
