@@ -51,7 +51,11 @@ export function encodeJournalEntry(entry: JournalEntry): EncodedJournalEntry {
 }
 
 export function decodeJournalEntry(contactId: string, journalSeq: number, kind: string, at: number, body: string): JournalRecord {
-	const values = JSON.parse(body) as unknown[];
+	return decodeJournalValues(contactId, journalSeq, kind, at, JSON.parse(body) as unknown[]);
+}
+
+/** decodeJournalEntry of a body already parsed (the entries of a SQLite run row, see sqlite/journal-runs.ts). */
+export function decodeJournalValues(contactId: string, journalSeq: number, kind: string, at: number, values: unknown[]): JournalRecord {
 	switch (kind) {
 		case 'e': {
 			const [type, properties, receivedAfter, eventId] = values as [string, Record<string, unknown>, number, string?];

@@ -16,7 +16,8 @@ import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, Tran
 import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { movedGroups } from '../group-index';
 import { byNameThenId } from '../ordering';
-import { checkFold, decodeJournalEntry, encodeJournalEntry, journalSeqAhead, PROFILE_WIDE } from '../journal-codec';
+import { checkFold, encodeJournalEntry, journalSeqAhead, PROFILE_WIDE } from '../journal-codec';
+import { RUN, rowEntries, runRow, type SequencedEntry } from './journal-runs';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { openDatabase } from './driver';
 import { migrate } from './schema';
@@ -306,12 +307,12 @@ export class SqliteStore implements ScoreStore {
 					for (const [contactId, seq, kind, at, body] of this.journalRead(size).all(...parameters) as unknown as JournalRow[]) {
 						let entries = byContact.get(contactId);
 						if (entries === undefined) byContact.set(contactId, (entries = []));
-						entries.push(decodeJournalEntry(contactId, seq, kind, at, body));
+						rowEntries(contactId, seq, kind, at, body, entries);
 					}
 					first += size;
 				}
 				for (const [, seq, kind, at, body] of this.statements.readContactJournal.all(row.key, PROFILE_WIDE) as unknown as JournalRow[]) {
-					profileWide.push(decodeJournalEntry(PROFILE_WIDE, seq, kind, at, body));
+					rowEntries(PROFILE_WIDE, seq, kind, at, body, profileWide);
 				}
 				return { byContact, profileWide };
 			} finally {
@@ -337,8 +338,19 @@ export class SqliteStore implements ScoreStore {
 				const row = this.readProfileState(profileId);
 				if (row === undefined) return;
 				if (throughSeq > row.journal_seq) throw journalSeqAhead(throughSeq, row.journal_seq);
+				// A run row starting at or before throughSeq may hold later entries too: they stay, as a row of their own.
+				const kept: JournalRecord[] = [];
+				for (const [, seq, kind, at, body] of this.statements.readFoldedRuns.all(row.key, contactId, throughSeq, RUN) as unknown as JournalRow[]) {
+					const entries: JournalRecord[] = [];
+					rowEntries(contactId, seq, kind, at, body, entries);
+					for (const entry of entries) if (entry.journalSeq > throughSeq) kept.push(entry);
+				}
 				this.statements.foldContactJournal.run(row.key, contactId, throughSeq);
 				this.statements.insertJournal.run(row.key, contactId, throughSeq, encoded.kind, encoded.at, encoded.body);
+				if (kept.length > 0) {
+					const [seq, kind, at, body] = runRow(kept.map(({ journalSeq, ...entry }) => ({ seq: journalSeq, encoded: encodeJournalEntry(entry as JournalEntry) })));
+					this.statements.insertJournal.run(row.key, contactId, seq, kind, at, body);
+				}
 			});
 		});
 	}
@@ -519,12 +531,27 @@ export class SqliteStore implements ScoreStore {
 		return statement;
 	}
 
-	/** Inside the plan's transaction: the entries in order, each with the profile's next journalSeq. */
+	/**
+	 * Inside the plan's transaction: the entries in order, each with the profile's next journalSeq,
+	 * one row per contact (journal-runs.ts) and one per profile-wide entry.
+	 */
 	private appendJournal(row: ProfileRow, journal: readonly JournalEntry[]): void {
 		let seq = row.journal_seq;
+		const runs = new Map<string, SequencedEntry[]>();
 		for (const entry of journal) {
-			const { contactId, kind, at, body } = encodeJournalEntry(entry);
-			this.statements.insertJournal.run(row.key, contactId, ++seq, kind, at, body);
+			const encoded = encodeJournalEntry(entry);
+			const sequenced = { seq: ++seq, encoded };
+			if (encoded.contactId === PROFILE_WIDE) {
+				this.statements.insertJournal.run(row.key, PROFILE_WIDE, sequenced.seq, encoded.kind, encoded.at, encoded.body);
+				continue;
+			}
+			const run = runs.get(encoded.contactId);
+			if (run === undefined) runs.set(encoded.contactId, [sequenced]);
+			else run.push(sequenced);
+		}
+		for (const [contactId, entries] of runs) {
+			const [first, kind, at, body] = runRow(entries);
+			this.statements.insertJournal.run(row.key, contactId, first, kind, at, body);
 		}
 		this.statements.writeJournalSeq.run(seq, row.key);
 	}
@@ -722,6 +749,7 @@ function prepareStatements(db: DatabaseSync) {
 			) SELECT contact_id FROM page WHERE contact_id IS NOT NULL`,
 		),
 		foldContactJournal: db.prepare('DELETE FROM journal WHERE profile_key = ? AND contact_id = ? AND seq <= ?'),
+		readFoldedRuns: db.prepare('SELECT contact_id, seq, kind, at, body FROM journal WHERE profile_key = ? AND contact_id = ? AND seq <= ? AND kind = ?'),
 		pruneProfileWideJournal: db.prepare('DELETE FROM journal WHERE profile_key = ? AND contact_id = ? AND at < ?'),
 		deleteProfileJournal: db.prepare('DELETE FROM journal WHERE profile_key = ?'),
 		deleteContactJournal: db.prepare(`DELETE FROM journal WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
@@ -733,6 +761,7 @@ function prepareStatements(db: DatabaseSync) {
 	statements.inactiveContacts.setReturnArrays(true);
 	statements.expiringContacts.setReturnArrays(true);
 	statements.readContactJournal.setReturnArrays(true);
+	statements.readFoldedRuns.setReturnArrays(true);
 	statements.journalContactIds.setReturnArrays(true);
 	return statements;
 }
