@@ -41,10 +41,8 @@ export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } fr
 export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, tierScoreRange, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
-export { JOURNAL_PRUNE_INTERVAL_MS, MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
+export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
 export { journalCutOff, toJournalRetention } from './journal-retention';
-export { PRUNE_CONTACTS_PER_PAGE, pruneJournal } from './journal-pruning';
-export type { PruneResult } from './journal-pruning';
 export type { ExpiryTimer } from './expiry-timer';
 export type { ExpiryResult, VersionedLimits } from './score-writes';
 export { dueExpiries, topGroup, ungroupedPoints } from './scoring';
