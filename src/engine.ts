@@ -19,18 +19,22 @@ import {
 	type ContactState,
 	type EventOperation,
 	type ModifyOperation,
+	type RecordedItem,
+	type RecordingOutcome,
 	type ResetOperation,
 	topGroup,
 } from './scoring';
 import {
-	type AppliedBatch,
 	applyBatch,
 	applyDueExpiries,
 	applyHeldToLimits,
+	DECAY_CONTACTS_PER_STEP,
 	decayProfile,
 	eventResult,
 	type ExpiryResult,
 	loggedChange,
+	ProfilePublishedMeanwhile,
+	recordEvents,
 	type VersionedLimits,
 	versionedLimits,
 } from './score-writes';
@@ -45,6 +49,7 @@ import {
 	runRecalculation,
 } from './recalculation';
 import type { DraftPreview, DraftPreviewOptions } from './replay';
+import { journalEvent, journalModify, journalReset } from './journal-entries';
 import type { ScoreStore } from './store';
 import type {
 	AdjustOperation,
@@ -107,6 +112,11 @@ export interface ResumeOptions {
 	readonly onProgress?: PublishOptions['onProgress'];
 }
 
+export interface ScoreEventsOptions {
+	/** A profile in draft: 'record' (default) journals the events without scoring them, 'fail' refuses them. */
+	readonly ifNotPublished?: 'record' | 'fail';
+}
+
 export interface DecayOptions {
 	/** Zone whose calendar days count the inactivity window (default UTC). */
 	readonly timezone?: string;
@@ -117,6 +127,8 @@ const DEFAULT_CONTACT_LIMIT = 50;
 const DEFAULT_HISTORY_LIMIT = 100;
 /** A batch is refused when the profile is republished under it; re-evaluating against the new version this often is plenty. */
 const REPUBLISH_RETRIES = 3;
+/** Every write of the engine keeps the journal. */
+const JOURNALED = { journaled: true } as const;
 
 
 /**
@@ -233,11 +245,16 @@ export class EngagementEngine {
 	}
 
 	/**
-	 * Scores events against the profile's published rules. Each invalid event yields its error in
-	 * place and is not written; the valid ones are applied in one atomic store call, in order.
-	 * @throws ProfileNotFoundError | ProfileNotPublishedError for the profile as a whole
+	 * Scores events against the profile's published rules; while the profile is not published they
+	 * are recorded instead (see scoreValidEvents). Each invalid event yields its error in place and
+	 * is not written; the valid ones are applied in one atomic store call, in order.
+	 * @throws ProfileNotFoundError for the profile as a whole; ProfileNotPublishedError with `ifNotPublished: 'fail'`
 	 */
-	async scoreEvents(profileId: string, rawEvents: readonly unknown[]): Promise<Array<EventResult | EngagementScoreError>> {
+	async scoreEvents(
+		profileId: string,
+		rawEvents: readonly unknown[],
+		options: ScoreEventsOptions = {},
+	): Promise<Array<EventResult | EngagementScoreError>> {
 		const now = this.now();
 		const results: Array<EventResult | EngagementScoreError> = new Array(rawEvents.length);
 		const valid: ScoreEvent[] = [];
@@ -251,7 +268,7 @@ export class EngagementEngine {
 				positions.push(index);
 			}
 		}
-		const applied = await this.scoreValidEvents(profileId, valid);
+		const applied = await this.scoreValidEvents(profileId, valid, options);
 		for (let position = 0; position < applied.length; position++) results[positions[position]] = applied[position];
 		return results;
 	}
@@ -259,52 +276,64 @@ export class EngagementEngine {
 	/**
 	 * scoreEvents for events that already are ScoreEvents (made by toScoreEvent, as a node does
 	 * while reading its items): they are not validated a second time. Applied in one atomic store
-	 * transaction, in order.
-	 * @throws ProfileNotFoundError | ProfileNotPublishedError for the profile as a whole
+	 * transaction, in order, each journaled with its score change. While the profile is not
+	 * published the events are recorded (journaled, their ids counted) and score nothing, unless
+	 * `ifNotPublished` is 'fail'.
+	 * @throws ProfileNotFoundError for the profile as a whole; ProfileNotPublishedError with `ifNotPublished: 'fail'`
 	 */
-	async scoreValidEvents(profileId: string, events: readonly ScoreEvent[]): Promise<EventResult[]> {
+	async scoreValidEvents(profileId: string, events: readonly ScoreEvent[], options: ScoreEventsOptions = {}): Promise<EventResult[]> {
 		const id = toProfileId(profileId);
-		let profile = await this.publishedProfile(id);
+		let profile = await this.getProfile(id);
+		if (profile.status !== 'published' && options.ifNotPublished === 'fail') throw new ProfileNotPublishedError(id);
 		if (events.length === 0) return [];
 		await this.expireDue(profile);
 		for (let attempt = 1; ; attempt++) {
-			const evaluator = this.evaluatorFor(profile);
-			const { limits, timeZone } = profile.publishedSettings ?? {};
 			const receivedAt = this.now();
-			const items: BatchItem[] = new Array(events.length);
-			const matched: Array<readonly string[]> = new Array(events.length);
-			for (let index = 0; index < events.length; index++) {
-				const event = events[index];
-				const { delta, matchedRuleIds, rules } = evaluator.evaluate(event);
-				matched[index] = matchedRuleIds;
-				const operation: EventOperation =
-					rules === undefined && limits === undefined
-						? { kind: 'event', eventId: event.id, eventType: event.type, delta, matchedRuleIds, profileVersion: profile.version, at: event.occurredAt }
-						: {
-								kind: 'event',
-								eventId: event.id,
-								eventType: event.type,
-								delta,
-								matchedRuleIds,
-								profileVersion: profile.version,
-								at: event.occurredAt,
-								rules,
-								limits,
-								timeZone,
-								receivedAt,
-							};
-				items[index] = { contactId: event.contactId, operation };
-			}
-			const batch = await applyBatch(this.store, id, items, profile.version).catch((error: unknown) => error);
-			if (!(batch instanceof Error)) {
-				const applied = batch as AppliedBatch;
-				return events.map((event, index) => eventResult(applied, index, event.contactId, event.id, matched[index]));
-			}
-			const committed = batch;
-			// Refused because the profile was republished (or unpublished) since it was read: try the new version.
-			if (!(committed instanceof ProfileNotPublishedError) || attempt >= REPUBLISH_RETRIES) throw committed;
-			profile = await this.publishedProfile(id);
+			const outcome =
+				profile.status === 'published'
+					? await this.scoreUnder(profile, events, receivedAt).catch((error: unknown) => error)
+					: await recordEvents(this.store, id, recordedItems(events, receivedAt))
+							.then((outcomes) => outcomes.map((recorded, index) => recordedResult(events[index], recorded)))
+							.catch((error: unknown) => error);
+			if (!(outcome instanceof Error)) return outcome as EventResult[];
+			// Refused because the profile was published, republished or unpublished since it was read: go by its new state.
+			const moved = outcome instanceof ProfileNotPublishedError || outcome instanceof ProfilePublishedMeanwhile;
+			if (!moved || attempt >= REPUBLISH_RETRIES) throw outcome;
+			profile = await this.getProfile(id);
+			if (profile.status !== 'published' && options.ifNotPublished === 'fail') throw new ProfileNotPublishedError(id);
 		}
+	}
+
+	/** The events scored under the profile's published version, or ProfileNotPublishedError when that moved. */
+	private async scoreUnder(profile: ScoreProfile, events: readonly ScoreEvent[], receivedAt: number): Promise<EventResult[]> {
+		const evaluator = this.evaluatorFor(profile);
+		const { limits, timeZone } = profile.publishedSettings ?? {};
+		const items: BatchItem[] = new Array(events.length);
+		const matched: Array<readonly string[]> = new Array(events.length);
+		for (let index = 0; index < events.length; index++) {
+			const event = events[index];
+			const { delta, matchedRuleIds, rules } = evaluator.evaluate(event);
+			matched[index] = matchedRuleIds;
+			const operation: EventOperation =
+				rules === undefined && limits === undefined
+					? { kind: 'event', eventId: event.id, eventType: event.type, delta, matchedRuleIds, profileVersion: profile.version, at: event.occurredAt }
+					: {
+							kind: 'event',
+							eventId: event.id,
+							eventType: event.type,
+							delta,
+							matchedRuleIds,
+							profileVersion: profile.version,
+							at: event.occurredAt,
+							rules,
+							limits,
+							timeZone,
+							receivedAt,
+						};
+			items[index] = { contactId: event.contactId, operation, journal: journalEvent(event, receivedAt) };
+		}
+		const applied = await applyBatch(this.store, profile.id, items, profile.version, JOURNALED);
+		return events.map((event, index) => eventResult(applied, index, event.contactId, event.id, matched[index]));
 	}
 
 	/** Adds, subtracts or sets points on one contact; needs no rule and no published version. */
@@ -333,7 +362,7 @@ export class EngagementEngine {
 			...(reason === undefined ? {} : { reason }),
 			...(limits === undefined ? {} : { limits }),
 		});
-		const batch = await applyHeldToLimits(this.store, id, contactId, modify, known);
+		const batch = await applyHeldToLimits(this.store, id, contactId, modify, journalModify(contactId, modify(undefined)), known);
 		const outcome = batch.outcomes[0];
 		const change = loggedChange(id, batch, 0);
 		const result = {
@@ -356,8 +385,9 @@ export class EngagementEngine {
 		const at = this.now();
 		const cutOff = inactiveBefore(at, policy.inactiveDays, options.timezone);
 		// Each step is held to the limits of the profile version it sees (see decayProfile).
-		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at });
+		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at }, DECAY_CONTACTS_PER_STEP, JOURNALED);
 	}
+
 
 	/**
 	 * Takes back every point of the profile whose time is up (rules with expiresAfterDays), each
@@ -407,7 +437,7 @@ export class EngagementEngine {
 			...(text === undefined ? {} : { reason: text }),
 			...(limits === undefined ? {} : { limits }),
 		});
-		const batch = await applyHeldToLimits(this.store, id, contact, reset, limitsRead);
+		const batch = await applyHeldToLimits(this.store, id, contact, reset, journalReset(contact, reset(undefined)), limitsRead);
 		const { known, previousScore, score } = batch.outcomes[0];
 		if (!known) return undefined;
 		const change = loggedChange(id, batch, 0);
@@ -428,13 +458,6 @@ export class EngagementEngine {
 		return onceAtATime(`${store.key}\u0000${profileId}\u0000${toVersion}`, () =>
 			runRecalculation(store, profileId, { now: this.now, ...(onProgress === undefined ? {} : { onProgress }) }),
 		);
-	}
-
-	private async publishedProfile(profileId: string): Promise<ScoreProfile> {
-		const profile = await this.store.getProfile(profileId);
-		if (profile === undefined) throw new ProfileNotFoundError(profileId);
-		if (profile.status !== 'published') throw new ProfileNotPublishedError(profileId);
-		return profile;
 	}
 
 	/** The profile's id, after its due expiries are applied, so that what is read is current. */
@@ -477,6 +500,29 @@ function contactScore(profileId: string, state: ContactState): ContactScore {
 	if (groups === undefined) return score;
 	const top = topGroup(state);
 	return { ...score, groups: { ...groups }, ...(top === undefined ? {} : { topGroup: top }) };
+}
+
+function recordedItems(events: readonly ScoreEvent[], receivedAt: number): RecordedItem[] {
+	return events.map((event) =>
+		event.id === undefined
+			? { contactId: event.contactId, journal: journalEvent(event, receivedAt) }
+			: { contactId: event.contactId, eventId: event.id, journal: journalEvent(event, receivedAt) },
+	);
+}
+
+/** An event recorded while the profile is not published: the score stays as it is. */
+function recordedResult(event: ScoreEvent, recorded: RecordingOutcome): EventResult {
+	const result = {
+		contactId: event.contactId,
+		duplicate: recorded.duplicate,
+		previousScore: recorded.score,
+		score: recorded.score,
+		delta: 0,
+		matchedRuleIds: [],
+		scored: false,
+		recorded: !recorded.duplicate,
+	};
+	return event.id === undefined ? result : { ...result, eventId: event.id };
 }
 
 /** The event, or the reason it is invalid; any other failure is a bug and propagates. */

@@ -46,6 +46,7 @@ export type { PublishOptions, PublishResult, ResumeOptions } from './engine';
 export { pendingRecalculation, RECALCULATION_PAGE_SIZE, recalculateContacts, runRecalculation } from './recalculation';
 export type { RecalculationRun, RecalculationSummary } from './recalculation';
 export { MAX_EXPIRY_INTERVAL_MS, RECALCULATION_STALE_MS, startExpiryTimer } from './expiry-timer';
+export { journalCutOff, toJournalRetention } from './journal-retention';
 export type { ExpiryTimer } from './expiry-timer';
 export type { ExpiryResult, VersionedLimits } from './score-writes';
 export { dueExpiries, topGroup, ungroupedPoints } from './scoring';
@@ -54,7 +55,9 @@ export { toScoreLimits, toTimeZone } from './profile';
 export { toRuleCounts } from './rule';
 // applyDueExpiries takes the profile's limits with their version (versionedLimits(profile)), or reads them itself.
 export { applyDueExpiries, versionedLimits } from './score-writes';
-export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';
+export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult, ScoreEventsOptions } from './engine';
+export { journalDecay, journalEvent, journalModify, journalReset } from './journal-entries';
+export { carriedOf } from './scoring';
 
 export { StaticDataStore } from './stores/static-data/static-data-store';
 export { SqliteStore } from './stores/sqlite/sqlite-store';

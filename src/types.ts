@@ -1,3 +1,5 @@
+import type { JournalRetention } from './journal';
+
 /**
  * The plain data the engine works with. Every value here is immutable by convention
  * (the engine never mutates what it is given) and JSON-serialisable, so any store can keep it.
@@ -94,6 +96,8 @@ export interface ScoreProfile {
 	/** Incremented by every publish; 0 before the first. */
 	readonly version: number;
 	readonly publishedAt?: number;
+	/** How long recorded events are kept (a profile setting, not versioned with the rules); absent: DEFAULT_JOURNAL_RETENTION_DAYS. */
+	readonly journalRetention?: JournalRetention;
 	readonly createdAt: number;
 	readonly updatedAt: number;
 	/** Set by a publish that recalculates, in the same compare-and-set; cleared when every contact is recalculated. */
@@ -143,8 +147,12 @@ export interface ScoredEvent {
 export interface EventResult {
 	readonly contactId: string;
 	readonly eventId?: string;
-	/** True when the event id was seen before for this profile: nothing changed. */
+	/** True when the event id was seen before for this profile: nothing changed, nothing recorded. */
 	readonly duplicate: boolean;
+	/** Scored against the published rules (false for a duplicate, or an event recorded while the profile is not published). */
+	readonly scored: boolean;
+	/** Kept in the profile's journal (false only for a duplicate), for a later recalculation. */
+	readonly recorded: boolean;
 	readonly previousScore: number;
 	readonly score: number;
 	readonly delta: number;

@@ -1,6 +1,6 @@
 /** The scoring core: what every operation does to a contact's score, and nothing else. Pure. */
 export { idleSince, unseenContact } from './contact-state';
-export type { ContactLedger, ContactState, ExpiringGrant } from './contact-state';
+export type { ContactLedger, ContactState, ExpiringGrant, StateMarks } from './contact-state';
 export type {
 	DecayOperation,
 	EventOperation,
@@ -19,3 +19,5 @@ export { planBatch } from './batch';
 export type { BatchItem, BatchPlan, ContactView, ItemOutcome } from './batch';
 export { holdsTheSame, recalculatedContact } from './recalculation';
 export type { RecalculationOperation, ReplayedHolding } from './recalculation';
+export { carriedOf, JournalPlan, planRecording } from './journal-plan';
+export type { RecordedItem, RecordingOutcome, RecordingPlan } from './journal-plan';

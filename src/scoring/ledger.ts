@@ -146,7 +146,7 @@ function hasOwnKeys(record: object | undefined): boolean {
 
 /** The state with `ledger` and the next expiry it implies; both absent when the ledger is empty. */
 export function withLedger(state: ContactState, ledger: ContactLedger | undefined): ContactState {
-	return contactState(state.contactId, state.score, state.lastActivityAt, state.firstSeenAt, state.updatedAt, state.version, ledger);
+	return contactState(state.contactId, state.score, state.lastActivityAt, state.firstSeenAt, state.updatedAt, state.version, ledger, state);
 }
 
 export function ledgerEvent(current: ContactState, operation: EventOperation, next: NextState): LedgerTransition {

@@ -138,6 +138,7 @@ function next(
 		at,
 		current.version + 1,
 		ledger,
+		current,
 	);
 }
 

@@ -83,13 +83,29 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		return engine.publish('lead-score');
 	}
 
-	it('refuses to score with an unknown or unpublished profile, writing nothing', async () => {
+	it('refuses to score with an unknown profile, and with an unpublished one when told to fail, writing nothing', async () => {
 		await expect(engine.scoreEvents('nope', [{ contactId: 'c', type: 'email_event' }])).rejects.toBeInstanceOf(ProfileNotFoundError);
 		await engine.createProfile({ name: 'Lead Score', rules: RULES });
-		await expect(engine.scoreEvents('lead-score', [{ contactId: 'c', type: 'email_event', properties: { event: 'opened' } }])).rejects.toBeInstanceOf(
-			ProfileNotPublishedError,
-		);
+		const opened = { contactId: 'c', type: 'email_event', properties: { event: 'opened' }, id: 'e1' };
+		await expect(engine.scoreEvents('lead-score', [opened], { ifNotPublished: 'fail' })).rejects.toBeInstanceOf(ProfileNotPublishedError);
 		expect(await engine.getContact('lead-score', 'c')).toBeUndefined();
+		// Nothing was recorded either: the same event id is new when recorded afterwards.
+		expect(await engine.scoreEvents('lead-score', [opened])).toEqual([
+			{ contactId: 'c', eventId: 'e1', duplicate: false, previousScore: 0, score: 0, delta: 0, matchedRuleIds: [], scored: false, recorded: true },
+		]);
+	});
+
+	it('records events sent to a draft without scoring them, and counts their ids so a retry is a duplicate', async () => {
+		await engine.createProfile({ name: 'Lead Score', rules: RULES });
+		const opened = { contactId: 'c', type: 'email_event', properties: { event: 'opened' }, id: 'e1' };
+		const [recorded] = (await engine.scoreEvents('lead-score', [opened])) as EventResult[];
+		expect(recorded).toMatchObject({ scored: false, recorded: true, duplicate: false, score: 0, delta: 0 });
+		expect(await engine.getContact('lead-score', 'c')).toBeUndefined();
+		await engine.publish('lead-score');
+		const [retry] = (await engine.scoreEvents('lead-score', [opened])) as EventResult[];
+		expect(retry).toMatchObject({ scored: false, recorded: false, duplicate: true, score: 0 });
+		const [next] = (await engine.scoreEvents('lead-score', [{ ...opened, id: 'e2' }])) as EventResult[];
+		expect(next).toMatchObject({ scored: true, recorded: true, duplicate: false, score: 5 });
 	});
 
 	it('scores events with all matching published rules and records the cause in the history', async () => {
@@ -155,9 +171,8 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		await engine.scoreEvents('lead-score', [{ contactId: 'c', type: 'contact_tag', properties: { tag: 'vip' } }]);
 		const draft = await engine.unpublish('lead-score');
 		expect(draft.status).toBe('draft');
-		await expect(engine.scoreEvents('lead-score', [{ contactId: 'c', type: 'contact_tag', properties: { tag: 'vip' } }])).rejects.toBeInstanceOf(
-			ProfileNotPublishedError,
-		);
+		const [recorded] = (await engine.scoreEvents('lead-score', [{ contactId: 'c', type: 'contact_tag', properties: { tag: 'vip' } }])) as EventResult[];
+		expect(recorded).toMatchObject({ scored: false, recorded: true, previousScore: 20, score: 20, delta: 0 });
 		expect((await engine.getContact('lead-score', 'c'))?.score).toBe(20);
 	});
 

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import {
+	DEFAULT_JOURNAL_RETENTION_DAYS,
 	pendingRecalculation,
 	tierOf,
 	type ContactScore,
@@ -34,6 +35,12 @@ function settingsJson(settings: ScoringSettings | undefined): IDataObject {
 	};
 }
 
+/** `{ days }`, or `'forever'`: how long the profile keeps its recorded events. */
+function journalRetentionJson(profile: ScoreProfile): IDataObject | string {
+	const retention = profile.journalRetention ?? { days: DEFAULT_JOURNAL_RETENTION_DAYS };
+	return retention === 'forever' ? retention : { days: retention.days };
+}
+
 export function profileJson(profile: ScoreProfile): IDataObject {
 	return {
 		id: profile.id,
@@ -45,6 +52,7 @@ export function profileJson(profile: ScoreProfile): IDataObject {
 		publishedRules: profile.publishedRules ? profile.publishedRules.map(ruleJson) : null,
 		draftSettings: settingsJson(profile.draftSettings),
 		publishedSettings: profile.publishedRules ? settingsJson(profile.publishedSettings) : null,
+		keepRecordedEvents: journalRetentionJson(profile),
 		publishedAt: isoTime(profile.publishedAt),
 		createdAt: isoTime(profile.createdAt),
 		updatedAt: isoTime(profile.updatedAt),
