@@ -11,6 +11,7 @@ export type {
 	ScoringRule,
 } from './operation';
 export { dueExpiries, expireGrants, topGroup, ungroupedPoints } from './ledger';
+export type { RuleGains } from './ledger';
 export { eventCause } from './event-cause';
 export { eventOperation } from './event-operation';
 export { isInactive, transition } from './transition';
