@@ -45,8 +45,19 @@ export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
 export type { ExpiryTimer } from './expiry-timer';
 export type { ExpiryResult, VersionedLimits } from './score-writes';
 export { eventOperation } from './scoring';
-export { replayContact, withEvaluator } from './replay';
-export type { ReplayedContact, ReplayedState, ReplaySettings } from './replay';
+export { explainContact, replayContact, withEvaluator } from './replay';
+export type {
+	DecayContribution,
+	GroupContribution,
+	HeldBack,
+	ManualContribution,
+	ReplayedContact,
+	ReplayedState,
+	ReplaySettings,
+	ResetContribution,
+	RuleContribution,
+	ScoreExplanation,
+} from './replay';
 export { dueExpiries, topGroup, ungroupedPoints } from './scoring';
 export type { ContactLedger, ExpiringGrant, ExpiryOperation, ScoringRule } from './scoring';
 export { toScoreLimits, toTimeZone } from './profile';

@@ -3,3 +3,13 @@ export { replayContact } from './replay-contact';
 export type { ReplayedContact, ReplayedState } from './replay-contact';
 export { withEvaluator } from './replay-settings';
 export type { ReplaySettings } from './replay-settings';
+export { explainContact } from './explain-contact';
+export type {
+	DecayContribution,
+	GroupContribution,
+	HeldBack,
+	ManualContribution,
+	ResetContribution,
+	RuleContribution,
+	ScoreExplanation,
+} from './explanation';
