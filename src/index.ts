@@ -45,12 +45,17 @@ export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
 export type { ExpiryTimer } from './expiry-timer';
 export type { ExpiryResult, VersionedLimits } from './score-writes';
 export { eventOperation } from './scoring';
-export { explainContact, replayContact, withEvaluator } from './replay';
+export { DraftPreviewTally, draftPreview, explainContact, replayContact, withEvaluator } from './replay';
 export type {
 	DecayContribution,
+	DraftPreview,
 	GroupContribution,
 	HeldBack,
 	ManualContribution,
+	PreviewChange,
+	PreviewOptions,
+	PreviewRow,
+	PreviewSummary,
 	ReplayedContact,
 	ReplayedState,
 	ReplaySettings,

@@ -13,3 +13,5 @@ export type {
 	RuleContribution,
 	ScoreExplanation,
 } from './explanation';
+export { DraftPreviewTally, draftPreview } from './draft-preview';
+export type { DraftPreview, PreviewChange, PreviewOptions, PreviewRow, PreviewSummary } from './draft-preview';
