@@ -17,7 +17,7 @@ import { editRules, type RuleEditMode } from './rule-edits';
 import {
 	type BatchItem,
 	type ContactState,
-	type EventOperation,
+	eventOperation,
 	type ModifyOperation,
 	type RecordedItem,
 	type RecordingOutcome,
@@ -39,6 +39,7 @@ import {
 	versionedLimits,
 } from './score-writes';
 import {
+	explainScore,
 	onceAtATime,
 	pendingRecalculation,
 	previewDraft,
@@ -48,7 +49,7 @@ import {
 	type RecalculationSummary,
 	runRecalculation,
 } from './recalculation';
-import type { DraftPreview, DraftPreviewOptions } from './replay';
+import type { DraftPreview, PreviewOptions, ScoreExplanation } from './replay';
 import { journalEvent, journalModify, journalReset } from './journal-entries';
 import type { ScoreStore } from './store';
 import type {
@@ -216,9 +217,21 @@ export class EngagementEngine {
 	 * settings, nothing written; the contacts whose score would change, largest change first, and a summary.
 	 * @throws ProfileNotFoundError
 	 */
-	async previewDraft(profileId: string, options: DraftPreviewOptions): Promise<DraftPreview> {
+	async previewDraft(profileId: string, options: PreviewOptions): Promise<DraftPreview> {
 		const profile = await this.getProfile(profileId);
 		return previewDraft(this.store.unguarded, profile, options, this.now());
+	}
+
+	/**
+	 * What makes up the contact's score under the published version: each rule's and group's
+	 * contribution, manual changes, resets, decay runs, expiries and what limits held back, adding
+	 * up exactly to the score.
+	 * @throws ProfileNotFoundError
+	 */
+	async explainScore(profileId: string, contactId: unknown): Promise<ScoreExplanation> {
+		const profile = await this.getProfile(profileId);
+		await this.expireDue(profile);
+		return explainScore(this.store.unguarded, profile, toContactId(contactId), this.now());
 	}
 
 	async unpublish(profileId: string): Promise<ScoreProfile> {
@@ -307,29 +320,13 @@ export class EngagementEngine {
 	/** The events scored under the profile's published version, or ProfileNotPublishedError when that moved. */
 	private async scoreUnder(profile: ScoreProfile, events: readonly ScoreEvent[], receivedAt: number): Promise<EventResult[]> {
 		const evaluator = this.evaluatorFor(profile);
-		const { limits, timeZone } = profile.publishedSettings ?? {};
 		const items: BatchItem[] = new Array(events.length);
 		const matched: Array<readonly string[]> = new Array(events.length);
 		for (let index = 0; index < events.length; index++) {
 			const event = events[index];
-			const { delta, matchedRuleIds, rules } = evaluator.evaluate(event);
-			matched[index] = matchedRuleIds;
-			const operation: EventOperation =
-				rules === undefined && limits === undefined
-					? { kind: 'event', eventId: event.id, eventType: event.type, delta, matchedRuleIds, profileVersion: profile.version, at: event.occurredAt }
-					: {
-							kind: 'event',
-							eventId: event.id,
-							eventType: event.type,
-							delta,
-							matchedRuleIds,
-							profileVersion: profile.version,
-							at: event.occurredAt,
-							rules,
-							limits,
-							timeZone,
-							receivedAt,
-						};
+			const evaluation = evaluator.evaluate(event);
+			matched[index] = evaluation.matchedRuleIds;
+			const operation = eventOperation(event, event.id, evaluation, profile.version, profile.publishedSettings, receivedAt);
 			items[index] = { contactId: event.contactId, operation, journal: journalEvent(event, receivedAt) };
 		}
 		const applied = await applyBatch(this.store, profile.id, items, profile.version, JOURNALED);

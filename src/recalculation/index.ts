@@ -9,3 +9,4 @@ export { RECALCULATION_PAGE_SIZE, runRecalculation } from './run';
 export type { RecalculationRun, RecalculationRunOptions, RecalculationSummary } from './run';
 export { previewDraft } from './preview';
 export { onceAtATime } from './runs-under-way';
+export { explainScore } from './explain';

@@ -1,4 +1,4 @@
-import { type DraftPreview, type DraftPreviewOptions, draftPreview, type PreviewRow } from '../replay';
+import { type DraftPreview, DraftPreviewTally, type PreviewOptions } from '../replay';
 import type { ScoreStore } from '../store';
 import type { ScoreProfile } from '../types';
 import { readStates } from './contacts';
@@ -7,18 +7,18 @@ import { RECALCULATION_PAGE_SIZE } from './run';
 
 /**
  * What publishing the draft would do to every contact holding journal entries: each one's journal
- * replayed under the draft rules and settings beside its live score, a page of contacts at a time.
- * Writes nothing.
+ * replayed under the draft rules and settings beside its live (stored) score, a page of contacts at
+ * a time, only the largest changes kept. Writes nothing.
  */
 export async function previewDraft(
 	store: ScoreStore,
 	profile: ScoreProfile,
-	options: DraftPreviewOptions,
+	options: PreviewOptions,
 	now: number,
 	pageSize = RECALCULATION_PAGE_SIZE,
 ): Promise<DraftPreview> {
 	const replay = replayVersion(profile, 'draft');
-	const rows: PreviewRow[] = [];
+	const tally = new DraftPreviewTally(options);
 	let after: string | undefined;
 	for (;;) {
 		const contactIds = await store.journalContactIds(profile.id, after, pageSize);
@@ -26,12 +26,11 @@ export async function previewDraft(
 		const { states } = await readStates(store, profile.id, contactIds);
 		const journals = await store.readJournals(profile.id, contactIds);
 		for (const contactId of contactIds) {
-			const draft = replayedState(contactId, journals, replay, now);
 			const liveScore = states.get(contactId)?.score ?? 0;
-			rows.push({ contactId, liveScore, draftScore: draft?.score ?? liveScore });
+			tally.add({ contactId, liveScore, draftScore: replayedState(contactId, journals, replay, now)?.score ?? 0 });
 		}
 		if (contactIds.length < pageSize) break;
 		after = contactIds[contactIds.length - 1];
 	}
-	return draftPreview(rows, options);
+	return tally.result();
 }
