@@ -13,7 +13,8 @@ export function pendingRecalculation(profile: ScoreProfile): PendingRecalculatio
  * without, a recalculation still pending for an older version is dropped with the rules it was for.
  */
 export function publishedForRecalculation(profile: ScoreProfile, now: number, recalculate: boolean): ScoreProfile {
-	const { recalculation: _older, ...rest } = published(profile, now);
+	const rest: ScoreProfile = published(profile, now);
+	delete (rest as { recalculation?: PendingRecalculation }).recalculation;
 	if (!recalculate) return rest;
 	return { ...rest, recalculation: { fromVersion: profile.version, toVersion: rest.version, startedAt: now, heartbeatAt: now } };
 }
@@ -29,6 +30,7 @@ export function withProgress(profile: ScoreProfile, toVersion: number, now: numb
 /** The profile without the marker of `toVersion`'s recalculation, once it is done. */
 export function withoutRecalculation(profile: ScoreProfile, toVersion: number): ScoreProfile {
 	if (profile.recalculation?.toVersion !== toVersion) return profile;
-	const { recalculation: _done, ...rest } = profile;
+	const rest: ScoreProfile = { ...profile };
+	delete (rest as { recalculation?: PendingRecalculation }).recalculation;
 	return rest;
 }

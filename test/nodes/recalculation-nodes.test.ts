@@ -10,7 +10,7 @@ import { EngagementScoreTrigger } from '../../nodes/EngagementScoreTrigger/Engag
 import { EngagementEngine } from '../../src/engine';
 import { publishedForRecalculation } from '../../src/recalculation';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
-import { type AnyStore, createProfileOn, ENGAGEMENT_SCORE_TYPE, freshStore, runOn, type StoreName } from '../harness/any-store';
+import { type AnyStore, createProfileOn, ENGAGEMENT_SCORE_TYPE, freshStore, MODIFY_TYPE, runOn, type StoreName } from '../harness/any-store';
 import { PACKAGE, profileLocator, tempFolder } from '../harness/engagement-score-nodes';
 import { activateTrigger, type ActiveTrigger } from '../harness/trigger-harness';
 import { RedisTestServer } from '../helpers/redis-server';
@@ -100,6 +100,69 @@ describe.each(STORES)('Recalculation through the nodes, on %s', (name) => {
 		// A write that touches the contact recalculates it first: its recorded event is scored, then the new one.
 		const [scored] = await scoreEvents([ann('opened')]);
 		expect(scored).toMatchObject({ previousScore: 5, score: 10 });
+	});
+
+	test('Preview Draft lists the contacts the draft would change, largest change first, then a summary, and writes nothing', async () => {
+		await createProfileOn(store, 'lead', [opened(5)]);
+		const events = [ann('opened'), ann('clicked'), bob('opened'), { contactId: 'cem', type: 'email_event', properties: { event: 'clicked' } }];
+		for (let index = 0; index < 10; index++) events.push(bob('opened'));
+		await scoreEvents(events);
+		await updateRules([opened(5), { ...clicked, points: 50 }]);
+		const before = await engagementScore({ resource: 'contact', operation: 'getMany', profileId, returnAll: true });
+
+		const items = await engagementScore({ resource: 'profile', operation: 'previewDraft', profileId, limit: 1, thresholds: '50, 80' });
+
+		expect(items).toEqual([
+			{ type: 'contact', contactId: 'ann', liveScore: 5, draftScore: 55, difference: 50, liveTier: 'low', draftTier: 'high', profileId: 'lead' },
+			{
+				type: 'summary',
+				contacts: 3,
+				contactsChanged: 2,
+				totalDifference: 100,
+				tiers: { high: { live: 1, draft: 3 }, medium: { live: 0, draft: 0 }, low: { live: 1, draft: 0 }, veryLow: { live: 1, draft: 0 } },
+				thresholds: [
+					{ threshold: 50, newlyAtOrAbove: 2, newlyBelow: 0 },
+					{ threshold: 80, newlyAtOrAbove: 0, newlyBelow: 0 },
+				],
+				profileId: 'lead',
+			},
+		]);
+		expect(await engagementScore({ resource: 'contact', operation: 'getMany', profileId, returnAll: true })).toEqual(before);
+	});
+
+	test('Preview Draft names the Thresholds field when one is not a number', async () => {
+		await createProfileOn(store, 'lead', [opened(5)]);
+		const run = await runOn(store, ENGAGEMENT_SCORE_TYPE, { resource: 'profile', operation: 'previewDraft', profileId, thresholds: '50, lots' });
+		expect(run.error?.message).toContain('Thresholds');
+		expect(run.error?.message).toContain('lots');
+	});
+
+	test('Explain Score says what makes up a score, adding up to it exactly', async () => {
+		await createProfileOn(store, 'lead', [opened(5, { group: 'marketing', counts: 'once' }), clicked]);
+		await scoreEvents([ann('opened'), ann('opened'), ann('clicked')]);
+		await engagementScore({ resource: 'contact', operation: 'reset', profileId, contactId: 'ann' });
+		await scoreEvents([ann('clicked')]);
+		const modify = await runOn(store, MODIFY_TYPE, { profileId, contactId: 'ann', operation: 'add', points: 3, reason: 'call' });
+		expect(modify.error).toBeUndefined();
+
+		const [explained] = await engagementScore({ resource: 'contact', operation: 'explainScore', profileId, contactId: 'ann' });
+
+		expect(explained).toMatchObject({
+			score: 13,
+			contactId: 'ann',
+			carried: null,
+			manual: [{ operation: 'add', points: 3, effect: 3, reason: 'call' }],
+			resets: [{ effect: -15 }],
+			heldBack: { limitedEvents: 1 },
+			profileId: 'lead',
+		});
+		const rules = explained.rules as IDataObject[];
+		expect(rules.map(({ ruleId, events, points, limitedEvents }) => ({ ruleId, events, points, limitedEvents }))).toEqual([
+			{ ruleId: 'opened', events: 1, points: 5, limitedEvents: 1 },
+			{ ruleId: 'clicked', events: 2, points: 20, limitedEvents: 0 },
+		]);
+		const parts = [...rules.map((rule) => rule.points), ...(explained.manual as IDataObject[]).map((step) => step.effect), ...(explained.resets as IDataObject[]).map((step) => step.effect)];
+		expect((parts as number[]).reduce((sum, part) => sum + part, 0)).toBe(13);
 	});
 });
 

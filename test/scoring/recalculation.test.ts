@@ -15,8 +15,8 @@ const stored = (overrides: Partial<ContactState> = {}): ContactState => ({
 	...overrides,
 });
 const replayed = (overrides: Partial<ContactState> = {}) => {
-	const { version: _version, journaled: _journaled, contactId: _id, ...holding } = stored({ updatedAt: T0 + 5, ...overrides });
-	return holding;
+	const { score, lastActivityAt, firstSeenAt, ledger, nextExpiryAt } = stored(overrides);
+	return { score, lastActivityAt, firstSeenAt, ...(ledger === undefined ? {} : { ledger }), ...(nextExpiryAt === undefined ? {} : { nextExpiryAt }) };
 };
 
 describe('recalculatedContact: a contact recomputed from its journal', () => {
