@@ -101,11 +101,13 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		const [recorded] = (await engine.scoreEvents('lead-score', [opened])) as EventResult[];
 		expect(recorded).toMatchObject({ scored: false, recorded: true, duplicate: false, score: 0, delta: 0 });
 		expect(await engine.getContact('lead-score', 'c')).toBeUndefined();
+		// The first publish scores what was recorded (recalculation.md).
 		await engine.publish('lead-score');
+		expect(await engine.getContact('lead-score', 'c')).toMatchObject({ score: 5 });
 		const [retry] = (await engine.scoreEvents('lead-score', [opened])) as EventResult[];
-		expect(retry).toMatchObject({ scored: false, recorded: false, duplicate: true, score: 0 });
+		expect(retry).toMatchObject({ scored: false, recorded: false, duplicate: true, score: 5 });
 		const [next] = (await engine.scoreEvents('lead-score', [{ ...opened, id: 'e2' }])) as EventResult[];
-		expect(next).toMatchObject({ scored: true, recorded: true, duplicate: false, score: 5 });
+		expect(next).toMatchObject({ scored: true, recorded: true, duplicate: false, score: 10 });
 	});
 
 	it('scores events with all matching published rules and records the cause in the history', async () => {
@@ -161,9 +163,12 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		await engine.updateDraft('lead-score', { rules: [{ eventType: 'contact_tag', points: 1 }] });
 		const tag = { contactId: 'c', type: 'contact_tag', properties: { tag: 'vip' } };
 		expect(((await engine.scoreEvents('lead-score', [tag]))[0] as EventResult).delta).toBe(20);
-		const republished = await engine.publish('lead-score');
+		const republished = await engine.publish('lead-score', { recalculate: false });
 		expect(republished.version).toBe(2);
 		expect(((await engine.scoreEvents('lead-score', [tag]))[0] as EventResult)).toMatchObject({ delta: 1, score: 21, matchedRuleIds: ['rule-1'] });
+		// Recalculated (the default), the earlier tag counts under the new rules too.
+		await engine.publish('lead-score');
+		expect(await engine.getContact('lead-score', 'c')).toMatchObject({ score: 2 });
 	});
 
 	it('stops scoring when unpublished but keeps the scores', async () => {

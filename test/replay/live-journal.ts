@@ -117,11 +117,11 @@ export class LiveJournal {
 }
 
 /**
- * The fields a replay must reproduce: everything but the version (the writer's) and updatedAt
+ * The fields a replay must reproduce: everything but the version, journaled and recalculatedVersion (the writer's) and updatedAt
  * (the engine applies due expiries of every contact whenever it runs, replay at the contact's next entry).
  */
-export function comparable(state: Omit<ContactState, 'version'>): Omit<ContactState, 'version' | 'updatedAt'> {
+export function comparable(state: Omit<ContactState, 'version'>): Omit<ContactState, 'version' | 'updatedAt' | 'journaled' | 'recalculatedVersion'> {
 	// eslint-disable-next-line @typescript-eslint/no-unused-vars
-	const { version, updatedAt, ...rest } = state as ContactState;
+	const { version, updatedAt, journaled, recalculatedVersion, ...rest } = state as ContactState;
 	return rest;
 }
