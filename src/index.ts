@@ -41,7 +41,9 @@ export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } fr
 export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, tierScoreRange, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
-export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
+export { JOURNAL_PRUNE_INTERVAL_MS, MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
+export { PRUNE_CONTACTS_PER_PAGE, pruneJournal } from './journal-pruning';
+export type { PruneResult } from './journal-pruning';
 export { journalCutOff, toJournalRetention } from './journal-retention';
 export type { ExpiryTimer } from './expiry-timer';
 export type { ExpiryResult, VersionedLimits } from './score-writes';
