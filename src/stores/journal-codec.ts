@@ -82,6 +82,37 @@ export function decodeJournalEntry(contactId: string, journalSeq: number, kind: 
 	}
 }
 
+/**
+ * An entry with its journalSeq as one line of text, `<journalSeq>,<kind><at>,<body>`: a Redis List
+ * element, and a line of a SQLite journal row. The body is JSON, which never holds a raw newline.
+ */
+export function journalElement(journalSeq: number, { kind, at, body }: EncodedJournalEntry): string {
+	return `${journalSeq},${kind}${at},${body}`;
+}
+
+/** The journalSeq an element starts with. */
+export function journalSeqOf(element: string): number {
+	return Number(element.slice(0, element.indexOf(',')));
+}
+
+/** The time (`at`) an element holds. */
+export function journalAtOf(element: string): number {
+	const seqEnd = element.indexOf(',');
+	return Number(element.slice(seqEnd + 2, element.indexOf(',', seqEnd + 2)));
+}
+
+export function decodeJournalElement(contactId: string, element: string): JournalRecord {
+	const seqEnd = element.indexOf(',');
+	const atEnd = element.indexOf(',', seqEnd + 2);
+	return decodeJournalEntry(
+		contactId,
+		Number(element.slice(0, seqEnd)),
+		element.charAt(seqEnd + 1),
+		Number(element.slice(seqEnd + 2, atEnd)),
+		element.slice(atEnd + 1),
+	);
+}
+
 /** The store's own checks of entries it is asked to append or fold in, before anything is written. */
 export function checkJournalEntry(entry: JournalEntry): void {
 	if (entry.kind === 'decay') {

@@ -16,7 +16,16 @@ import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, Tran
 import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { movedGroups } from '../group-index';
 import { byNameThenId } from '../ordering';
-import { checkFold, decodeJournalEntry, encodeJournalEntry, journalSeqAhead, PROFILE_WIDE } from '../journal-codec';
+import {
+	checkFold,
+	decodeJournalElement,
+	encodeJournalEntry,
+	journalAtOf,
+	journalElement,
+	journalSeqAhead,
+	journalSeqOf,
+	PROFILE_WIDE,
+} from '../journal-codec';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { openDatabase } from './driver';
 import { migrate } from './schema';
@@ -52,8 +61,8 @@ interface ProfileRow {
 	journal_seq: number;
 }
 
-/** [contact id, seq, kind, at, body]: a journal row as read (see schema.ts step 7). */
-type JournalRow = [string, number, string, number, string];
+/** [contact id, entries]: a journal row as read (see schema.ts step 7). */
+type JournalRow = [string, string];
 
 interface ChangeRow {
 	seq: number;
@@ -303,15 +312,15 @@ export class SqliteStore implements ScoreStore {
 					const size = CONTACT_READ_SIZES.find((candidate) => candidate >= ids.length - first) ?? CONTACT_READ_MAX;
 					const parameters: SQLInputValue[] = [row.key];
 					for (let index = 0; index < size; index++) parameters.push(ids[Math.min(first + index, ids.length - 1)]);
-					for (const [contactId, seq, kind, at, body] of this.journalRead(size).all(...parameters) as unknown as JournalRow[]) {
+					for (const [contactId, lines] of this.journalRead(size).all(...parameters) as unknown as JournalRow[]) {
 						let entries = byContact.get(contactId);
 						if (entries === undefined) byContact.set(contactId, (entries = []));
-						entries.push(decodeJournalEntry(contactId, seq, kind, at, body));
+						for (const line of lines.split('\n')) entries.push(decodeJournalElement(contactId, line));
 					}
 					first += size;
 				}
-				for (const [, seq, kind, at, body] of this.statements.readContactJournal.all(row.key, PROFILE_WIDE) as unknown as JournalRow[]) {
-					profileWide.push(decodeJournalEntry(PROFILE_WIDE, seq, kind, at, body));
+				for (const [, lines] of this.statements.readContactJournal.all(row.key, PROFILE_WIDE) as unknown as JournalRow[]) {
+					for (const line of lines.split('\n')) profileWide.push(decodeJournalElement(PROFILE_WIDE, line));
 				}
 				return { byContact, profileWide };
 			} finally {
@@ -332,13 +341,20 @@ export class SqliteStore implements ScoreStore {
 	async foldJournal(profileId: string, contactId: string, throughSeq: number, carried: JournalCarried): Promise<void> {
 		return this.use(() => {
 			checkFold(contactId, throughSeq, carried);
-			const encoded = encodeJournalEntry(carried);
+			const line = journalElement(throughSeq, encodeJournalEntry(carried));
 			this.transaction(() => {
 				const row = this.readProfileState(profileId);
 				if (row === undefined) return;
 				if (throughSeq > row.journal_seq) throw journalSeqAhead(throughSeq, row.journal_seq);
 				this.statements.foldContactJournal.run(row.key, contactId, throughSeq);
-				this.statements.insertJournal.run(row.key, contactId, throughSeq, encoded.kind, encoded.at, encoded.body);
+				// The rows left hold only later seqs, but for the first: it may begin with folded ones.
+				const straddling = this.statements.firstJournalRowAfter.get(row.key, contactId, throughSeq) as unknown as [number, string] | undefined;
+				if (straddling !== undefined) {
+					const [rowId, lines] = straddling;
+					const kept = lines.split('\n').filter((kept) => journalSeqOf(kept) > throughSeq);
+					if (kept.length < lines.split('\n').length) this.statements.rewriteJournalRow.run(kept.join('\n'), rowId);
+				}
+				this.statements.insertJournal.run(row.key, contactId, throughSeq, line);
 			});
 		});
 	}
@@ -348,7 +364,16 @@ export class SqliteStore implements ScoreStore {
 			this.transaction(() => {
 				const row = this.readProfileState(profileId);
 				if (row === undefined) return 0;
-				return Number(this.statements.pruneProfileWideJournal.run(row.key, PROFILE_WIDE, before).changes);
+				let pruned = 0;
+				for (const [rowId, lines] of this.statements.profileWideJournalRows.all(row.key, PROFILE_WIDE) as unknown as Array<[number, string]>) {
+					const all = lines.split('\n');
+					const kept = all.filter((line) => !(journalAtOf(line) < before));
+					if (kept.length === all.length) continue;
+					pruned += all.length - kept.length;
+					if (kept.length === 0) this.statements.deleteJournalRow.run(rowId);
+					else this.statements.rewriteJournalRow.run(kept.join('\n'), rowId);
+				}
+				return pruned;
 			}),
 		);
 	}
@@ -511,7 +536,7 @@ export class SqliteStore implements ScoreStore {
 		let statement = this.journalReads.get(size);
 		if (!statement) {
 			statement = this.db.prepare(
-				`SELECT contact_id, seq, kind, at, body FROM journal WHERE profile_key = ? AND contact_id IN (${new Array(size).fill('?').join(', ')}) ORDER BY contact_id, seq`,
+				`SELECT contact_id, entries FROM journal WHERE profile_key = ? AND contact_id IN (${new Array(size).fill('?').join(', ')}) ORDER BY contact_id, through_seq`,
 			);
 			statement.setReturnArrays(true);
 			this.journalReads.set(size, statement);
@@ -519,13 +544,24 @@ export class SqliteStore implements ScoreStore {
 		return statement;
 	}
 
-	/** Inside the plan's transaction: the entries in order, each with the profile's next journalSeq. */
+	/**
+	 * Inside the plan's transaction: the entries in order, each with the profile's next journalSeq,
+	 * one row per contact (an insert per entry cost more than the rest of scoring a batch's event).
+	 */
 	private appendJournal(row: ProfileRow, journal: readonly JournalEntry[]): void {
 		let seq = row.journal_seq;
+		const rows = new Map<string, { lines: string; throughSeq: number }>();
 		for (const entry of journal) {
-			const { contactId, kind, at, body } = encodeJournalEntry(entry);
-			this.statements.insertJournal.run(row.key, contactId, ++seq, kind, at, body);
+			const encoded = encodeJournalEntry(entry);
+			const line = journalElement(++seq, encoded);
+			const written = rows.get(encoded.contactId);
+			if (written === undefined) rows.set(encoded.contactId, { lines: line, throughSeq: seq });
+			else {
+				written.lines += `\n${line}`;
+				written.throughSeq = seq;
+			}
 		}
+		for (const [contactId, { lines, throughSeq }] of rows) this.statements.insertJournal.run(row.key, contactId, throughSeq, lines);
 		this.statements.writeJournalSeq.run(seq, row.key);
 	}
 
@@ -709,9 +745,15 @@ function prepareStatements(db: DatabaseSync) {
 			`SELECT ${changeColumns} FROM ${changesWithCauses} WHERE profile_key = ${profileKeyOf} AND seq > ? ORDER BY seq LIMIT ?`,
 		),
 		latestChangeSeq: db.prepare(`SELECT max(seq) AS seq FROM changes WHERE profile_key = ${profileKeyOf}`),
-		insertJournal: db.prepare('INSERT INTO journal (profile_key, contact_id, seq, kind, at, body) VALUES (?, ?, ?, ?, ?, ?)'),
+		insertJournal: db.prepare('INSERT INTO journal (profile_key, contact_id, through_seq, entries) VALUES (?, ?, ?, ?)'),
 		writeJournalSeq: db.prepare('UPDATE profiles SET journal_seq = ? WHERE key = ?'),
-		readContactJournal: db.prepare('SELECT contact_id, seq, kind, at, body FROM journal WHERE profile_key = ? AND contact_id = ? ORDER BY seq'),
+		readContactJournal: db.prepare('SELECT contact_id, entries FROM journal WHERE profile_key = ? AND contact_id = ? ORDER BY through_seq'),
+		profileWideJournalRows: db.prepare('SELECT rowid, entries FROM journal WHERE profile_key = ? AND contact_id = ?'),
+		firstJournalRowAfter: db.prepare(
+			'SELECT rowid, entries FROM journal WHERE profile_key = ? AND contact_id = ? AND through_seq > ? ORDER BY through_seq LIMIT 1',
+		),
+		rewriteJournalRow: db.prepare('UPDATE journal SET entries = ? WHERE rowid = ?'),
+		deleteJournalRow: db.prepare('DELETE FROM journal WHERE rowid = ?'),
 		// A seek per id (the smallest contact id after the last), never a walk over every entry.
 		journalContactIds: db.prepare(
 			`WITH RECURSIVE page (contact_id, n) AS (
@@ -721,8 +763,7 @@ function prepareStatements(db: DatabaseSync) {
 				FROM page WHERE page.contact_id IS NOT NULL AND n < ?3
 			) SELECT contact_id FROM page WHERE contact_id IS NOT NULL`,
 		),
-		foldContactJournal: db.prepare('DELETE FROM journal WHERE profile_key = ? AND contact_id = ? AND seq <= ?'),
-		pruneProfileWideJournal: db.prepare('DELETE FROM journal WHERE profile_key = ? AND contact_id = ? AND at < ?'),
+		foldContactJournal: db.prepare('DELETE FROM journal WHERE profile_key = ? AND contact_id = ? AND through_seq <= ?'),
 		deleteProfileJournal: db.prepare('DELETE FROM journal WHERE profile_key = ?'),
 		deleteContactJournal: db.prepare(`DELETE FROM journal WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
 		getCursor: db.prepare('SELECT seq FROM cursors WHERE consumer_id = ?'),
@@ -734,6 +775,8 @@ function prepareStatements(db: DatabaseSync) {
 	statements.expiringContacts.setReturnArrays(true);
 	statements.readContactJournal.setReturnArrays(true);
 	statements.journalContactIds.setReturnArrays(true);
+	statements.profileWideJournalRows.setReturnArrays(true);
+	statements.firstJournalRowAfter.setReturnArrays(true);
 	return statements;
 }
 
