@@ -200,8 +200,11 @@ async function redis(report) {
 	try {
 		const raw = connect();
 		let prefixes = 0;
+		// Redis's own time in the scripts, per event: the server's CPU, which the client's CPU time leaves out.
+		const scriptMicroseconds = { false: [], true: [] };
 		const scoreAll = async (journaled) => {
 			const prefix = `bench-journal-${++prefixes}:`;
+			await raw.call('CONFIG', 'RESETSTAT');
 			const wrapped = journaling(new RedisStore(connect(), { keyPrefix: prefix }));
 			await wrapped.store.insertProfile(profile('bench'));
 			const engine = new EngagementEngine(wrapped.store);
@@ -211,7 +214,11 @@ async function redis(report) {
 				if (journaled) wrapped.next = batch.map(journalEventOf);
 				await engine.scoreEvents('bench', batch);
 			}
-			return { seconds: Number(process.hrtime.bigint() - started) / 1e9, prefix };
+			const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+			const usec = {};
+			for (const [, command, total] of (await raw.call('INFO', 'commandstats')).matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)) usec[command] = Number(total);
+			scriptMicroseconds[journaled].push(((usec.evalsha ?? 0) + (usec.eval ?? 0)) / EVENTS);
+			return { seconds, prefix };
 		};
 		await scoreAll(false); // warm-up: scripts loaded, JIT
 		let last;
@@ -220,6 +227,11 @@ async function redis(report) {
 			if (journaled) last = prefix;
 			return seconds;
 		});
+		const plainUs = median(scriptMicroseconds.false.slice(1));
+		const journaledUs = median(scriptMicroseconds.true);
+		report('  Redis time in the scripts per event, without the journal (median)', Number(plainUs.toFixed(2)), 'us');
+		report('  Redis time in the scripts per event, journaling every event (median)', Number(journaledUs.toFixed(2)), 'us');
+		console.log(`  rounds without: ${scriptMicroseconds.false.slice(1).map((value) => value.toFixed(2)).join(', ')}; with: ${scriptMicroseconds.true.map((value) => value.toFixed(2)).join(', ')} us`);
 		// Bytes: every journal key of the last journaled run (lists per contact, profile-wide list, seq, contact ids).
 		let bytes = 0;
 		let cursor = '0';
