@@ -63,6 +63,20 @@ function profile(id) {
 	return { id, name: id, description: 'benchmark', status: 'published', draftRules: rules, publishedRules: rules, version: 1, publishedAt: T0, createdAt: T0, updatedAt: T0 };
 }
 
+/** Every contact's journal, read as a recalculation pages through it: contact ids a page at a time, then their journals. Returns entries/s. */
+async function readWholeJournal(store, expected) {
+	const PAGE = 1_000;
+	let entries = 0;
+	const started = process.hrtime.bigint();
+	for (let page = await store.journalContactIds('bench', undefined, PAGE); page.length > 0; page = await store.journalContactIds('bench', page[page.length - 1], PAGE)) {
+		const { byContact } = await store.readJournals('bench', page);
+		for (const journal of byContact.values()) entries += journal.length;
+	}
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	if (entries !== expected) throw new Error(`read ${entries} journal entries, expected ${expected}`);
+	return Math.round(entries / seconds);
+}
+
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const format = (values) => values.map((value) => Math.round(value).toLocaleString('en-US')).join(', ');
 
@@ -141,6 +155,7 @@ async function sqlite(folder, report) {
 	// Each row holds a contact's entries of one transaction, a line each.
 	const rows = db.prepare("SELECT sum(length(entries) - length(replace(entries, char(10), '')) + 1) AS n FROM journal").get().n;
 	db.close();
+	report('SQLite reading the whole journal back (journalContactIds pages of 1,000 + readJournals), 100k entries', await readWholeJournal(sized.store, EVENTS), 'entries/s');
 	await sized.store.close();
 	if (rows !== EVENTS) throw new Error(`expected ${EVENTS} journal rows, found ${rows}`);
 	if (tableBytes !== undefined) report('SQLite journal, bytes per event (dbstat: the journal table\'s and its index\'s pages / 100k events over 10k contacts)', Number((tableBytes / EVENTS).toFixed(1)), 'bytes');
@@ -241,6 +256,7 @@ async function redis(report) {
 			for (const key of keys) bytes += Number(await raw.call('MEMORY', 'USAGE', key, 'SAMPLES', 0));
 		} while (cursor !== '0');
 		report('Redis journal, bytes per event (MEMORY USAGE of its keys / 100k events over 10k contacts)', Number((bytes / EVENTS).toFixed(1)), 'bytes');
+		report('Redis reading the whole journal back (journalContactIds pages of 1,000 + readJournals), 100k entries', await readWholeJournal(new RedisStore(raw, { keyPrefix: last }), EVENTS), 'entries/s');
 	} finally {
 		for (const client of clients) if (client.status !== 'end') client.disconnect();
 		await server.stop();
