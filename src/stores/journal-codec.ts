@@ -55,13 +55,14 @@ export function decodeJournalEntry(contactId: string, journalSeq: number, kind: 
 	switch (kind) {
 		case 'e': {
 			const [type, properties, receivedAfter, eventId] = values as [string, Record<string, unknown>, number, string?];
-			const event = { kind: 'event', contactId, type, properties, occurredAt: at, receivedAt: at + receivedAfter, journalSeq } as const;
-			return eventId === undefined ? event : { ...event, eventId };
+			// One literal each (no spread): a recalculation decodes every entry of the journal.
+			if (eventId === undefined) return { kind: 'event', contactId, type, properties, occurredAt: at, receivedAt: at + receivedAfter, journalSeq };
+			return { kind: 'event', contactId, eventId, type, properties, occurredAt: at, receivedAt: at + receivedAfter, journalSeq };
 		}
 		case 'm': {
 			const [operation, points, countsAsActivity, reason] = values as [AdjustOperation, number, number, string?];
-			const modify = { kind: 'modify', contactId, operation, points, countsAsActivity: countsAsActivity === 1, at, journalSeq } as const;
-			return reason === undefined ? modify : { ...modify, reason };
+			if (reason === undefined) return { kind: 'modify', contactId, operation, points, countsAsActivity: countsAsActivity === 1, at, journalSeq };
+			return { kind: 'modify', contactId, operation, points, reason, countsAsActivity: countsAsActivity === 1, at, journalSeq };
 		}
 		case 'r': {
 			const [reason] = values as [string?];
