@@ -51,6 +51,7 @@ import {
 } from './recalculation';
 import type { DraftPreview, PreviewOptions, ScoreExplanation } from './replay';
 import { journalEvent, journalModify, journalReset } from './journal-entries';
+import { pruneJournal, type PruneResult } from './journal-pruning';
 import type { ScoreStore } from './store';
 import type {
 	AdjustOperation,
@@ -382,7 +383,21 @@ export class EngagementEngine {
 		const at = this.now();
 		const cutOff = inactiveBefore(at, policy.inactiveDays, options.timezone);
 		// Each step is held to the limits of the profile version it sees (see decayProfile).
-		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at }, DECAY_CONTACTS_PER_STEP, JOURNALED);
+		const result = await decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at }, DECAY_CONTACTS_PER_STEP, JOURNALED);
+		// Decay runs on a schedule, typically daily: the natural moment to apply the journal's retention too.
+		await this.pruneJournal(id);
+		return result;
+	}
+
+	/**
+	 * Applies the profile's journal retention: entries older than it are folded into each contact's
+	 * carried entry, so that a recalculation still gives what it gave before (see journal-pruning.ts).
+	 * Called after every decay run and once a day by each trigger's timer.
+	 * @throws ProfileNotFoundError
+	 */
+	async pruneJournal(profileId: string): Promise<PruneResult> {
+		const profile = await this.getProfile(profileId);
+		return pruneJournal(this.store, profile, this.now());
 	}
 
 

@@ -9,6 +9,9 @@ export const MAX_EXPIRY_INTERVAL_MS = 1000;
  */
 export const RECALCULATION_STALE_MS = 30_000;
 
+/** How often each timer applies the profile's journal retention (engine.pruneJournal); the first run does at once. */
+export const JOURNAL_PRUNE_INTERVAL_MS = 86_400_000;
+
 export interface ExpiryTimer {
 	/** Stops looking; resolves once a run under way has finished. */
 	stop(): Promise<void>;
@@ -18,7 +21,8 @@ export interface ExpiryTimer {
  * Applies the profile's due expiries every `intervalMs` (at most MAX_EXPIRY_INTERVAL_MS), so that
  * points running out are logged, and fire triggers, with no workflow touching the profile. Runs
  * never overlap; several timers on one profile (workflows, processes, workers) are safe, as each
- * expiry is applied in a transaction that finds it gone when another got there first. It also
+ * expiry is applied in a transaction that finds it gone when another got there first. Once a day
+ * (JOURNAL_PRUNE_INTERVAL_MS) a run also applies the journal's retention, as safe to repeat. It also
  * resumes a recalculation a crashed process left pending (stale for `staleRecalculationMs`), beside
  * the expiries rather than before them, as a long one must not hold the expiries back.
  */
@@ -44,11 +48,18 @@ export function startExpiryTimer(
 				resuming = undefined;
 			});
 	};
+	let nextPruneAt = 0;
+	const pruneIfDue = async () => {
+		if (Date.now() < nextPruneAt) return;
+		nextPruneAt = Date.now() + JOURNAL_PRUNE_INTERVAL_MS;
+		await engine.pruneJournal(profileId);
+	};
 	const run = () => {
 		resume();
 		if (running !== undefined || stopped) return;
 		running = engine
 			.applyExpiries(profileId)
+			.then(pruneIfDue)
 			.then(
 				() => undefined,
 				(error: unknown) => onError(error),

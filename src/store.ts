@@ -56,7 +56,7 @@ export interface ScoreStore {
 	 * entries is absent) and the profile's profile-wide entries (decay runs), oldest first.
 	 */
 	readJournals(profileId: string, contactIds: IdList): Promise<ContactJournals>;
-	/** Ids of contacts holding journal entries, ascending (code unit order), after `afterContactId`, at most `limit`: to page through a profile's journal. */
+	/** Ids of contacts holding journal entries, ascending (code point order, as every store lists ids: stores/ordering.ts), after `afterContactId`, at most `limit`: to page through a profile's journal. */
 	journalContactIds(profileId: string, afterContactId: string | undefined, limit: number): Promise<string[]>;
 	/**
 	 * Retention: atomically replaces the contact's entries with journalSeq <= throughSeq by `carried`,

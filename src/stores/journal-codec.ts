@@ -51,21 +51,18 @@ export function encodeJournalEntry(entry: JournalEntry): EncodedJournalEntry {
 }
 
 export function decodeJournalEntry(contactId: string, journalSeq: number, kind: string, at: number, body: string): JournalRecord {
-	return decodeJournalValues(contactId, journalSeq, kind, at, JSON.parse(body) as unknown[]);
-}
-
-/** decodeJournalEntry of a body already parsed (the entries of a SQLite run row, see sqlite/journal-runs.ts). */
-export function decodeJournalValues(contactId: string, journalSeq: number, kind: string, at: number, values: unknown[]): JournalRecord {
+	const values = JSON.parse(body) as unknown[];
 	switch (kind) {
 		case 'e': {
 			const [type, properties, receivedAfter, eventId] = values as [string, Record<string, unknown>, number, string?];
-			const event = { kind: 'event', contactId, type, properties, occurredAt: at, receivedAt: at + receivedAfter, journalSeq } as const;
-			return eventId === undefined ? event : { ...event, eventId };
+			// One literal each (no spread): a recalculation decodes every entry of the journal.
+			if (eventId === undefined) return { kind: 'event', contactId, type, properties, occurredAt: at, receivedAt: at + receivedAfter, journalSeq };
+			return { kind: 'event', contactId, eventId, type, properties, occurredAt: at, receivedAt: at + receivedAfter, journalSeq };
 		}
 		case 'm': {
 			const [operation, points, countsAsActivity, reason] = values as [AdjustOperation, number, number, string?];
-			const modify = { kind: 'modify', contactId, operation, points, countsAsActivity: countsAsActivity === 1, at, journalSeq } as const;
-			return reason === undefined ? modify : { ...modify, reason };
+			if (reason === undefined) return { kind: 'modify', contactId, operation, points, countsAsActivity: countsAsActivity === 1, at, journalSeq };
+			return { kind: 'modify', contactId, operation, points, reason, countsAsActivity: countsAsActivity === 1, at, journalSeq };
 		}
 		case 'r': {
 			const [reason] = values as [string?];
@@ -84,6 +81,37 @@ export function decodeJournalValues(contactId: string, journalSeq: number, kind:
 		default:
 			throw new Error(`Unknown journal entry kind "${kind}" in the store`);
 	}
+}
+
+/**
+ * An entry with its journalSeq as one line of text, `<journalSeq>,<kind><at>,<body>`: a Redis List
+ * element, and a line of a SQLite journal row. The body is JSON, which never holds a raw newline.
+ */
+export function journalElement(journalSeq: number, { kind, at, body }: EncodedJournalEntry): string {
+	return `${journalSeq},${kind}${at},${body}`;
+}
+
+/** The journalSeq an element starts with. */
+export function journalSeqOf(element: string): number {
+	return Number(element.slice(0, element.indexOf(',')));
+}
+
+/** The time (`at`) an element holds. */
+export function journalAtOf(element: string): number {
+	const seqEnd = element.indexOf(',');
+	return Number(element.slice(seqEnd + 2, element.indexOf(',', seqEnd + 2)));
+}
+
+export function decodeJournalElement(contactId: string, element: string): JournalRecord {
+	const seqEnd = element.indexOf(',');
+	const atEnd = element.indexOf(',', seqEnd + 2);
+	return decodeJournalEntry(
+		contactId,
+		Number(element.slice(0, seqEnd)),
+		element.charAt(seqEnd + 1),
+		Number(element.slice(seqEnd + 2, atEnd)),
+		element.slice(atEnd + 1),
+	);
 }
 
 /** The store's own checks of entries it is asked to append or fold in, before anything is written. */

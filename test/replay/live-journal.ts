@@ -117,8 +117,9 @@ export class LiveJournal {
 }
 
 /**
- * The fields a replay must reproduce: everything but the version, journaled and recalculatedVersion (the writer's) and updatedAt
- * (the engine applies due expiries of every contact whenever it runs, replay at the contact's next entry).
+ * The fields a replay must reproduce: everything but the version, journaled and recalculatedVersion
+ * (the writer's) and updatedAt (the engine applies due expiries of every contact whenever it runs,
+ * replay at the contact's next entry).
  */
 export function comparable(state: Omit<ContactState, 'version'>): Omit<ContactState, 'version' | 'updatedAt' | 'journaled' | 'recalculatedVersion'> {
 	// eslint-disable-next-line @typescript-eslint/no-unused-vars

@@ -1,8 +1,7 @@
-import type { JournalRecord } from '../../journal';
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
 import type { ChangeRecord } from '../../scoring/transition';
 import type { ChangeCause, ScoreChange } from '../../types';
-import { decodeJournalEntry, type EncodedJournalEntry } from '../journal-codec';
+import type { EncodedJournalEntry } from '../journal-codec';
 
 /**
  * Turns what the scripts return (strings: see redis-lua-common.ts for why numbers travel as
@@ -96,22 +95,9 @@ export function decodeContactState(contactId: string, score: string, text: strin
 	return nextExpiry === '' ? { ...state, ledger } : { ...state, ledger, nextExpiryAt: Number(nextExpiry) };
 }
 
-/** A journal entry as the commit script appends it, without the journalSeq it puts in front: `<kind><at>,<body>`. */
+/** A journal entry as the commit script appends it, without the journalSeq it puts in front (see journalElement): `<kind><at>,<body>`. */
 export function encodeJournalElement({ kind, at, body }: EncodedJournalEntry): string {
 	return `${kind}${at},${body}`;
-}
-
-/** A journal List element, `<journalSeq>,<kind><at>,<body>`, as the entry it keeps. */
-export function decodeJournalElement(contactId: string, element: string): JournalRecord {
-	const seqEnd = element.indexOf(',');
-	const atEnd = element.indexOf(',', seqEnd + 2);
-	return decodeJournalEntry(
-		contactId,
-		Number(element.slice(0, seqEnd)),
-		element.charAt(seqEnd + 1),
-		Number(element.slice(seqEnd + 2, atEnd)),
-		element.slice(atEnd + 1),
-	);
 }
 
 /** The exclusive XRANGE start after a seq. */

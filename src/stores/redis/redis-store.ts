@@ -15,13 +15,12 @@ import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../
 import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
 import { movedGroups } from '../group-index';
-import { checkFold, encodeJournalEntry, journalSeqAhead } from '../journal-codec';
+import { checkFold, decodeJournalElement, encodeJournalEntry, journalSeqAhead } from '../journal-codec';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
 import {
 	afterStreamId,
 	decodeContactState,
-	decodeJournalElement,
 	encodeChangeRecord,
 	encodeContactState,
 	encodeJournalElement,

@@ -132,24 +132,19 @@ export const MIGRATIONS: readonly string[] = [
 	`,
 	`
 	-- The journal (issue 11): every event and manual operation a profile received, for replay.
-	-- Clustered by seq: a plan's rows go at the end of the tree, so a commit writes about as many
-	-- pages as it adds bytes (clustered by contact, a batch over 10,000 contacts dirtied a page per
-	-- contact, most of the table, at every commit). journal_by_contact serves a contact's journal
-	-- (one range) and the paging of contact ids; it stays small because one plan writes one row per
-	-- contact: several entries of one contact share a row of kind '*' (journal-runs.ts). Profile-wide
-	-- entries (decay runs) have contact_id '' (contact ids are never empty). kind is one letter, at
-	-- one time (an event's occurredAt) and body the rest as a small JSON array (journal-codec.ts).
-	-- seq comes from profiles.journal_seq, counted per profile in the writing transaction.
+	-- One row per contact and transaction: its entries of that transaction as lines of text
+	-- (journal-codec.ts journalElement, each starting with its journalSeq), so a batch of 100k events
+	-- over 10k contacts writes 10k rows, each appended to the table, plus one small index entry each.
+	-- A contact's rows hold disjoint, increasing ranges of seqs; through_seq is at least the seq of
+	-- every line of its row (the last one's when written), and orders them. Profile-wide entries
+	-- (decay runs) have contact_id '' (contact ids are never empty). The counter is profiles.journal_seq.
 	CREATE TABLE journal (
 		profile_key INTEGER NOT NULL,
-		seq INTEGER NOT NULL,
 		contact_id TEXT NOT NULL,
-		kind TEXT NOT NULL,
-		at INTEGER NOT NULL,
-		body TEXT NOT NULL,
-		PRIMARY KEY (profile_key, seq)
-	) WITHOUT ROWID;
-	CREATE INDEX journal_by_contact ON journal (profile_key, contact_id, seq);
+		through_seq INTEGER NOT NULL,
+		entries TEXT NOT NULL
+	);
+	CREATE UNIQUE INDEX journal_by_contact ON journal (profile_key, contact_id, through_seq);
 	ALTER TABLE profiles ADD COLUMN journal_seq INTEGER NOT NULL DEFAULT 0;
 	-- ContactState.journaled (1, or NULL when absent) and recalculatedVersion (NULL when absent).
 	ALTER TABLE contacts ADD COLUMN journaled INTEGER;

@@ -16,8 +16,16 @@ import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, Tran
 import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { movedGroups } from '../group-index';
 import { byNameThenId } from '../ordering';
-import { checkFold, encodeJournalEntry, journalSeqAhead, PROFILE_WIDE } from '../journal-codec';
-import { RUN, rowEntries, runRow, type SequencedEntry } from './journal-runs';
+import {
+	checkFold,
+	decodeJournalElement,
+	encodeJournalEntry,
+	journalAtOf,
+	journalElement,
+	journalSeqAhead,
+	journalSeqOf,
+	PROFILE_WIDE,
+} from '../journal-codec';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { openDatabase } from './driver';
 import { migrate } from './schema';
@@ -53,8 +61,8 @@ interface ProfileRow {
 	journal_seq: number;
 }
 
-/** [contact id, seq, kind, at, body]: a journal row as read (see schema.ts step 7). */
-type JournalRow = [string, number, string, number, string];
+/** [contact id, entries]: a journal row as read (see schema.ts step 7). */
+type JournalRow = [string, string];
 
 interface ChangeRow {
 	seq: number;
@@ -304,15 +312,15 @@ export class SqliteStore implements ScoreStore {
 					const size = CONTACT_READ_SIZES.find((candidate) => candidate >= ids.length - first) ?? CONTACT_READ_MAX;
 					const parameters: SQLInputValue[] = [row.key];
 					for (let index = 0; index < size; index++) parameters.push(ids[Math.min(first + index, ids.length - 1)]);
-					for (const [contactId, seq, kind, at, body] of this.journalRead(size).all(...parameters) as unknown as JournalRow[]) {
+					for (const [contactId, lines] of this.journalRead(size).all(...parameters) as unknown as JournalRow[]) {
 						let entries = byContact.get(contactId);
 						if (entries === undefined) byContact.set(contactId, (entries = []));
-						rowEntries(contactId, seq, kind, at, body, entries);
+						for (const line of lines.split('\n')) entries.push(decodeJournalElement(contactId, line));
 					}
 					first += size;
 				}
-				for (const [, seq, kind, at, body] of this.statements.readContactJournal.all(row.key, PROFILE_WIDE) as unknown as JournalRow[]) {
-					rowEntries(PROFILE_WIDE, seq, kind, at, body, profileWide);
+				for (const [, lines] of this.statements.readContactJournal.all(row.key, PROFILE_WIDE) as unknown as JournalRow[]) {
+					for (const line of lines.split('\n')) profileWide.push(decodeJournalElement(PROFILE_WIDE, line));
 				}
 				return { byContact, profileWide };
 			} finally {
@@ -333,24 +341,20 @@ export class SqliteStore implements ScoreStore {
 	async foldJournal(profileId: string, contactId: string, throughSeq: number, carried: JournalCarried): Promise<void> {
 		return this.use(() => {
 			checkFold(contactId, throughSeq, carried);
-			const encoded = encodeJournalEntry(carried);
+			const line = journalElement(throughSeq, encodeJournalEntry(carried));
 			this.transaction(() => {
 				const row = this.readProfileState(profileId);
 				if (row === undefined) return;
 				if (throughSeq > row.journal_seq) throw journalSeqAhead(throughSeq, row.journal_seq);
-				// A run row starting at or before throughSeq may hold later entries too: they stay, as a row of their own.
-				const kept: JournalRecord[] = [];
-				for (const [, seq, kind, at, body] of this.statements.readFoldedRuns.all(row.key, contactId, throughSeq, RUN) as unknown as JournalRow[]) {
-					const entries: JournalRecord[] = [];
-					rowEntries(contactId, seq, kind, at, body, entries);
-					for (const entry of entries) if (entry.journalSeq > throughSeq) kept.push(entry);
-				}
 				this.statements.foldContactJournal.run(row.key, contactId, throughSeq);
-				this.statements.insertJournal.run(row.key, contactId, throughSeq, encoded.kind, encoded.at, encoded.body);
-				if (kept.length > 0) {
-					const [seq, kind, at, body] = runRow(kept.map(({ journalSeq, ...entry }) => ({ seq: journalSeq, encoded: encodeJournalEntry(entry as JournalEntry) })));
-					this.statements.insertJournal.run(row.key, contactId, seq, kind, at, body);
+				// The rows left hold only later seqs, but for the first: it may begin with folded ones.
+				const straddling = this.statements.firstJournalRowAfter.get(row.key, contactId, throughSeq) as unknown as [number, string] | undefined;
+				if (straddling !== undefined) {
+					const [rowId, lines] = straddling;
+					const kept = lines.split('\n').filter((kept) => journalSeqOf(kept) > throughSeq);
+					if (kept.length < lines.split('\n').length) this.statements.rewriteJournalRow.run(kept.join('\n'), rowId);
 				}
+				this.statements.insertJournal.run(row.key, contactId, throughSeq, line);
 			});
 		});
 	}
@@ -360,7 +364,16 @@ export class SqliteStore implements ScoreStore {
 			this.transaction(() => {
 				const row = this.readProfileState(profileId);
 				if (row === undefined) return 0;
-				return Number(this.statements.pruneProfileWideJournal.run(row.key, PROFILE_WIDE, before).changes);
+				let pruned = 0;
+				for (const [rowId, lines] of this.statements.profileWideJournalRows.all(row.key, PROFILE_WIDE) as unknown as Array<[number, string]>) {
+					const all = lines.split('\n');
+					const kept = all.filter((line) => !(journalAtOf(line) < before));
+					if (kept.length === all.length) continue;
+					pruned += all.length - kept.length;
+					if (kept.length === 0) this.statements.deleteJournalRow.run(rowId);
+					else this.statements.rewriteJournalRow.run(kept.join('\n'), rowId);
+				}
+				return pruned;
 			}),
 		);
 	}
@@ -523,7 +536,7 @@ export class SqliteStore implements ScoreStore {
 		let statement = this.journalReads.get(size);
 		if (!statement) {
 			statement = this.db.prepare(
-				`SELECT contact_id, seq, kind, at, body FROM journal WHERE profile_key = ? AND contact_id IN (${new Array(size).fill('?').join(', ')}) ORDER BY contact_id, seq`,
+				`SELECT contact_id, entries FROM journal WHERE profile_key = ? AND contact_id IN (${new Array(size).fill('?').join(', ')}) ORDER BY contact_id, through_seq`,
 			);
 			statement.setReturnArrays(true);
 			this.journalReads.set(size, statement);
@@ -533,26 +546,22 @@ export class SqliteStore implements ScoreStore {
 
 	/**
 	 * Inside the plan's transaction: the entries in order, each with the profile's next journalSeq,
-	 * one row per contact (journal-runs.ts) and one per profile-wide entry.
+	 * one row per contact (an insert per entry cost more than the rest of scoring a batch's event).
 	 */
 	private appendJournal(row: ProfileRow, journal: readonly JournalEntry[]): void {
 		let seq = row.journal_seq;
-		const runs = new Map<string, SequencedEntry[]>();
+		const rows = new Map<string, { lines: string; throughSeq: number }>();
 		for (const entry of journal) {
 			const encoded = encodeJournalEntry(entry);
-			const sequenced = { seq: ++seq, encoded };
-			if (encoded.contactId === PROFILE_WIDE) {
-				this.statements.insertJournal.run(row.key, PROFILE_WIDE, sequenced.seq, encoded.kind, encoded.at, encoded.body);
-				continue;
+			const line = journalElement(++seq, encoded);
+			const written = rows.get(encoded.contactId);
+			if (written === undefined) rows.set(encoded.contactId, { lines: line, throughSeq: seq });
+			else {
+				written.lines += `\n${line}`;
+				written.throughSeq = seq;
 			}
-			const run = runs.get(encoded.contactId);
-			if (run === undefined) runs.set(encoded.contactId, [sequenced]);
-			else run.push(sequenced);
 		}
-		for (const [contactId, entries] of runs) {
-			const [first, kind, at, body] = runRow(entries);
-			this.statements.insertJournal.run(row.key, contactId, first, kind, at, body);
-		}
+		for (const [contactId, { lines, throughSeq }] of rows) this.statements.insertJournal.run(row.key, contactId, throughSeq, lines);
 		this.statements.writeJournalSeq.run(seq, row.key);
 	}
 
@@ -736,9 +745,15 @@ function prepareStatements(db: DatabaseSync) {
 			`SELECT ${changeColumns} FROM ${changesWithCauses} WHERE profile_key = ${profileKeyOf} AND seq > ? ORDER BY seq LIMIT ?`,
 		),
 		latestChangeSeq: db.prepare(`SELECT max(seq) AS seq FROM changes WHERE profile_key = ${profileKeyOf}`),
-		insertJournal: db.prepare('INSERT INTO journal (profile_key, contact_id, seq, kind, at, body) VALUES (?, ?, ?, ?, ?, ?)'),
+		insertJournal: db.prepare('INSERT INTO journal (profile_key, contact_id, through_seq, entries) VALUES (?, ?, ?, ?)'),
 		writeJournalSeq: db.prepare('UPDATE profiles SET journal_seq = ? WHERE key = ?'),
-		readContactJournal: db.prepare('SELECT contact_id, seq, kind, at, body FROM journal WHERE profile_key = ? AND contact_id = ? ORDER BY seq'),
+		readContactJournal: db.prepare('SELECT contact_id, entries FROM journal WHERE profile_key = ? AND contact_id = ? ORDER BY through_seq'),
+		profileWideJournalRows: db.prepare('SELECT rowid, entries FROM journal WHERE profile_key = ? AND contact_id = ?'),
+		firstJournalRowAfter: db.prepare(
+			'SELECT rowid, entries FROM journal WHERE profile_key = ? AND contact_id = ? AND through_seq > ? ORDER BY through_seq LIMIT 1',
+		),
+		rewriteJournalRow: db.prepare('UPDATE journal SET entries = ? WHERE rowid = ?'),
+		deleteJournalRow: db.prepare('DELETE FROM journal WHERE rowid = ?'),
 		// A seek per id (the smallest contact id after the last), never a walk over every entry.
 		journalContactIds: db.prepare(
 			`WITH RECURSIVE page (contact_id, n) AS (
@@ -748,9 +763,7 @@ function prepareStatements(db: DatabaseSync) {
 				FROM page WHERE page.contact_id IS NOT NULL AND n < ?3
 			) SELECT contact_id FROM page WHERE contact_id IS NOT NULL`,
 		),
-		foldContactJournal: db.prepare('DELETE FROM journal WHERE profile_key = ? AND contact_id = ? AND seq <= ?'),
-		readFoldedRuns: db.prepare('SELECT contact_id, seq, kind, at, body FROM journal WHERE profile_key = ? AND contact_id = ? AND seq <= ? AND kind = ?'),
-		pruneProfileWideJournal: db.prepare('DELETE FROM journal WHERE profile_key = ? AND contact_id = ? AND at < ?'),
+		foldContactJournal: db.prepare('DELETE FROM journal WHERE profile_key = ? AND contact_id = ? AND through_seq <= ?'),
 		deleteProfileJournal: db.prepare('DELETE FROM journal WHERE profile_key = ?'),
 		deleteContactJournal: db.prepare(`DELETE FROM journal WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
 		getCursor: db.prepare('SELECT seq FROM cursors WHERE consumer_id = ?'),
@@ -761,8 +774,9 @@ function prepareStatements(db: DatabaseSync) {
 	statements.inactiveContacts.setReturnArrays(true);
 	statements.expiringContacts.setReturnArrays(true);
 	statements.readContactJournal.setReturnArrays(true);
-	statements.readFoldedRuns.setReturnArrays(true);
 	statements.journalContactIds.setReturnArrays(true);
+	statements.profileWideJournalRows.setReturnArrays(true);
+	statements.firstJournalRowAfter.setReturnArrays(true);
 	return statements;
 }
 

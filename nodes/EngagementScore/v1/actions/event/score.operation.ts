@@ -17,7 +17,7 @@ const defineBelow = { ...show, mapping: ['defineBelow'] };
 export const description: INodeProperties[] = [
 	profileLocatorProperty({
 		description:
-			'The score profile whose published rules score the events. Events sent while it is a draft are recorded and scored when it is published.',
+			'The score profile whose published rules score the events. Events sent while it is a draft are recorded, for a publish that recalculates to score them.',
 		displayOptions: { show },
 	}),
 	{
