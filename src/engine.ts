@@ -11,29 +11,47 @@ import { toEpochMillis } from './time';
 import { compileRules, type Evaluator } from './evaluator';
 import { shown, toBoundedPoints, toCount } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
-import { type DraftPatch, type NewProfileInput, newProfile, published, toProfileId, unpublished, withDraft } from './profile';
+import { type DraftPatch, type NewProfileInput, newProfile, toProfileId, unpublished, withDraft } from './profile';
 import { toGroupName, toPoints } from './rule';
 import { editRules, type RuleEditMode } from './rule-edits';
 import {
 	type BatchItem,
 	type ContactState,
-	type EventOperation,
+	eventOperation,
 	type ModifyOperation,
+	type RecordedItem,
+	type RecordingOutcome,
 	type ResetOperation,
 	topGroup,
 } from './scoring';
 import {
-	type AppliedBatch,
 	applyBatch,
 	applyDueExpiries,
 	applyHeldToLimits,
+	DECAY_CONTACTS_PER_STEP,
 	decayProfile,
 	eventResult,
 	type ExpiryResult,
 	loggedChange,
+	ProfilePublishedMeanwhile,
+	recordEvents,
 	type VersionedLimits,
 	versionedLimits,
 } from './score-writes';
+import {
+	explainScore,
+	onceAtATime,
+	pendingRecalculation,
+	previewDraft,
+	publishedForRecalculation,
+	RecalculationGuardedStore,
+	type RecalculationRun,
+	type RecalculationSummary,
+	runRecalculation,
+} from './recalculation';
+import type { DraftPreview, PreviewOptions, ScoreExplanation } from './replay';
+import { journalEvent, journalModify, journalReset } from './journal-entries';
+import { pruneJournal, type PruneResult } from './journal-pruning';
 import type { ScoreStore } from './store';
 import type {
 	AdjustOperation,
@@ -77,6 +95,30 @@ export interface ResetResult {
 	readonly change?: ScoreChange;
 }
 
+export interface PublishOptions {
+	/** Recompute every contact's score from its journal under the new version (default true). */
+	readonly recalculate?: boolean;
+	/** Called after every page of a recalculation with its totals so far. */
+	readonly onProgress?: (progress: RecalculationSummary & { readonly toVersion: number }) => void;
+}
+
+export interface PublishResult {
+	readonly profile: ScoreProfile;
+	/** What the recalculation did; absent when the publish did not recalculate. */
+	readonly recalculation?: RecalculationRun;
+}
+
+export interface ResumeOptions {
+	/** Resume only a recalculation no run has moved on for this long (a run of another process may be alive). */
+	readonly staleAfterMs?: number;
+	readonly onProgress?: PublishOptions['onProgress'];
+}
+
+export interface ScoreEventsOptions {
+	/** A profile in draft: 'record' (default) journals the events without scoring them, 'fail' refuses them. */
+	readonly ifNotPublished?: 'record' | 'fail';
+}
+
 export interface DecayOptions {
 	/** Zone whose calendar days count the inactivity window (default UTC). */
 	readonly timezone?: string;
@@ -87,6 +129,8 @@ const DEFAULT_CONTACT_LIMIT = 50;
 const DEFAULT_HISTORY_LIMIT = 100;
 /** A batch is refused when the profile is republished under it; re-evaluating against the new version this often is plenty. */
 const REPUBLISH_RETRIES = 3;
+/** Every write of the engine keeps the journal. */
+const JOURNALED = { journaled: true } as const;
 
 
 /**
@@ -97,12 +141,12 @@ const REPUBLISH_RETRIES = 3;
 export class EngagementEngine {
 	private readonly now: () => number;
 	private readonly evaluators = new Map<string, { version: number; evaluator: Evaluator }>();
+	/** Every write goes through it: while a recalculation is pending, it recalculates the contacts a write names first. */
+	private readonly store: RecalculationGuardedStore;
 
-	constructor(
-		private readonly store: ScoreStore,
-		options: EngineOptions = {},
-	) {
+	constructor(store: ScoreStore, options: EngineOptions = {}) {
 		this.now = options.now ?? Date.now;
+		this.store = new RecalculationGuardedStore(store, this.now);
 	}
 
 	async createProfile(input: NewProfileInput): Promise<ScoreProfile> {
@@ -134,9 +178,61 @@ export class EngagementEngine {
 		);
 	}
 
-	async publish(profileId: string): Promise<ScoreProfile> {
+	/** Publishes the draft as the next version and, unless told otherwise, recalculates every contact (publishAndRecalculate). */
+	async publish(profileId: string, options: PublishOptions = {}): Promise<ScoreProfile> {
+		return (await this.publishAndRecalculate(profileId, options)).profile;
+	}
+
+	/**
+	 * Publishes the draft as the next version. With `recalculate` (the default) the publish marks the
+	 * profile as recalculating in the same compare-and-set, then every contact's score is recomputed
+	 * from its journal under the new version (src/recalculation/); writes meanwhile recalculate the
+	 * contacts they touch first. Resolves once the recalculation is done, with its totals.
+	 */
+	async publishAndRecalculate(profileId: string, options: PublishOptions = {}): Promise<PublishResult> {
+		const id = toProfileId(profileId);
 		const now = this.now();
-		return this.store.updateProfile(toProfileId(profileId), (current) => published(current, now));
+		const recalculate = options.recalculate ?? true;
+		const profile = await this.store.updateProfile(id, (current) => publishedForRecalculation(current, now, recalculate));
+		if (!recalculate) return { profile };
+		const recalculation = await this.recalculate(id, profile.version, options.onProgress);
+		return { profile: (await this.store.getProfile(id)) ?? profile, ...(recalculation === undefined ? {} : { recalculation }) };
+	}
+
+	/**
+	 * Finishes a recalculation a crash (or a stopped process) left pending, from where it got; what
+	 * the trigger's timer calls. Resolves to undefined when none is pending (or, with `staleAfterMs`,
+	 * when a run moved it on within that time).
+	 * @throws ProfileNotFoundError
+	 */
+	async resumeRecalculation(profileId: string, options: ResumeOptions = {}): Promise<RecalculationRun | undefined> {
+		const profile = await this.getProfile(profileId);
+		const marker = pendingRecalculation(profile);
+		if (marker === undefined) return undefined;
+		if (options.staleAfterMs !== undefined && this.now() - marker.heartbeatAt < options.staleAfterMs) return undefined;
+		return this.recalculate(profile.id, marker.toVersion, options.onProgress);
+	}
+
+	/**
+	 * What publishing the draft would do: every contact's journal replayed under the draft rules and
+	 * settings, nothing written; the contacts whose score would change, largest change first, and a summary.
+	 * @throws ProfileNotFoundError
+	 */
+	async previewDraft(profileId: string, options: PreviewOptions): Promise<DraftPreview> {
+		const profile = await this.getProfile(profileId);
+		return previewDraft(this.store.unguarded, profile, options, this.now());
+	}
+
+	/**
+	 * What makes up the contact's score under the published version: each rule's and group's
+	 * contribution, manual changes, resets, decay runs, expiries and what limits held back, adding
+	 * up exactly to the score.
+	 * @throws ProfileNotFoundError
+	 */
+	async explainScore(profileId: string, contactId: unknown): Promise<ScoreExplanation> {
+		const profile = await this.getProfile(profileId);
+		await this.expireDue(profile);
+		return explainScore(this.store.unguarded, profile, toContactId(contactId), this.now());
 	}
 
 	async unpublish(profileId: string): Promise<ScoreProfile> {
@@ -163,11 +259,16 @@ export class EngagementEngine {
 	}
 
 	/**
-	 * Scores events against the profile's published rules. Each invalid event yields its error in
-	 * place and is not written; the valid ones are applied in one atomic store call, in order.
-	 * @throws ProfileNotFoundError | ProfileNotPublishedError for the profile as a whole
+	 * Scores events against the profile's published rules; while the profile is not published they
+	 * are recorded instead (see scoreValidEvents). Each invalid event yields its error in place and
+	 * is not written; the valid ones are applied in one atomic store call, in order.
+	 * @throws ProfileNotFoundError for the profile as a whole; ProfileNotPublishedError with `ifNotPublished: 'fail'`
 	 */
-	async scoreEvents(profileId: string, rawEvents: readonly unknown[]): Promise<Array<EventResult | EngagementScoreError>> {
+	async scoreEvents(
+		profileId: string,
+		rawEvents: readonly unknown[],
+		options: ScoreEventsOptions = {},
+	): Promise<Array<EventResult | EngagementScoreError>> {
 		const now = this.now();
 		const results: Array<EventResult | EngagementScoreError> = new Array(rawEvents.length);
 		const valid: ScoreEvent[] = [];
@@ -181,7 +282,7 @@ export class EngagementEngine {
 				positions.push(index);
 			}
 		}
-		const applied = await this.scoreValidEvents(profileId, valid);
+		const applied = await this.scoreValidEvents(profileId, valid, options);
 		for (let position = 0; position < applied.length; position++) results[positions[position]] = applied[position];
 		return results;
 	}
@@ -189,52 +290,48 @@ export class EngagementEngine {
 	/**
 	 * scoreEvents for events that already are ScoreEvents (made by toScoreEvent, as a node does
 	 * while reading its items): they are not validated a second time. Applied in one atomic store
-	 * transaction, in order.
-	 * @throws ProfileNotFoundError | ProfileNotPublishedError for the profile as a whole
+	 * transaction, in order, each journaled with its score change. While the profile is not
+	 * published the events are recorded (journaled, their ids counted) and score nothing, unless
+	 * `ifNotPublished` is 'fail'.
+	 * @throws ProfileNotFoundError for the profile as a whole; ProfileNotPublishedError with `ifNotPublished: 'fail'`
 	 */
-	async scoreValidEvents(profileId: string, events: readonly ScoreEvent[]): Promise<EventResult[]> {
+	async scoreValidEvents(profileId: string, events: readonly ScoreEvent[], options: ScoreEventsOptions = {}): Promise<EventResult[]> {
 		const id = toProfileId(profileId);
-		let profile = await this.publishedProfile(id);
+		let profile = await this.getProfile(id);
+		if (profile.status !== 'published' && options.ifNotPublished === 'fail') throw new ProfileNotPublishedError(id);
 		if (events.length === 0) return [];
 		await this.expireDue(profile);
 		for (let attempt = 1; ; attempt++) {
-			const evaluator = this.evaluatorFor(profile);
-			const { limits, timeZone } = profile.publishedSettings ?? {};
 			const receivedAt = this.now();
-			const items: BatchItem[] = new Array(events.length);
-			const matched: Array<readonly string[]> = new Array(events.length);
-			for (let index = 0; index < events.length; index++) {
-				const event = events[index];
-				const { delta, matchedRuleIds, rules } = evaluator.evaluate(event);
-				matched[index] = matchedRuleIds;
-				const operation: EventOperation =
-					rules === undefined && limits === undefined
-						? { kind: 'event', eventId: event.id, eventType: event.type, delta, matchedRuleIds, profileVersion: profile.version, at: event.occurredAt }
-						: {
-								kind: 'event',
-								eventId: event.id,
-								eventType: event.type,
-								delta,
-								matchedRuleIds,
-								profileVersion: profile.version,
-								at: event.occurredAt,
-								rules,
-								limits,
-								timeZone,
-								receivedAt,
-							};
-				items[index] = { contactId: event.contactId, operation };
-			}
-			const batch = await applyBatch(this.store, id, items, profile.version).catch((error: unknown) => error);
-			if (!(batch instanceof Error)) {
-				const applied = batch as AppliedBatch;
-				return events.map((event, index) => eventResult(applied, index, event.contactId, event.id, matched[index]));
-			}
-			const committed = batch;
-			// Refused because the profile was republished (or unpublished) since it was read: try the new version.
-			if (!(committed instanceof ProfileNotPublishedError) || attempt >= REPUBLISH_RETRIES) throw committed;
-			profile = await this.publishedProfile(id);
+			const outcome =
+				profile.status === 'published'
+					? await this.scoreUnder(profile, events, receivedAt).catch((error: unknown) => error)
+					: await recordEvents(this.store, id, recordedItems(events, receivedAt))
+							.then((outcomes) => outcomes.map((recorded, index) => recordedResult(events[index], recorded)))
+							.catch((error: unknown) => error);
+			if (!(outcome instanceof Error)) return outcome as EventResult[];
+			// Refused because the profile was published, republished or unpublished since it was read: go by its new state.
+			const moved = outcome instanceof ProfileNotPublishedError || outcome instanceof ProfilePublishedMeanwhile;
+			if (!moved || attempt >= REPUBLISH_RETRIES) throw outcome;
+			profile = await this.getProfile(id);
+			if (profile.status !== 'published' && options.ifNotPublished === 'fail') throw new ProfileNotPublishedError(id);
 		}
+	}
+
+	/** The events scored under the profile's published version, or ProfileNotPublishedError when that moved. */
+	private async scoreUnder(profile: ScoreProfile, events: readonly ScoreEvent[], receivedAt: number): Promise<EventResult[]> {
+		const evaluator = this.evaluatorFor(profile);
+		const items: BatchItem[] = new Array(events.length);
+		const matched: Array<readonly string[]> = new Array(events.length);
+		for (let index = 0; index < events.length; index++) {
+			const event = events[index];
+			const evaluation = evaluator.evaluate(event);
+			matched[index] = evaluation.matchedRuleIds;
+			const operation = eventOperation(event, event.id, evaluation, profile.version, profile.publishedSettings, receivedAt);
+			items[index] = { contactId: event.contactId, operation, journal: journalEvent(event, receivedAt) };
+		}
+		const applied = await applyBatch(this.store, profile.id, items, profile.version, JOURNALED);
+		return events.map((event, index) => eventResult(applied, index, event.contactId, event.id, matched[index]));
 	}
 
 	/** Adds, subtracts or sets points on one contact; needs no rule and no published version. */
@@ -263,7 +360,7 @@ export class EngagementEngine {
 			...(reason === undefined ? {} : { reason }),
 			...(limits === undefined ? {} : { limits }),
 		});
-		const batch = await applyHeldToLimits(this.store, id, contactId, modify, known);
+		const batch = await applyHeldToLimits(this.store, id, contactId, modify, journalModify(contactId, modify(undefined)), known);
 		const outcome = batch.outcomes[0];
 		const change = loggedChange(id, batch, 0);
 		const result = {
@@ -286,8 +383,23 @@ export class EngagementEngine {
 		const at = this.now();
 		const cutOff = inactiveBefore(at, policy.inactiveDays, options.timezone);
 		// Each step is held to the limits of the profile version it sees (see decayProfile).
-		return decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at });
+		const result = await decayProfile(this.store, id, { kind: 'decay', policy, inactiveBefore: cutOff, at }, DECAY_CONTACTS_PER_STEP, JOURNALED);
+		// Decay runs on a schedule, typically daily: the natural moment to apply the journal's retention too.
+		await this.pruneJournal(id);
+		return result;
 	}
+
+	/**
+	 * Applies the profile's journal retention: entries older than it are folded into each contact's
+	 * carried entry, so that a recalculation still gives what it gave before (see journal-pruning.ts).
+	 * Called after every decay run and once a day by each trigger's timer.
+	 * @throws ProfileNotFoundError
+	 */
+	async pruneJournal(profileId: string): Promise<PruneResult> {
+		const profile = await this.getProfile(profileId);
+		return pruneJournal(this.store, profile, this.now());
+	}
+
 
 	/**
 	 * Takes back every point of the profile whose time is up (rules with expiresAfterDays), each
@@ -337,7 +449,7 @@ export class EngagementEngine {
 			...(text === undefined ? {} : { reason: text }),
 			...(limits === undefined ? {} : { limits }),
 		});
-		const batch = await applyHeldToLimits(this.store, id, contact, reset, limitsRead);
+		const batch = await applyHeldToLimits(this.store, id, contact, reset, journalReset(contact, reset(undefined)), limitsRead);
 		const { known, previousScore, score } = batch.outcomes[0];
 		if (!known) return undefined;
 		const change = loggedChange(id, batch, 0);
@@ -349,11 +461,15 @@ export class EngagementEngine {
 		return this.store.deleteContact(id, toContactId(contactId));
 	}
 
-	private async publishedProfile(profileId: string): Promise<ScoreProfile> {
-		const profile = await this.store.getProfile(profileId);
-		if (profile === undefined) throw new ProfileNotFoundError(profileId);
-		if (profile.status !== 'published') throw new ProfileNotPublishedError(profileId);
-		return profile;
+	private recalculate(
+		profileId: string,
+		toVersion: number,
+		onProgress: PublishOptions['onProgress'],
+	): Promise<RecalculationRun | undefined> {
+		const store = this.store.unguarded;
+		return onceAtATime(`${store.key}\u0000${profileId}\u0000${toVersion}`, () =>
+			runRecalculation(store, profileId, { now: this.now, ...(onProgress === undefined ? {} : { onProgress }) }),
+		);
 	}
 
 	/** The profile's id, after its due expiries are applied, so that what is read is current. */
@@ -396,6 +512,29 @@ function contactScore(profileId: string, state: ContactState): ContactScore {
 	if (groups === undefined) return score;
 	const top = topGroup(state);
 	return { ...score, groups: { ...groups }, ...(top === undefined ? {} : { topGroup: top }) };
+}
+
+function recordedItems(events: readonly ScoreEvent[], receivedAt: number): RecordedItem[] {
+	return events.map((event) =>
+		event.id === undefined
+			? { contactId: event.contactId, journal: journalEvent(event, receivedAt) }
+			: { contactId: event.contactId, eventId: event.id, journal: journalEvent(event, receivedAt) },
+	);
+}
+
+/** An event recorded while the profile is not published: the score stays as it is. */
+function recordedResult(event: ScoreEvent, recorded: RecordingOutcome): EventResult {
+	const result = {
+		contactId: event.contactId,
+		duplicate: recorded.duplicate,
+		previousScore: recorded.score,
+		score: recorded.score,
+		delta: 0,
+		matchedRuleIds: [],
+		scored: false,
+		recorded: !recorded.duplicate,
+	};
+	return event.id === undefined ? result : { ...result, eventId: event.id };
 }
 
 /** The event, or the reason it is invalid; any other failure is a bug and propagates. */

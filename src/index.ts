@@ -3,7 +3,8 @@ export * from './types';
 export * from './errors';
 export * from './journal';
 export type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
-export { adjustedScore, decayScore, normalizeScore, idleSince, isInactive, planBatch, transition, unseenContact } from './scoring';
+export { adjustedScore, decayScore, holdsTheSame, normalizeScore, idleSince, isInactive, planBatch, recalculatedContact, transition, unseenContact } from './scoring';
+export type { RecalculationOperation } from './scoring';
 export type {
 	BatchItem,
 	BatchPlan,
@@ -41,16 +42,43 @@ export type { FiringMode, ScoreComparison, ScoreConditionSet, ScoreOperator } fr
 export { DEFAULT_TIER_THRESHOLDS, TIERS, tierOf, tierScoreRange, toTierThresholds } from './tier';
 export type { Tier, TierThresholds } from './tier';
 export { EngagementEngine } from './engine';
-export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
+export type { PublishOptions, PublishResult, ResumeOptions } from './engine';
+export { pendingRecalculation, RECALCULATION_PAGE_SIZE, recalculateContacts, runRecalculation } from './recalculation';
+export type { RecalculationRun, RecalculationSummary } from './recalculation';
+export { JOURNAL_PRUNE_INTERVAL_MS, MAX_EXPIRY_INTERVAL_MS, RECALCULATION_STALE_MS, startExpiryTimer } from './expiry-timer';
+export { PRUNE_CONTACTS_PER_PAGE, pruneJournal } from './journal-pruning';
+export type { PruneResult } from './journal-pruning';
+export { journalCutOff, toJournalRetention } from './journal-retention';
 export type { ExpiryTimer } from './expiry-timer';
 export type { ExpiryResult, VersionedLimits } from './score-writes';
+export { eventOperation } from './scoring';
+export { DraftPreviewTally, draftPreview, explainContact, replayContact, withEvaluator } from './replay';
+export type {
+	DecayContribution,
+	DraftPreview,
+	GroupContribution,
+	HeldBack,
+	ManualContribution,
+	PreviewChange,
+	PreviewOptions,
+	PreviewRow,
+	PreviewSummary,
+	ReplayedContact,
+	ReplayedState,
+	ReplaySettings,
+	ResetContribution,
+	RuleContribution,
+	ScoreExplanation,
+} from './replay';
 export { dueExpiries, topGroup, ungroupedPoints } from './scoring';
 export type { ContactLedger, ExpiringGrant, ExpiryOperation, ScoringRule } from './scoring';
 export { toScoreLimits, toTimeZone } from './profile';
 export { toRuleCounts } from './rule';
 // applyDueExpiries takes the profile's limits with their version (versionedLimits(profile)), or reads them itself.
 export { applyDueExpiries, versionedLimits } from './score-writes';
-export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult } from './engine';
+export type { DecayOptions, EngineOptions, ModifyInput, ModifyResult, ResetResult, ScoreEventsOptions } from './engine';
+export { journalDecay, journalEvent, journalModify, journalReset } from './journal-entries';
+export { carriedOf } from './scoring';
 
 export { StaticDataStore } from './stores/static-data/static-data-store';
 export { SqliteStore } from './stores/sqlite/sqlite-store';

@@ -1,3 +1,4 @@
+import type { ContactLedger } from './scoring/contact-state';
 import type { AdjustOperation, DecayPolicy } from './types';
 
 /**
@@ -47,14 +48,16 @@ export interface JournalDecay {
 
 /**
  * What a contact already held when its journal began (a contact scored before the profile kept a
- * journal): replay starts from it instead of from nothing, so a recalculation never drops points it
- * cannot see. Written once per contact, before its first other entry; retention never prunes it.
+ * journal, or whose older entries retention folded away): replay starts from the contact's newest
+ * carried entry instead of from nothing, so a recalculation never drops points it cannot see.
  */
 export interface JournalCarried {
 	readonly kind: 'carried';
 	readonly contactId: string;
 	readonly score: number;
 	readonly groups?: Readonly<Record<string, number>>;
+	/** The ledger it held (limited rules' awards, points still to expire), so replay goes on from it. */
+	readonly ledger?: ContactLedger;
 	readonly lastActivityAt: number | null;
 	readonly firstSeenAt: number;
 	readonly at: number;

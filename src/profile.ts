@@ -3,6 +3,7 @@ import { IANAZone } from 'luxon';
 import { InvalidInputError } from './errors';
 import { shown, toBoundedPoints, toIdText } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
+import { toJournalRetention } from './journal-retention';
 import { parseRules } from './rule';
 import type { ScoreLimits, ScoreProfile, ScoringSettings } from './types';
 
@@ -17,6 +18,8 @@ export interface NewProfileInput {
 	readonly limits?: unknown;
 	/** IANA zone name calendar periods are counted in; default UTC. */
 	readonly timeZone?: unknown;
+	/** How long recorded events are kept: days, `{ days }` or 'forever' (toJournalRetention); default 365 days. */
+	readonly journalRetention?: unknown;
 }
 
 export interface DraftPatch {
@@ -28,6 +31,8 @@ export interface DraftPatch {
 	readonly limits?: unknown;
 	/** Replaces the draft time zone (null or "" for UTC). */
 	readonly timeZone?: unknown;
+	/** Replaces the retention of recorded events at once (a profile setting: no publish needed); null or "" for the default. */
+	readonly journalRetention?: unknown;
 }
 
 export function slugOf(name: string): string {
@@ -119,7 +124,12 @@ export function newProfile(input: NewProfileInput, now: number): ScoreProfile {
 		updatedAt: now,
 	};
 	const settings = toSettings(toScoreLimits(ownValue(input, 'limits')), toTimeZone(ownValue(input, 'timeZone')));
-	return settings === undefined ? profile : { ...profile, draftSettings: settings };
+	const journalRetention = toJournalRetention(ownValue(input, 'journalRetention'));
+	return {
+		...profile,
+		...(settings === undefined ? {} : { draftSettings: settings }),
+		...(journalRetention === undefined ? {} : { journalRetention }),
+	};
 }
 
 /** Edits name, description or draft rules. What scores (the published rules) is untouched until the next publish. */
@@ -130,7 +140,9 @@ export function withDraft(profile: ScoreProfile, patch: DraftPatch, now: number)
 	const rules = ownValue(patch, 'rules');
 	const limits = ownValue(patch, 'limits');
 	const timeZone = ownValue(patch, 'timeZone');
-	const { draftSettings: current, ...rest } = profile;
+	const retention = ownValue(patch, 'journalRetention');
+	const { draftSettings: current, journalRetention: currentRetention, ...rest } = profile;
+	const journalRetention = retention === undefined ? currentRetention : toJournalRetention(retention);
 	const settings = toSettings(
 		limits === undefined ? current?.limits : toScoreLimits(limits),
 		timeZone === undefined ? current?.timeZone : toTimeZone(timeZone),
@@ -142,6 +154,7 @@ export function withDraft(profile: ScoreProfile, patch: DraftPatch, now: number)
 		draftRules: rules === undefined ? profile.draftRules : parseRules(rules),
 		updatedAt: now,
 		...(settings === undefined ? {} : { draftSettings: settings }),
+		...(journalRetention === undefined ? {} : { journalRetention }),
 	};
 }
 

@@ -10,10 +10,16 @@ import {
 	type ExpiryOperation,
 	isInactive,
 	type ItemOutcome,
+	JournalPlan,
 	normalizeScore,
 	planBatch,
+	planRecording,
+	type RecordedItem,
+	type RecordingOutcome,
 	type ScoreOperation,
 } from './scoring';
+import type { JournalEntry } from './journal';
+import { journalDecay } from './journal-entries';
 import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from './store';
 import type { DecayResult, EventResult, ScoreChange, ScoreLimits, ScoreProfile } from './types';
 
@@ -54,6 +60,11 @@ export interface AppliedBatch {
 	readonly firstChangeSeq: number;
 }
 
+export interface BatchOptions {
+	/** Journal each item's entry with what it applies (see JournalPlan); the engine's writes all do. */
+	readonly journaled?: boolean;
+}
+
 /**
  * Applies the items in order, atomically. With `publishedVersion`, only while the profile is still
  * published at that version (the rules the events were evaluated with).
@@ -64,13 +75,14 @@ export async function applyBatch(
 	profileId: string,
 	items: readonly BatchItem[],
 	publishedVersion?: number,
+	options: BatchOptions = {},
 ): Promise<AppliedBatch> {
 	const committed = await commit(store, profileId, batchKeys(items), (snapshot) => {
 		const header = requireProfile(snapshot, profileId);
 		if (publishedVersion !== undefined && (header.status !== 'published' || header.version !== publishedVersion)) {
 			throw new ProfileNotPublishedError(profileId);
 		}
-		const plan = planBatch(snapshot, items);
+		const plan = planBatch(snapshot, items, options.journaled === true ? new JournalPlan() : undefined);
 		return { ...plan, result: plan };
 	});
 	const { outcomes, changes } = committed.result;
@@ -79,7 +91,7 @@ export async function applyBatch(
 
 /**
  * Applies one operation to one contact (a manual adjustment or a reset), held to the limits of the
- * profile version its transaction sees; `known` are the limits the caller already read.
+ * profile version its transaction sees, journaled as `journal`; `known` are the limits the caller already read.
  * @throws ProfileNotFoundError
  */
 export async function applyHeldToLimits(
@@ -87,16 +99,40 @@ export async function applyHeldToLimits(
 	profileId: string,
 	contactId: string,
 	operationWith: (limits: ScoreLimits | undefined) => ScoreOperation,
+	journal: JournalEntry,
 	known: VersionedLimits = UNREAD_LIMITS,
 ): Promise<AppliedBatch> {
 	const { committed } = await commitHeldToLimits(store, profileId, { contactIds: [contactId] }, known, (snapshot, limits) => {
 		requireProfile(snapshot, profileId);
-		const plan = planBatch(snapshot, [{ contactId, operation: operationWith(limits) }]);
+		const plan = planBatch(snapshot, [{ contactId, operation: operationWith(limits), journal }], new JournalPlan());
 		return { ...plan, result: plan };
 	});
 	const { outcomes, changes } = committed.result;
 	return { outcomes, changes, firstChangeSeq: committed.firstChangeSeq };
 }
+
+/**
+ * Records events while the profile is not published (see planRecording); refused with
+ * ProfilePublishedMeanwhile when a publish got in first, so that the caller scores them instead.
+ * @throws ProfileNotFoundError
+ */
+export async function recordEvents(store: ScoreStore, profileId: string, items: readonly RecordedItem[]): Promise<RecordingOutcome[]> {
+	const contactIds = new Set<string>();
+	const eventIds = new Set<string>();
+	for (const { contactId, eventId } of items) {
+		contactIds.add(contactId);
+		if (eventId !== undefined) eventIds.add(eventId);
+	}
+	const committed = await commit(store, profileId, { contactIds, eventIds }, (snapshot) => {
+		if (requireProfile(snapshot, profileId).status === 'published') throw new ProfilePublishedMeanwhile();
+		const plan = planRecording(snapshot, items);
+		return { contacts: plan.contacts, changes: [], seenEventIds: plan.seenEventIds, journal: plan.journal, result: plan.outcomes };
+	});
+	return committed.result;
+}
+
+/** Thrown by recordEvents when the profile it was to record for is published by the time it commits. */
+export class ProfilePublishedMeanwhile extends Error {}
 
 /** The change an item of the batch logged, as the log keeps it. */
 export function loggedChange(profileId: string, batch: AppliedBatch, index: number): ScoreChange | undefined {
@@ -121,6 +157,8 @@ export function eventResult(
 		score: outcome.score,
 		delta: outcome.delta,
 		matchedRuleIds: outcome.duplicate ? [] : matchedRuleIds,
+		scored: !outcome.duplicate,
+		recorded: !outcome.duplicate,
 	};
 	if (outcome.limitedRuleIds !== undefined) result.limitedRuleIds = outcome.limitedRuleIds;
 	if (eventId !== undefined) result.eventId = eventId;
@@ -139,7 +177,9 @@ export async function decayProfile(
 	profileId: string,
 	decay: Omit<DecayOperation, 'limits'>,
 	contactsPerStep = DECAY_CONTACTS_PER_STEP,
+	options: BatchOptions = {},
 ): Promise<DecayResult> {
+	const journal = options.journaled === true ? journalDecay(decay) : undefined;
 	const profile = await store.getProfile(profileId);
 	if (profile === undefined) throw new ProfileNotFoundError(profileId);
 	let known = versionedLimits(profile);
@@ -150,8 +190,10 @@ export async function decayProfile(
 	let totalDelta = 0;
 	let firstChangeSeq: number | undefined;
 	let lastChangeSeq: number | undefined;
-	for (let first = 0; first < candidates.length; first += contactsPerStep) {
+	// The run's journal entry goes with its first step (a step of no contacts when none is inactive).
+	for (let first = 0; first < candidates.length || (first === 0 && journal !== undefined); first += contactsPerStep) {
 		const contactIds = candidates.slice(first, first + contactsPerStep);
+		const journalPlan = journal === undefined ? undefined : () => new JournalPlan(first === 0 ? [journal] : []);
 		let step: { inactive: number; changes: readonly ChangeRecord[]; firstChangeSeq: number };
 		try {
 			const held = await commitHeldToLimits(store, profileId, { contactIds }, known, (snapshot, limits) => {
@@ -162,7 +204,7 @@ export async function decayProfile(
 					if (state !== undefined && isInactive(state, operation.inactiveBefore)) inactive++;
 				}
 				const limited: DecayOperation = limits === undefined ? operation : { ...operation, limits };
-				const plan = planBatch(snapshot, contactIds.map((contactId) => ({ contactId, operation: limited })));
+				const plan = planBatch(snapshot, contactIds.map((contactId) => ({ contactId, operation: limited })), journalPlan?.());
 				return { ...plan, result: { inactive, changes: plan.changes } };
 			});
 			known = held.limits;

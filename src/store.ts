@@ -1,4 +1,5 @@
 import type { ConsumerFeed, FeedOptions, FeedStart } from './change-feed';
+import type { ContactJournals, JournalCarried, JournalEntry } from './journal';
 import type { ContactState } from './scoring/contact-state';
 import type { ChangeRecord } from './scoring/transition';
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from './types';
@@ -23,7 +24,7 @@ export interface ScoreStore {
 	 * @throws ProfileNotFoundError
 	 */
 	updateProfile(profileId: string, change: (current: ScoreProfile) => ScoreProfile): Promise<ScoreProfile>;
-	/** Removes the profile with all its contacts, history and seen event ids. */
+	/** Removes the profile with all its contacts, history, journal and seen event ids. */
 	deleteProfile(profileId: string): Promise<boolean>;
 
 	/**
@@ -50,7 +51,22 @@ export interface ScoreStore {
 	 * due first (ties by contact id), at most `limit`: a range read of the store's expiry index.
 	 */
 	expiringContactIds(profileId: string, dueBy: number, limit: number): Promise<string[]>;
-	/** Forgets the contact: its state and its history. */
+	/**
+	 * The journal of the named contacts (each one's own entries, oldest first; a contact without
+	 * entries is absent) and the profile's profile-wide entries (decay runs), oldest first.
+	 */
+	readJournals(profileId: string, contactIds: IdList): Promise<ContactJournals>;
+	/** Ids of contacts holding journal entries, ascending (code point order, as every store lists ids: stores/ordering.ts), after `afterContactId`, at most `limit`: to page through a profile's journal. */
+	journalContactIds(profileId: string, afterContactId: string | undefined, limit: number): Promise<string[]>;
+	/**
+	 * Retention: atomically replaces the contact's entries with journalSeq <= throughSeq by `carried`,
+	 * stored with journalSeq = throughSeq (entries appended meanwhile have higher seqs and stay).
+	 * Replay starts from a contact's newest carried entry, so a fold racing another is harmless.
+	 */
+	foldJournal(profileId: string, contactId: string, throughSeq: number, carried: JournalCarried): Promise<void>;
+	/** Retention: deletes the profile-wide entries with `at` before `before`; returns how many. */
+	pruneProfileWideJournal(profileId: string, before: number): Promise<number>;
+	/** Forgets the contact: its state, its history and its journal. */
 	deleteContact(profileId: string, contactId: string): Promise<boolean>;
 
 	/** The contact's changes, newest first. */
@@ -112,6 +128,12 @@ export interface Plan<T> {
 	readonly changes: readonly ChangeRecord[];
 	/** Event ids to remember as counted. */
 	readonly seenEventIds: readonly string[];
+	/**
+	 * Appended to the profile's journal in this order, in the same atomic step, with increasing
+	 * journalSeq (a per-profile counter of the store's own). An entry with a contactId may name a
+	 * contact the plan does not write (an event recorded while the profile is a draft).
+	 */
+	readonly journal?: readonly JournalEntry[];
 	readonly result: T;
 }
 

@@ -1,3 +1,5 @@
+import type { JournalRetention } from './journal';
+
 /**
  * The plain data the engine works with. Every value here is immutable by convention
  * (the engine never mutates what it is given) and JSON-serialisable, so any store can keep it.
@@ -94,8 +96,24 @@ export interface ScoreProfile {
 	/** Incremented by every publish; 0 before the first. */
 	readonly version: number;
 	readonly publishedAt?: number;
+	/** How long recorded events are kept (a profile setting, not versioned with the rules); absent: DEFAULT_JOURNAL_RETENTION_DAYS. */
+	readonly journalRetention?: JournalRetention;
 	readonly createdAt: number;
 	readonly updatedAt: number;
+	/** Set by a publish that recalculates, in the same compare-and-set; cleared when every contact is recalculated. */
+	readonly recalculation?: PendingRecalculation;
+}
+
+/** A recalculation of every contact from its journal to `toVersion`, not finished yet (src/recalculation/). */
+export interface PendingRecalculation {
+	/** The version published before it. */
+	readonly fromVersion: number;
+	readonly toVersion: number;
+	readonly startedAt: number;
+	/** When a run last finished a page: a run silent for long is taken to have crashed and is resumed. */
+	readonly heartbeatAt: number;
+	/** Every contact id up to this one (code unit order) is recalculated: a resumed run goes on after it. */
+	readonly doneThrough?: string;
 }
 
 /** An event as it enters the engine, after validation (see event.ts). */
@@ -129,8 +147,12 @@ export interface ScoredEvent {
 export interface EventResult {
 	readonly contactId: string;
 	readonly eventId?: string;
-	/** True when the event id was seen before for this profile: nothing changed. */
+	/** True when the event id was seen before for this profile: nothing changed, nothing recorded. */
 	readonly duplicate: boolean;
+	/** Scored against the published rules (false for a duplicate, or an event recorded while the profile is not published). */
+	readonly scored: boolean;
+	/** Kept in the profile's journal (false only for a duplicate), for a later recalculation. */
+	readonly recorded: boolean;
 	readonly previousScore: number;
 	readonly score: number;
 	readonly delta: number;
@@ -157,7 +179,9 @@ export type ChangeCause =
 	| { readonly kind: 'modify'; readonly operation: AdjustOperation; readonly points: number; readonly reason?: string }
 	| { readonly kind: 'decay'; readonly mode: DecayPolicy['mode'] }
 	| { readonly kind: 'reset'; readonly reason?: string }
-	| { readonly kind: 'expired'; readonly ruleId: string; readonly eventId?: string };
+	| { readonly kind: 'expired'; readonly ruleId: string; readonly eventId?: string }
+	/** The contact's score recomputed from its journal when version `toVersion` was published. */
+	| { readonly kind: 'recalculation'; readonly fromVersion: number; readonly toVersion: number };
 
 /** One entry of the change log: a contact's history and the triggers' feed. */
 export interface ScoreChange {

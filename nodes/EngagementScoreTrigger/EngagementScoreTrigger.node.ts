@@ -71,6 +71,14 @@ export class EngagementScoreTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Include Recalculations',
+						name: 'includeRecalculations',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether a score changed by recalculating it from the recorded events when rules are published fires too, like any other change',
+					},
+					{
 						displayName: 'Poll Interval (Seconds)',
 						name: 'pollIntervalSeconds',
 						type: 'number',
@@ -135,8 +143,11 @@ async function watch(context: ITriggerFunctions, store: ScoreStore): Promise<ITr
 		context.logger.warn(`Engagement Score Trigger could not read score changes, retrying: ${String(error)}`);
 	const rules = new PublishedRules(store, profileId);
 	rules.remember(profile);
+	const includeRecalculations = options.includeRecalculations !== false;
 	const firingItems = async (changes: readonly ScoreChange[]) => {
-		const firings = changes.filter((change) => firing(change, conditionSet, mode));
+		const firings = changes.filter(
+			(change) => (includeRecalculations || change.cause.kind !== 'recalculation') && firing(change, conditionSet, mode),
+		);
 		const items = [];
 		for (const change of firings) items.push(firingItem(change, await rules.thatScored(change), conditionSet));
 		return items;

@@ -36,6 +36,8 @@ export function causeJson(cause: ChangeCause): IDataObject {
 			return { kind: cause.kind, mode: cause.mode };
 		case 'reset':
 			return cause.reason === undefined ? { kind: cause.kind } : { kind: cause.kind, reason: cause.reason };
+		case 'recalculation':
+			return { kind: cause.kind, fromVersion: cause.fromVersion, toVersion: cause.toVersion };
 		case 'expired':
 			return cause.eventId === undefined
 				? { kind: cause.kind, ruleId: cause.ruleId }

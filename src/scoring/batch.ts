@@ -1,4 +1,6 @@
+import type { JournalEntry } from '../journal';
 import type { ContactState } from './contact-state';
+import type { JournalPlan } from './journal-plan';
 import type { ScoreOperation } from './operation';
 import { type ChangeRecord, transition } from './transition';
 
@@ -11,6 +13,8 @@ export interface ContactView {
 export interface BatchItem {
 	readonly contactId: string;
 	readonly operation: ScoreOperation;
+	/** Appended to the journal when the item is applied (see JournalPlan). */
+	readonly journal?: JournalEntry;
 }
 
 export interface ItemOutcome {
@@ -35,14 +39,17 @@ export interface BatchPlan {
 	readonly seenEventIds: string[];
 	/** One per item, in order. */
 	readonly outcomes: ItemOutcome[];
+	/** The plan's journal entries, when it was planned with a JournalPlan. */
+	readonly journal?: JournalEntry[];
 }
 
 /**
  * Applies operations in order as if one after the other: each item sees the state the items before
  * it left. An event id counts once per profile: a second occurrence is a duplicate that changes
- * nothing (its outcome still says the contact's current score).
+ * nothing (its outcome still says the contact's current score). With `journal`, the plan journals
+ * what it applies (see JournalPlan).
  */
-export function planBatch(view: ContactView, items: readonly BatchItem[]): BatchPlan {
+export function planBatch(view: ContactView, items: readonly BatchItem[], journal?: JournalPlan): BatchPlan {
 	const working = new Map<string, ContactState | undefined>();
 	const written = new Set<string>();
 	const countedNow = new Set<string>();
@@ -50,7 +57,8 @@ export function planBatch(view: ContactView, items: readonly BatchItem[]): Batch
 	const seenEventIds: string[] = [];
 	const outcomes: ItemOutcome[] = new Array(items.length);
 	for (let index = 0; index < items.length; index++) {
-		const { contactId, operation } = items[index];
+		const item = items[index];
+		const { contactId, operation } = item;
 		let current = working.get(contactId);
 		if (current === undefined && !working.has(contactId)) {
 			current = view.contact(contactId);
@@ -69,6 +77,7 @@ export function planBatch(view: ContactView, items: readonly BatchItem[]): Batch
 		}
 		const { state, change, limitedRuleIds } = transition(contactId, current, operation);
 		if (state !== undefined) {
+			if (journal !== undefined && item.journal !== undefined) journal.append(contactId, current, !written.has(contactId), item.journal);
 			working.set(contactId, state);
 			written.add(contactId);
 		}
@@ -83,5 +92,6 @@ export function planBatch(view: ContactView, items: readonly BatchItem[]): Batch
 	}
 	const contacts: ContactState[] = [];
 	for (const contactId of written) contacts.push(working.get(contactId) as ContactState);
-	return { contacts, changes, seenEventIds, outcomes };
+	if (journal === undefined) return { contacts, changes, seenEventIds, outcomes };
+	return { contacts: journal.written(contacts), changes, seenEventIds, outcomes, journal: journal.entries };
 }

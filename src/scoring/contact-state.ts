@@ -24,6 +24,14 @@ export interface ContactState {
 	readonly ledger?: ContactLedger;
 	/** The earliest `dueAt` of the ledger's expiring grants, for a store's expiry index; absent when none. */
 	readonly nextExpiryAt?: number;
+	/**
+	 * True once the contact's journal holds everything that made this state (its first journaled
+	 * write starts the journal with a `carried` entry of the state before it); absent on a state
+	 * written before the profile kept a journal.
+	 */
+	readonly journaled?: true;
+	/** The profile version this state was last recalculated to (recalculation.ts); absent: never. */
+	readonly recalculatedVersion?: number;
 }
 
 export interface ContactLedger {
@@ -58,7 +66,13 @@ export function unseenContact(contactId: string, at: number): ContactState {
 	return { contactId, score: 0, lastActivityAt: null, firstSeenAt: at, updatedAt: at, version: 0 };
 }
 
-/** A contact's state with `ledger` and the next expiry it implies; both absent when there is no ledger. */
+/** What a state carries over from the one it follows, whatever the operation: kept by every transition. */
+export type StateMarks = Pick<ContactState, 'journaled' | 'recalculatedVersion'>;
+
+/**
+ * A contact's state with `ledger` and the next expiry it implies (both absent when there is no
+ * ledger), and the marks of `previous` (journaled, recalculatedVersion), which no operation changes.
+ */
 export function contactState(
 	contactId: string,
 	score: number,
@@ -67,10 +81,16 @@ export function contactState(
 	updatedAt: number,
 	version: number,
 	ledger: ContactLedger | undefined,
+	previous?: StateMarks,
 ): ContactState {
-	if (ledger === undefined) return { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version };
-	const nextExpiryAt = ledger.expiring?.[0]?.dueAt;
-	return nextExpiryAt === undefined
-		? { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger }
-		: { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger, nextExpiryAt };
+	const state: { -readonly [K in keyof ContactState]: ContactState[K] } = { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version };
+	if (ledger !== undefined) {
+		state.ledger = ledger;
+		const nextExpiryAt = ledger.expiring?.[0]?.dueAt;
+		if (nextExpiryAt !== undefined) state.nextExpiryAt = nextExpiryAt;
+	}
+	if (previous === undefined) return state;
+	if (previous.journaled === true) state.journaled = true;
+	if (previous.recalculatedVersion !== undefined) state.recalculatedVersion = previous.recalculatedVersion;
+	return state;
 }

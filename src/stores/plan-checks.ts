@@ -2,6 +2,7 @@ import { InvalidInputError } from '../errors';
 import type { ContactState } from '../scoring/contact-state';
 import type { ChangeRecord } from '../scoring/transition';
 import type { IdList, Plan, TransactionKeys } from '../store';
+import { checkJournalEntry } from './journal-codec';
 
 /**
  * The store's own invariants, checked before anything of a transaction is written whoever the
@@ -43,6 +44,8 @@ export function checkPlan(plan: Plan<unknown>, guard: SnapshotGuard): void {
 		checkId(eventId, 'eventId');
 		guard.event(eventId);
 	}
+	// Journal entries may name contacts the transaction did not: an event recorded for a draft writes no state.
+	for (const entry of plan.journal ?? []) checkJournalEntry(entry);
 }
 
 export function checkId(value: unknown, field: string): void {

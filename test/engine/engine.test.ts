@@ -83,13 +83,31 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		return engine.publish('lead-score');
 	}
 
-	it('refuses to score with an unknown or unpublished profile, writing nothing', async () => {
+	it('refuses to score with an unknown profile, and with an unpublished one when told to fail, writing nothing', async () => {
 		await expect(engine.scoreEvents('nope', [{ contactId: 'c', type: 'email_event' }])).rejects.toBeInstanceOf(ProfileNotFoundError);
 		await engine.createProfile({ name: 'Lead Score', rules: RULES });
-		await expect(engine.scoreEvents('lead-score', [{ contactId: 'c', type: 'email_event', properties: { event: 'opened' } }])).rejects.toBeInstanceOf(
-			ProfileNotPublishedError,
-		);
+		const opened = { contactId: 'c', type: 'email_event', properties: { event: 'opened' }, id: 'e1' };
+		await expect(engine.scoreEvents('lead-score', [opened], { ifNotPublished: 'fail' })).rejects.toBeInstanceOf(ProfileNotPublishedError);
 		expect(await engine.getContact('lead-score', 'c')).toBeUndefined();
+		// Nothing was recorded either: the same event id is new when recorded afterwards.
+		expect(await engine.scoreEvents('lead-score', [opened])).toEqual([
+			{ contactId: 'c', eventId: 'e1', duplicate: false, previousScore: 0, score: 0, delta: 0, matchedRuleIds: [], scored: false, recorded: true },
+		]);
+	});
+
+	it('records events sent to a draft without scoring them, and counts their ids so a retry is a duplicate', async () => {
+		await engine.createProfile({ name: 'Lead Score', rules: RULES });
+		const opened = { contactId: 'c', type: 'email_event', properties: { event: 'opened' }, id: 'e1' };
+		const [recorded] = (await engine.scoreEvents('lead-score', [opened])) as EventResult[];
+		expect(recorded).toMatchObject({ scored: false, recorded: true, duplicate: false, score: 0, delta: 0 });
+		expect(await engine.getContact('lead-score', 'c')).toBeUndefined();
+		// The first publish scores what was recorded (recalculation.md).
+		await engine.publish('lead-score');
+		expect(await engine.getContact('lead-score', 'c')).toMatchObject({ score: 5 });
+		const [retry] = (await engine.scoreEvents('lead-score', [opened])) as EventResult[];
+		expect(retry).toMatchObject({ scored: false, recorded: false, duplicate: true, score: 5 });
+		const [next] = (await engine.scoreEvents('lead-score', [{ ...opened, id: 'e2' }])) as EventResult[];
+		expect(next).toMatchObject({ scored: true, recorded: true, duplicate: false, score: 10 });
 	});
 
 	it('scores events with all matching published rules and records the cause in the history', async () => {
@@ -145,9 +163,12 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		await engine.updateDraft('lead-score', { rules: [{ eventType: 'contact_tag', points: 1 }] });
 		const tag = { contactId: 'c', type: 'contact_tag', properties: { tag: 'vip' } };
 		expect(((await engine.scoreEvents('lead-score', [tag]))[0] as EventResult).delta).toBe(20);
-		const republished = await engine.publish('lead-score');
+		const republished = await engine.publish('lead-score', { recalculate: false });
 		expect(republished.version).toBe(2);
 		expect(((await engine.scoreEvents('lead-score', [tag]))[0] as EventResult)).toMatchObject({ delta: 1, score: 21, matchedRuleIds: ['rule-1'] });
+		// Recalculated (the default), the earlier tag counts under the new rules too.
+		await engine.publish('lead-score');
+		expect(await engine.getContact('lead-score', 'c')).toMatchObject({ score: 2 });
 	});
 
 	it('stops scoring when unpublished but keeps the scores', async () => {
@@ -155,9 +176,8 @@ describe.each(storeKinds)('EngagementEngine on $name', (kind) => {
 		await engine.scoreEvents('lead-score', [{ contactId: 'c', type: 'contact_tag', properties: { tag: 'vip' } }]);
 		const draft = await engine.unpublish('lead-score');
 		expect(draft.status).toBe('draft');
-		await expect(engine.scoreEvents('lead-score', [{ contactId: 'c', type: 'contact_tag', properties: { tag: 'vip' } }])).rejects.toBeInstanceOf(
-			ProfileNotPublishedError,
-		);
+		const [recorded] = (await engine.scoreEvents('lead-score', [{ contactId: 'c', type: 'contact_tag', properties: { tag: 'vip' } }])) as EventResult[];
+		expect(recorded).toMatchObject({ scored: false, recorded: true, previousScore: 20, score: 20, delta: 0 });
 		expect((await engine.getContact('lead-score', 'c'))?.score).toBe(20);
 	});
 

@@ -74,7 +74,7 @@ describe.each(STORES)('score writes on %s', (_name, createStore) => {
 			await published('p2');
 			const first = await scoring(store).applyEvents('p1', 1, [scoredEvent('alice', 5, { eventId: 'e1' }), scoredEvent('alice', 5, { eventId: 'e1' })]);
 			const replay = await scoring(store).applyEvents('p1', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
-			expect(first[1]).toEqual({ contactId: 'alice', eventId: 'e1', duplicate: true, previousScore: 5, score: 5, delta: 0, matchedRuleIds: [] });
+			expect(first[1]).toEqual({ contactId: 'alice', eventId: 'e1', duplicate: true, previousScore: 5, score: 5, delta: 0, matchedRuleIds: [], scored: false, recorded: false });
 			expect(replay[0]).toMatchObject({ duplicate: true, previousScore: 5, score: 5, delta: 0 });
 			expect(replay[0].changeSeq).toBeUndefined();
 			expect(await scoreOf('p1', 'alice')).toBe(5);

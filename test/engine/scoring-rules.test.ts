@@ -127,6 +127,8 @@ describe.each(storeKinds)('scoring rules through the engine on $name', (kind) =>
 			firstSeenAt: T0,
 			updatedAt: T0,
 			version: 2,
+			// The only addition: the engine journals what it scores (issue 11).
+			journaled: true,
 		});
 	});
 });

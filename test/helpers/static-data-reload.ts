@@ -16,6 +16,8 @@ export function reloadedEachCall(): ScoreStore {
 	return new Proxy({} as ScoreStore, {
 		get(_target, property) {
 			if (property === 'key') return key;
+			// Not a thenable: an async function may return the store.
+			if (property === 'then') return undefined;
 			return (...args: unknown[]) => {
 				const container = reload();
 				const store = new StaticDataStore(container) as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>;

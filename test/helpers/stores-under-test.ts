@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import Redis from 'ioredis';
 
+import { RedisGroupFeed } from '../../src/stores/redis/group-feed';
 import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis/redis-store';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
 import type { StoreUnderTest } from '../stores/conformance';
@@ -40,14 +41,36 @@ export function redisStoresForThisFile(prefix: string): (options?: RedisStoreOpt
 		async () => {
 			server ??= RedisTestServer.start();
 			const { host, port } = await server;
-			const client = new Redis({ host, port });
-			clients.push(client);
-			const store = new RedisStore(client, { keyPrefix: `${prefix}-${++storeCount}:`, ...options });
+			const connect = () => {
+				const client = new Redis({ host, port });
+				clients.push(client);
+				return client;
+			};
+			// A trigger's feed reads its consumer group on a connection of its own, as nodes/shared/redis.ts does.
+			const openGroupFeed: RedisStoreOptions['openGroupFeed'] = (store, profileId, group, startAt, onChanges, feedOptions) => {
+				const client = connect();
+				const feed = new RedisGroupFeed(client, store, profileId, group, onChanges, { ...feedOptions, startAt, blockMs: 100 });
+				return {
+					start: () => feed.start(),
+					stop: async () => {
+						await feed.stop();
+						client.disconnect();
+					},
+				};
+			};
+			const storeOptions = { keyPrefix: `${prefix}-${++storeCount}:`, openGroupFeed, ...options };
+			const client = connect();
+			const store = new RedisStore(client, storeOptions);
+			const otherClient = connect();
+			const otherWriter = new RedisStore(otherClient, { ...storeOptions, location: 'another-process' });
 			return {
 				store,
+				otherWriter,
 				cleanup: async () => {
 					await store.close();
+					await otherWriter.close();
 					client.disconnect();
+					otherClient.disconnect();
 				},
 			};
 		};

@@ -71,6 +71,8 @@ describe.each(stores)('Engagement Score > Event > Score, on %s', (_, makeStore) 
 			eventId: 'e1',
 			occurredAt: '2026-03-01T09:00:00.000Z',
 			duplicate: false,
+			scored: true,
+			recorded: true,
 			previousScore: 0,
 			score: 6,
 			delta: 6,
@@ -162,17 +164,31 @@ describe.each(stores)('Engagement Score > Event > Score, on %s', (_, makeStore) 
 		expect(run.error?.message).toBe('Item 0: Score Profile: Score profile "nope" does not exist');
 	});
 
-	test('an unpublished profile stops scoring but keeps its scores', async () => {
+	test('an unpublished profile records events without scoring them, keeping its scores', async () => {
 		await scoreEvents(store, 'lead', [{ contactId: 'c1', type: 'webinar_attended' }]);
 		await runEngagementScore(store, { resource: 'profile', operation: 'unpublish', profileId: profileLocator('lead') });
 
 		const run = await scoreEvents(store, 'lead', [{ contactId: 'c1', type: 'webinar_attended' }]);
+		expect(run.error).toBeUndefined();
+		expect(run.json[0]).toMatchObject({ scored: false, recorded: true, score: 15, delta: 0, matchedRuleIds: [], changeSeq: null });
+		expect(await contactScore(store, 'lead', 'c1')).toBe(15);
+	});
+
+	test('with If the Profile Is Not Published: Fail the Items, an unpublished profile fails each item', async () => {
+		await runEngagementScore(store, { resource: 'profile', operation: 'unpublish', profileId: profileLocator('lead') });
+		const failing = { resource: 'event', operation: 'score', profileId: profileLocator('lead'), mapping: 'autoMap', ifNotPublished: 'fail' };
+		const items = [{ json: { contactId: 'c1', type: 'webinar_attended' } }, { json: { contactId: 'c2', type: 'webinar_attended' } }];
+
+		const run = await runEngagementScore(store, failing, items);
 		expect(run.error?.name).toBe('NodeOperationError');
 		expect(run.error?.message).toMatch(/^Item 0: Score Profile: Score profile "lead" is not published/);
-		expect(await contactScore(store, 'lead', 'c1')).toBe(15);
 
-		const tolerant = await scoreEvents(store, 'lead', [{ contactId: 'c1', type: 'webinar_attended' }], { continueOnFail: true });
-		expect(tolerant.json[0]).toEqual({ error: expect.stringMatching(/^Item 0: Score Profile: .*is not published/) });
+		const tolerant = await runEngagementScore(store, failing, items, { continueOnFail: true });
+		expect(tolerant.json).toEqual([
+			{ error: expect.stringMatching(/^Item 0: Score Profile: .*is not published/) },
+			{ error: expect.stringMatching(/^Item 1: Score Profile: .*is not published/) },
+		]);
+		expect(await contactScore(store, 'lead', 'c1')).toBe(0);
 	});
 
 	test('a draft edit does not change scoring until it is published', async () => {
@@ -186,8 +202,9 @@ describe.each(stores)('Engagement Score > Event > Score, on %s', (_, makeStore) 
 		const before = await scoreEvents(store, 'lead', [{ contactId: 'c1', type: 'webinar_attended' }]);
 		expect(before.json[0]).toMatchObject({ delta: 15 });
 
+		// Published with recalculation (the default), the webinar already recorded counts 100 too.
 		await runEngagementScore(store, { resource: 'profile', operation: 'publish', profileId: profileLocator('lead') });
 		const after = await scoreEvents(store, 'lead', [{ contactId: 'c1', type: 'webinar_attended' }]);
-		expect(after.json[0]).toMatchObject({ delta: 100, score: 115 });
+		expect(after.json[0]).toMatchObject({ delta: 100, score: 200 });
 	});
 });

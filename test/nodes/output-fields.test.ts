@@ -58,6 +58,8 @@ describe('output fields in the order the table view shows them', () => {
 			'matchedRules',
 			'limitedRuleIds',
 			'duplicate',
+			'scored',
+			'recorded',
 			'eventType',
 			'matchedRuleIds',
 			'eventId',

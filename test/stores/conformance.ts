@@ -14,11 +14,19 @@ import type { ContactState } from '../../src/scoring/contact-state';
 import type { ChangeRecord } from '../../src/scoring/transition';
 import type { ScoreStore } from '../../src/store';
 import type { ChangeCause, ScoredEvent, ScoreProfile } from '../../src/types';
+import { describeJournalStorage } from './journal-conformance';
 import { describeLedgerStorage } from './ledger-conformance';
 
 export interface StoreUnderTest {
 	readonly store: ScoreStore;
+	/** Another writer on the same data over a connection of its own, where the backend has one. */
+	readonly otherWriter?: ScoreStore;
 	cleanup(): Promise<void>;
+}
+
+export interface ConformanceOptions {
+	/** False for a store that is a new object on every call (a feed opened on it cannot see later writes). Default true. */
+	readonly liveFeed?: boolean;
 }
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -53,7 +61,7 @@ export function scoredEvent(contactId: string, delta: number, extra: Partial<Sco
 
 class AbortEdit extends Error {}
 
-export function describeStoreConformance(name: string, createStore: () => Promise<StoreUnderTest>): void {
+export function describeStoreConformance(name: string, createStore: () => Promise<StoreUnderTest>, options: ConformanceOptions = {}): void {
 	describe(`ScoreStore conformance: ${name}`, () => {
 		let subject: StoreUnderTest;
 		let store: ScoreStore;
@@ -661,5 +669,6 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 		});
 
 		describeLedgerStorage(() => store);
+		describeJournalStorage(() => store, { liveFeed: options.liveFeed ?? true, otherWriter: () => subject.otherWriter });
 	});
 }

@@ -11,10 +11,14 @@ describeStoreConformance('workflow static data (kept in memory)', async () => ({
 	cleanup: async () => {},
 }));
 
-describeStoreConformance('workflow static data (JSON round trip and n8n reload between calls)', async () => ({
-	store: reloadedEachCall(),
-	cleanup: async () => {},
-}));
+describeStoreConformance(
+	'workflow static data (JSON round trip and n8n reload between calls)',
+	async () => ({
+		store: reloadedEachCall(),
+		cleanup: async () => {},
+	}),
+	{ liveFeed: false },
+);
 
 describe('workflow static data specifics', () => {
 	const reload = (json: string) => ObservableObject.create(JSON.parse(json) as IDataObject) as Record<string, unknown> & {

@@ -240,6 +240,26 @@ describe('SQLite store file handling', () => {
 		await after.close();
 	});
 
+	it('opens a file of schema 6 (no journal): its contacts read as not journaled, and its profile starts a journal at journalSeq 1', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const db = fileOfSchemaVersion(file, 6);
+		db.exec(`INSERT INTO contacts (profile_id, contact_id, score, last_activity_at, first_seen_at, updated_at, version)
+			VALUES ('p1', 'alice', 5, 1, 1, 1, 3)`);
+		db.close();
+
+		const after = SqliteStore.open(file);
+		expect(await after.getContact('p1', 'alice')).toEqual({ contactId: 'alice', score: 5, lastActivityAt: 1, firstSeenAt: 1, updatedAt: 1, version: 3 });
+		await after.transact('p1', { contactIds: [] }, () => ({
+			contacts: [],
+			changes: [],
+			seenEventIds: [],
+			journal: [{ kind: 'reset', contactId: 'alice', at: 2 }],
+			result: null,
+		}));
+		expect((await after.readJournals('p1', ['alice'])).byContact.get('alice')).toEqual([{ kind: 'reset', contactId: 'alice', at: 2, journalSeq: 1 }]);
+		await after.close();
+	});
+
 	it('rolls a whole batch back when SQLite fails part-way, reporting StoreUnavailableError', async () => {
 		const file = join(folder, 'scores.sqlite');
 		const store = SqliteStore.open(file);

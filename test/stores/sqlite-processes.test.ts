@@ -35,6 +35,24 @@ const opened = (contactId, delta, at, eventId) =>
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
+/** One worker appending journal entries only (as for a draft profile): two per plan, one of a contact all workers share. */
+const JOURNAL_WORKER_SCRIPT = `
+const [compiledRoot, file, worker, rounds] = process.argv.slice(2);
+const { SqliteStore } = require(compiledRoot + '/src/stores/sqlite/sqlite-store.js');
+const event = (contactId, serial) => ({ kind: 'event', contactId, type: 'form_submitted', properties: { worker: Number(worker) }, occurredAt: serial, receivedAt: serial });
+(async () => {
+	const store = SqliteStore.open(file);
+	for (let round = 0; round < Number(rounds); round++) {
+		const serial = Number(worker) * 1000000 + round * 2;
+		await store.transact('p1', { contactIds: [] }, () => ({
+			contacts: [], changes: [], seenEventIds: [], result: null,
+			journal: [event('shared', serial), event('w' + worker, serial + 1)],
+		}));
+	}
+	await store.close();
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
 describe('SQLite store shared by several processes', () => {
 	let folder: string;
 	let compiledRoot: string;
@@ -79,6 +97,38 @@ describe('SQLite store shared by several processes', () => {
 		shared.forEach((change, index) => {
 			if (index > 0) expect(change.previousScore).toBe(shared[index - 1].score);
 		});
+		await store.close();
+	});
+
+	it('gives the journal entries of processes appending at the same time distinct increasing journalSeqs, losing none', async () => {
+		const file = join(folder, 'journal.sqlite');
+		const store = SqliteStore.open(file);
+		await store.insertProfile(profileFixture('p1', { status: 'draft' }));
+		const script = join(folder, 'journal-worker.js');
+		writeFileSync(script, JOURNAL_WORKER_SCRIPT);
+
+		await Promise.all(
+			Array.from({ length: WORKERS }, (_, worker) => runChild(process.execPath, [script, compiledRoot, file, String(worker), String(ROUNDS)])),
+		);
+
+		const ids = ['shared', ...Array.from({ length: WORKERS }, (_, worker) => `w${worker}`)];
+		const { byContact } = await store.readJournals('p1', ids);
+		const all = ids.flatMap((id) => byContact.get(id) ?? []);
+		expect(all).toHaveLength(WORKERS * ROUNDS * 2);
+		expect(new Set(all.map((record) => record.journalSeq)).size).toBe(all.length);
+		const seqOf = new Map(all.map((record) => [(record as { occurredAt: number }).occurredAt, record.journalSeq]));
+		for (const id of ids) {
+			const seqs = (byContact.get(id) ?? []).map((record) => record.journalSeq);
+			expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+		}
+		// A plan's two entries are consecutive: no other process's entry came between them.
+		for (let worker = 0; worker < WORKERS; worker++) {
+			for (let round = 0; round < ROUNDS; round++) {
+				const serial = worker * 1000000 + round * 2;
+				expect(seqOf.get(serial + 1)).toBe((seqOf.get(serial) as number) + 1);
+			}
+		}
+		expect(await store.journalContactIds('p1', undefined, 100)).toEqual(ids.slice().sort());
 		await store.close();
 	});
 

@@ -1,6 +1,7 @@
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
 import type { ChangeRecord } from '../../scoring/transition';
 import type { ChangeCause, ScoreChange } from '../../types';
+import type { EncodedJournalEntry } from '../journal-codec';
 
 /**
  * Turns what the scripts return (strings: see redis-lua-common.ts for why numbers travel as
@@ -59,20 +60,23 @@ function changeDetail(text: string): Pick<ScoreChange, 'cause'> {
 /**
  * A contact's state beside its score: "v<version>,<lastActivityAt>,<firstSeenAt>,<updatedAt>"
  * (lastActivityAt empty if never active), then, while the contact has a ledger,
- * ";<nextExpiryAt>;<ledger JSON>" (nextExpiryAt empty when nothing is to expire). Written before
- * versions existed: the first part without the version, which reads as version 1.
+ * ";<nextExpiryAt>;<ledger JSON>" (nextExpiryAt empty when nothing is to expire). The first part
+ * ends with ",j" while the state is journaled and ",r<version>" once it was recalculated. Written
+ * before versions existed: the first part without the version, which reads as version 1.
  */
 export function encodeContactState(state: ContactState): string {
-	const times = `v${state.version},${state.lastActivityAt ?? ''},${state.firstSeenAt},${state.updatedAt}`;
+	let times = `v${state.version},${state.lastActivityAt ?? ''},${state.firstSeenAt},${state.updatedAt}`;
+	if (state.journaled) times += ',j';
+	if (state.recalculatedVersion !== undefined) times += `,r${state.recalculatedVersion}`;
 	return state.ledger === undefined ? times : `${times};${state.nextExpiryAt ?? ''};${JSON.stringify(state.ledger)}`;
 }
 
 export function decodeContactState(contactId: string, score: string, text: string): ContactState {
 	const ledgerAt = text.indexOf(';');
 	const parts = (ledgerAt < 0 ? text : text.slice(0, ledgerAt)).split(',');
-	const version = parts.length === 4 ? Number(parts.shift()?.slice(1)) : 1;
-	const [lastActivity, firstSeen, updated] = parts;
-	const state: ContactState = {
+	const version = parts[0].startsWith('v') ? Number(parts.shift()?.slice(1)) : 1;
+	const [lastActivity, firstSeen, updated, ...flags] = parts;
+	let state: ContactState = {
 		contactId,
 		score: Number(score),
 		lastActivityAt: lastActivity ? Number(lastActivity) : null,
@@ -80,11 +84,20 @@ export function decodeContactState(contactId: string, score: string, text: strin
 		updatedAt: Number(updated),
 		version,
 	};
+	for (const flag of flags) {
+		if (flag === 'j') state = { ...state, journaled: true };
+		else if (flag.startsWith('r')) state = { ...state, recalculatedVersion: Number(flag.slice(1)) };
+	}
 	if (ledgerAt < 0) return state;
 	const expiryEnd = text.indexOf(';', ledgerAt + 1);
 	const nextExpiry = text.slice(ledgerAt + 1, expiryEnd);
 	const ledger = JSON.parse(text.slice(expiryEnd + 1)) as ContactLedger;
 	return nextExpiry === '' ? { ...state, ledger } : { ...state, ledger, nextExpiryAt: Number(nextExpiry) };
+}
+
+/** A journal entry as the commit script appends it, without the journalSeq it puts in front (see journalElement): `<kind><at>,<body>`. */
+export function encodeJournalElement({ kind, at, body }: EncodedJournalEntry): string {
+	return `${kind}${at},${body}`;
 }
 
 /** The exclusive XRANGE start after a seq. */

@@ -86,6 +86,20 @@ export function groupIndexName(group: string): string {
 	return Buffer.from(group, 'utf8').toString('hex');
 }
 
+/**
+ * The journal's keys, passed to the scripts that write or remove it after the group index key
+ * (KEYS[12..14]):
+ * - entries: List of the profile-wide entries (decay runs); each contact's entries are the List
+ *   `<entries>:<contact id>` (named by the scripts, in the profile's slot). An element is
+ *   `<journalSeq>,<kind><at>,<body>` (see encodeJournalElement in codec.ts), oldest first.
+ * - seq: counter of the last journalSeq handed out; like the change log's, kept when the profile is deleted.
+ * - contacts: Sorted set (all scores 0, read by lex range) of the contact ids holding a journal.
+ */
+export function journalKeys(prefix: string, profileId: string): [entries: string, seq: string, contacts: string] {
+	const base = `${prefix}{${profileId}}:`;
+	return [`${base}journal`, `${base}journal-seq`, `${base}journal-contacts`];
+}
+
 /** A scratch key in the profile's slot (decay snapshots). */
 export function scratchKey(prefix: string, profileId: string, name: string): string {
 	return `${prefix}{${profileId}}:scratch:${name}`;

@@ -10,7 +10,10 @@
  *   next expiry ("" keep none or the one indexed, "-" remove, else the due time)],
  * seen event ids, 1 each,
  * changes, 2 per change [contact id, the change record as the log keeps it (see encodeChangeRecord)].
- * optionally a fourth: group index entries (KEYS[11] the profile's group index set).
+ * optionally a fourth: group index entries (KEYS[11] the profile's group index set),
+ * and a fifth: journal entries, 2 per entry [contact id or "" for a profile-wide one, the entry
+ *   without its journalSeq (see encodeJournalElement)], appended in order with the next journalSeqs
+ *   (KEYS[12..14] the journal's keys, see journalKeys in keys.ts).
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
  * and writes nothing.
  */
@@ -91,6 +94,45 @@ if ARGV[7] then
 			redis.call('ZADD', key, entries[base + 2], entries[base + 1])
 			redis.call('SADD', KEYS[11], entries[base])
 		end
+	end
+end
+if ARGV[8] then
+	local entries = cmsgpack.unpack(ARGV[8])
+	local entry_count = #entries / 2
+	if entry_count > 0 then
+		local seq = redis.call('INCRBY', KEYS[13], entry_count) - entry_count
+		-- One RPUSH per contact of the commit; a contact's first entry also lists it.
+		local lists, journaled, profile_wide = {}, {}, {}
+		for base = 1, #entries, 2 do
+			seq = seq + 1
+			local element = string.format('%d', seq) .. ',' .. entries[base + 1]
+			local contact = entries[base]
+			if contact == '' then
+				profile_wide[#profile_wide + 1] = element
+			else
+				local listed = lists[contact]
+				if not listed then
+					listed = {}
+					lists[contact] = listed
+					journaled[#journaled + 1] = contact
+				end
+				listed[#listed + 1] = element
+			end
+		end
+		if #profile_wide > 0 then call_chunked('RPUSH', KEYS[12], profile_wide, 1) end
+		local new_contacts = {}
+		for _, contact in ipairs(journaled) do
+			local listed = lists[contact]
+			local length = 0
+			for first = 1, #listed, ARGUMENT_CHUNK do
+				length = redis.call('RPUSH', KEYS[12] .. ':' .. contact, unpack(listed, first, math.min(#listed, first + ARGUMENT_CHUNK - 1)))
+			end
+			if length == #listed then
+				new_contacts[#new_contacts + 1] = '0'
+				new_contacts[#new_contacts + 1] = contact
+			end
+		end
+		if #new_contacts > 0 then call_chunked('ZADD', KEYS[14], new_contacts, 2) end
 	end
 end
 local first_seq = 0

@@ -76,4 +76,6 @@ export const SCRIPT_ERRORS = {
 	profileNotFound: 'ES_PROFILE_NOT_FOUND',
 	profileExists: 'ES_PROFILE_EXISTS',
 	profileChanged: 'ES_PROFILE_CHANGED',
+	/** A fold through a journalSeq the journal has not reached; the reply goes on with the last one. */
+	journalSeqAhead: 'ES_JOURNAL_SEQ_AHEAD',
 } as const;

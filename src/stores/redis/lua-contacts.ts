@@ -1,6 +1,6 @@
 /** Reads of contacts, and deleting one. Each is atomic; see lua-common.ts for the helpers. */
 
-/** ARGV: contact id. Removes score, activity, history index and the contact's change-log entries. Returns 1 if it existed. */
+/** ARGV: contact id. Removes score, activity, history index, journal and the contact's change-log entries. Returns 1 if it existed. */
 export const DELETE_CONTACT_LUA = `
 local contact = ARGV[1]
 local existed = redis.call('ZREM', K_SCORES, contact)
@@ -19,6 +19,9 @@ if #ids > 0 then
 	redis.call('UNLINK', listed)
 	redis.call('ZREMRANGEBYLEX', K_HISTORY, min, max)
 end
+-- KEYS[12], KEYS[14]: the journal's entries and contact ids (see journalKeys in keys.ts).
+redis.call('UNLINK', KEYS[12] .. ':' .. contact)
+redis.call('ZREM', KEYS[14], contact)
 return existed
 `;
 

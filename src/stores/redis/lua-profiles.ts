@@ -45,5 +45,12 @@ redis.call('UNLINK', K_PROFILE, K_VERSIONS, K_SCORES, K_CONTACTS, K_IDLE, K_SEEN
 -- KEYS[11]: the profile's group index set (see groupIndexKey in keys.ts), with its sorted sets.
 for _, name in ipairs(redis.call('SMEMBERS', KEYS[11])) do redis.call('UNLINK', KEYS[11] .. ':' .. name) end
 redis.call('UNLINK', KEYS[11])
+-- KEYS[12], KEYS[14]: the journal (see journalKeys in keys.ts); its seq counter stays, like the log's.
+for first = 0, redis.call('ZCARD', KEYS[14]) - 1, ARGUMENT_CHUNK do
+	local lists = {}
+	for _, contact in ipairs(redis.call('ZRANGE', KEYS[14], first, first + ARGUMENT_CHUNK - 1)) do lists[#lists + 1] = KEYS[12] .. ':' .. contact end
+	if #lists > 0 then redis.call('UNLINK', unpack(lists)) end
+end
+redis.call('UNLINK', KEYS[12], KEYS[14])
 return existed
 `;

@@ -9,15 +9,36 @@ import {
 	StoreUnavailableError,
 } from '../../errors';
 import type { ContactState } from '../../scoring/contact-state';
-import type { Committed, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
+import type { ContactJournals, JournalCarried, JournalEntry, JournalRecord } from '../../journal';
+import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
 import { movedGroups } from '../group-index';
+import { checkFold, decodeJournalElement, encodeJournalEntry, journalSeqAhead } from '../journal-codec';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
-import { afterStreamId, decodeContactState, encodeChangeRecord, encodeContactState, packedStrings, toScoreChange, type StreamEntry } from './codec';
-import { cursorsKey, DEFAULT_KEY_PREFIX, groupIndexKey, groupIndexName, profileIndexKey, profileKeys, scratchKey, scriptKeys } from './keys';
+import {
+	afterStreamId,
+	decodeContactState,
+	encodeChangeRecord,
+	encodeContactState,
+	encodeJournalElement,
+	packedStrings,
+	toScoreChange,
+	type StreamEntry,
+} from './codec';
+import {
+	cursorsKey,
+	DEFAULT_KEY_PREFIX,
+	groupIndexKey,
+	groupIndexName,
+	journalKeys,
+	profileIndexKey,
+	profileKeys,
+	scratchKey,
+	scriptKeys,
+} from './keys';
 import { contactQueueFor } from './contact-queue';
 import { SCRIPT_ERRORS } from './lua-common';
 import { type RedisScript, SCRIPTS } from './scripts';
@@ -148,7 +169,7 @@ export class RedisStore implements ScoreStore {
 
 	async deleteProfile(profileId: string): Promise<boolean> {
 		return this.use(async () => {
-			const existed = (await this.runScript(SCRIPTS.deleteProfile, profileId, [], [groupIndexKey(this.prefix, profileId)])) === 1;
+			const existed = (await this.runScript(SCRIPTS.deleteProfile, profileId, [], this.writeKeys(profileId))) === 1;
 			await this.client.call('SREM', profileIndexKey(this.prefix), profileId);
 			return existed;
 		});
@@ -192,9 +213,55 @@ export class RedisStore implements ScoreStore {
 		});
 	}
 
+	async readJournals(profileId: string, contactIds: IdList): Promise<ContactJournals> {
+		return this.use(async () => {
+			const ids = idArray(contactIds);
+			const reply = (await this.runScript(SCRIPTS.readJournals, profileId, [packedStrings(ids)], this.writeKeys(profileId))) as string[][];
+			const byContact = new Map<string, JournalRecord[]>();
+			if (reply.length === 0) return { byContact, profileWide: [] };
+			ids.forEach((contactId, index) => {
+				const elements = reply[index + 1];
+				if (elements.length > 0) byContact.set(contactId, elements.map((element) => decodeJournalElement(contactId, element)));
+			});
+			return { byContact, profileWide: reply[0].map((element) => decodeJournalElement('', element)) };
+		});
+	}
+
+	async journalContactIds(profileId: string, afterContactId: string | undefined, limit: number): Promise<string[]> {
+		return this.use(async () => {
+			const count = Math.max(0, Math.floor(limit));
+			if (count === 0) return [];
+			const [, , contacts] = journalKeys(this.prefix, profileId);
+			// BYLEX orders by bytes: UTF-8's order, the code point order every store lists in.
+			const start = afterContactId === undefined ? '-' : `(${afterContactId}`;
+			return (await this.client.call('ZRANGE', contacts, start, '+', 'BYLEX', 'LIMIT', 0, count)) as string[];
+		});
+	}
+
+	async foldJournal(profileId: string, contactId: string, throughSeq: number, carried: JournalCarried): Promise<void> {
+		return this.use(async () => {
+			checkFold(contactId, throughSeq, carried);
+			try {
+				await this.runScript(
+					SCRIPTS.foldJournal,
+					profileId,
+					[contactId, throughSeq, encodeJournalElement(encodeJournalEntry(carried))],
+					this.writeKeys(profileId),
+				);
+			} catch (error) {
+				if (scriptErrorCode(error) !== SCRIPT_ERRORS.journalSeqAhead) throw error;
+				throw journalSeqAhead(throughSeq, Number(/ES_JOURNAL_SEQ_AHEAD (\d+)/.exec(messageOf(error))?.[1] ?? 0));
+			}
+		});
+	}
+
+	async pruneProfileWideJournal(profileId: string, before: number): Promise<number> {
+		return this.use(async () => (await this.runScript(SCRIPTS.pruneProfileWideJournal, profileId, [before], this.writeKeys(profileId))) as number);
+	}
+
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {
 		return this.use(
-			async () => (await this.runScript(SCRIPTS.deleteContact, profileId, [contactId], [groupIndexKey(this.prefix, profileId)])) === 1,
+			async () => (await this.runScript(SCRIPTS.deleteContact, profileId, [contactId], this.writeKeys(profileId))) === 1,
 		);
 	}
 
@@ -301,6 +368,11 @@ export class RedisStore implements ScoreStore {
 		await this.options.onClose?.();
 	}
 
+	/** The keys after scriptKeys() of the scripts that write or remove contacts: the group index (KEYS[11]) and the journal's (KEYS[12..14]). */
+	private writeKeys(profileId: string): string[] {
+		return [groupIndexKey(this.prefix, profileId), ...journalKeys(this.prefix, profileId)];
+	}
+
 	private async runScript(
 		script: RedisScript,
 		profileId: string,
@@ -334,12 +406,10 @@ export class RedisStore implements ScoreStore {
 				}),
 			);
 			checkPlan(planned, guard);
-			const { contacts, changes, seenEventIds } = planned;
-			if (contacts.length + changes.length + seenEventIds.length === 0) return { result: planned.result, firstChangeSeq: 0 };
+			const { contacts, changes, seenEventIds, journal = [] } = planned;
+			if (contacts.length + changes.length + seenEventIds.length + journal.length === 0) return { result: planned.result, firstChangeSeq: 0 };
 			if (read.profile === undefined) throw new ProfileNotFoundError(profileId);
-			const reply = (await this.runScript(SCRIPTS.commit, profileId, commitArguments(read, planned, this.retentionMs), [
-				groupIndexKey(this.prefix, profileId),
-			])) as string[];
+			const reply = (await this.runScript(SCRIPTS.commit, profileId, commitArguments(read, planned, this.retentionMs), this.writeKeys(profileId))) as string[];
 			if (reply[0] === 'ok') return { result: planned.result, firstChangeSeq: Number(reply[1]) };
 			if (attempt >= MAX_COMMIT_ATTEMPTS) {
 				throw new StoreUnavailableError(
@@ -429,7 +499,7 @@ class RedisSnapshot {
 
 /** The commit script's arguments (see lua-commit.ts): the plan as text, with the versions it was computed from. */
 function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retentionMs: number): RedisArgument[] {
-	const { contacts, changes, seenEventIds } = plan;
+	const { contacts, changes, seenEventIds, journal = [] } = plan;
 	const contactFields: string[] = [];
 	for (const state of contacts) {
 		const read = snapshot.contacts.get(state.contactId);
@@ -452,7 +522,18 @@ function commitArguments(snapshot: RedisSnapshot, plan: Plan<unknown>, retention
 		packedStrings(seenEventIds),
 		packedStrings(changeFields),
 		packedStrings(groupIndexEntries(snapshot, contacts)),
+		packedStrings(journalFields(journal)),
 	];
+}
+
+/** The journal argument of the commit script: [contact id or "", the entry without its journalSeq] per entry. */
+function journalFields(journal: readonly JournalEntry[]): string[] {
+	const fields: string[] = [];
+	for (const entry of journal) {
+		const encoded = encodeJournalEntry(entry);
+		fields.push(encoded.contactId, encodeJournalElement(encoded));
+	}
+	return fields;
 }
 
 /** The group index entries that move: [index name, contact id, subtotal or "-"] per group whose subtotal changed or left. */

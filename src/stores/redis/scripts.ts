@@ -4,6 +4,7 @@ import { listArgument, type RedisArgument, type RedisCommandClient, type RedisCo
 import { COMMIT_LUA, INACTIVE_SNAPSHOT_LUA } from './lua-commit';
 import { LUA_COMMON } from './lua-common';
 import { DELETE_CONTACT_LUA, GET_CONTACT_LUA, HISTORY_LUA, LIST_CONTACTS_LUA } from './lua-contacts';
+import { FOLD_JOURNAL_LUA, PRUNE_PROFILE_WIDE_LUA, READ_JOURNALS_LUA } from './lua-journal';
 import { DELETE_PROFILE_LUA, INSERT_PROFILE_LUA, UPDATE_PROFILE_LUA } from './lua-profiles';
 
 /**
@@ -62,6 +63,9 @@ export const SCRIPTS = {
 	getContact: new RedisScript(GET_CONTACT_LUA, 'reads'),
 	listContacts: new RedisScript(LIST_CONTACTS_LUA, 'reads'),
 	history: new RedisScript(HISTORY_LUA, 'reads'),
+	readJournals: new RedisScript(READ_JOURNALS_LUA, 'reads'),
+	foldJournal: new RedisScript(FOLD_JOURNAL_LUA, 'writes'),
+	pruneProfileWideJournal: new RedisScript(PRUNE_PROFILE_WIDE_LUA, 'removes'),
 	insertProfile: new RedisScript(INSERT_PROFILE_LUA, 'writes'),
 	updateProfile: new RedisScript(UPDATE_PROFILE_LUA, 'writes'),
 	deleteProfile: new RedisScript(DELETE_PROFILE_LUA, 'removes'),

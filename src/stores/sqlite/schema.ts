@@ -130,6 +130,26 @@ export const MIGRATIONS: readonly string[] = [
 		FROM contacts, json_each(contacts.ledger, '$.groups') AS entry
 		WHERE contacts.ledger IS NOT NULL;
 	`,
+	`
+	-- The journal (issue 11): every event and manual operation a profile received, for replay.
+	-- One row per contact and transaction: its entries of that transaction as lines of text
+	-- (journal-codec.ts journalElement, each starting with its journalSeq), so a batch of 100k events
+	-- over 10k contacts writes 10k rows, each appended to the table, plus one small index entry each.
+	-- A contact's rows hold disjoint, increasing ranges of seqs; through_seq is at least the seq of
+	-- every line of its row (the last one's when written), and orders them. Profile-wide entries
+	-- (decay runs) have contact_id '' (contact ids are never empty). The counter is profiles.journal_seq.
+	CREATE TABLE journal (
+		profile_key INTEGER NOT NULL,
+		contact_id TEXT NOT NULL,
+		through_seq INTEGER NOT NULL,
+		entries TEXT NOT NULL
+	);
+	CREATE UNIQUE INDEX journal_by_contact ON journal (profile_key, contact_id, through_seq);
+	ALTER TABLE profiles ADD COLUMN journal_seq INTEGER NOT NULL DEFAULT 0;
+	-- ContactState.journaled (1, or NULL when absent) and recalculatedVersion (NULL when absent).
+	ALTER TABLE contacts ADD COLUMN journaled INTEGER;
+	ALTER TABLE contacts ADD COLUMN recalculated_version INTEGER;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

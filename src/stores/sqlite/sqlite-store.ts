@@ -11,10 +11,21 @@ import {
 	StoreUnavailableError,
 } from '../../errors';
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
+import type { ContactJournals, JournalCarried, JournalEntry, JournalRecord } from '../../journal';
 import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { movedGroups } from '../group-index';
 import { byNameThenId } from '../ordering';
+import {
+	checkFold,
+	decodeJournalElement,
+	encodeJournalEntry,
+	journalAtOf,
+	journalElement,
+	journalSeqAhead,
+	journalSeqOf,
+	PROFILE_WIDE,
+} from '../journal-codec';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { openDatabase } from './driver';
 import { migrate } from './schema';
@@ -22,7 +33,7 @@ import { migrate } from './schema';
 /** How long a writer waits for another process's transaction on the same file before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
 const IDLE_CLOSE_MS = 30_000;
-const CONTACT_COLUMNS = 'score, last_activity_at, first_seen_at, updated_at, version, ledger, next_expiry_at';
+const CONTACT_COLUMNS = 'score, last_activity_at, first_seen_at, updated_at, version, ledger, next_expiry_at, journaled, recalculated_version';
 /** How many contact ids one read takes: a few statement shapes, the largest well under SQLite's 32,766 parameters. */
 const CONTACT_READ_SIZES = [1, 8, 64, 512] as const;
 const CONTACT_READ_MAX = CONTACT_READ_SIZES[CONTACT_READ_SIZES.length - 1];
@@ -37,13 +48,21 @@ interface ContactRow {
 	/** ContactLedger as JSON, or NULL. */
 	ledger: string | null;
 	next_expiry_at: number | null;
+	/** 1, or NULL when the state is not journaled. */
+	journaled: number | null;
+	recalculated_version: number | null;
 }
 
 interface ProfileRow {
 	key: number;
 	status: ProfileStatus;
 	version: number;
+	/** The last journalSeq handed out for the profile. */
+	journal_seq: number;
 }
+
+/** [contact id, entries]: a journal row as read (see schema.ts step 7). */
+type JournalRow = [string, string];
 
 interface ChangeRow {
 	seq: number;
@@ -78,6 +97,8 @@ export class SqliteStore implements ScoreStore {
 	private readonly contactQueries = new Map<string, StatementSync>();
 	/** Reads of several contacts at once, by the number of ids each takes (see CONTACT_READ_SIZES). */
 	private readonly contactReads = new Map<number, StatementSync>();
+	/** Reads of several contacts' journals at once, by the number of ids each takes. */
+	private readonly journalReads = new Map<number, StatementSync>();
 	/** The change counter while a transaction that logs changes is open. */
 	private lastChangeSeq?: number;
 	private readonly causeKeys: CauseKeys;
@@ -162,6 +183,7 @@ export class SqliteStore implements ScoreStore {
 				this.statements.deleteProfileGroups.run(profileId);
 				this.statements.deleteProfileChanges.run(state.key);
 				this.statements.deleteProfileSeenEvents.run(state.key);
+				this.statements.deleteProfileJournal.run(state.key);
 				return true;
 			}),
 		);
@@ -196,15 +218,16 @@ export class SqliteStore implements ScoreStore {
 				const marked = new Set<string>();
 				const planned = plan(snapshot);
 				checkPlan(planned, guard);
-				const { contacts, changes, seenEventIds } = planned;
+				const { contacts, changes, seenEventIds, journal = [] } = planned;
 				if (row !== undefined) {
 					for (const eventId of seenEventIds) {
 						if (!marked.delete(eventId)) this.statements.markEventSeen.run(row.key, eventId);
 					}
 					for (const eventId of marked) this.statements.unmarkEventSeen.run(row.key, eventId);
 				}
-				if (contacts.length + changes.length + seenEventIds.length === 0) return { result: planned.result, firstChangeSeq: 0 };
+				if (contacts.length + changes.length + seenEventIds.length + journal.length === 0) return { result: planned.result, firstChangeSeq: 0 };
 				if (row === undefined) throw new ProfileNotFoundError(profileId);
+				if (journal.length > 0) this.appendJournal(row, journal);
 				for (const state of contacts) {
 					const previous = named.get(state.contactId) ?? (named.has(state.contactId) ? undefined : snapshot.contact(state.contactId));
 					if (state.ledger !== undefined || previous?.ledger !== undefined) {
@@ -220,6 +243,8 @@ export class SqliteStore implements ScoreStore {
 						state.version,
 						state.ledger === undefined ? null : JSON.stringify(state.ledger),
 						state.nextExpiryAt ?? null,
+						state.journaled ? 1 : null,
+						state.recalculatedVersion ?? null,
 					);
 				}
 				const firstChangeSeq = changes.length === 0 ? 0 : this.nextChangeSeq();
@@ -273,12 +298,93 @@ export class SqliteStore implements ScoreStore {
 		);
 	}
 
+	async readJournals(profileId: string, contactIds: IdList): Promise<ContactJournals> {
+		return this.use(() => {
+			const byContact = new Map<string, JournalRecord[]>();
+			const profileWide: JournalRecord[] = [];
+			// One read transaction: the contacts' entries and the profile-wide ones as of one moment.
+			this.statements.beginRead.run();
+			try {
+				const row = this.readProfileState(profileId);
+				if (row === undefined) return { byContact, profileWide };
+				const ids = idArray(contactIds);
+				for (let first = 0; first < ids.length; ) {
+					const size = CONTACT_READ_SIZES.find((candidate) => candidate >= ids.length - first) ?? CONTACT_READ_MAX;
+					const parameters: SQLInputValue[] = [row.key];
+					for (let index = 0; index < size; index++) parameters.push(ids[Math.min(first + index, ids.length - 1)]);
+					for (const [contactId, lines] of this.journalRead(size).all(...parameters) as unknown as JournalRow[]) {
+						let entries = byContact.get(contactId);
+						if (entries === undefined) byContact.set(contactId, (entries = []));
+						for (const line of lines.split('\n')) entries.push(decodeJournalElement(contactId, line));
+					}
+					first += size;
+				}
+				for (const [, lines] of this.statements.readContactJournal.all(row.key, PROFILE_WIDE) as unknown as JournalRow[]) {
+					for (const line of lines.split('\n')) profileWide.push(decodeJournalElement(PROFILE_WIDE, line));
+				}
+				return { byContact, profileWide };
+			} finally {
+				this.statements.commit.run();
+			}
+		});
+	}
+
+	async journalContactIds(profileId: string, afterContactId: string | undefined, limit: number): Promise<string[]> {
+		return this.use(() => {
+			const count = Math.max(0, Math.floor(limit));
+			if (count === 0) return [];
+			const rows = this.statements.journalContactIds.all(profileId, afterContactId ?? PROFILE_WIDE, count) as unknown as Array<[string | null]>;
+			return rows.map(([contactId]) => contactId as string);
+		});
+	}
+
+	async foldJournal(profileId: string, contactId: string, throughSeq: number, carried: JournalCarried): Promise<void> {
+		return this.use(() => {
+			checkFold(contactId, throughSeq, carried);
+			const line = journalElement(throughSeq, encodeJournalEntry(carried));
+			this.transaction(() => {
+				const row = this.readProfileState(profileId);
+				if (row === undefined) return;
+				if (throughSeq > row.journal_seq) throw journalSeqAhead(throughSeq, row.journal_seq);
+				this.statements.foldContactJournal.run(row.key, contactId, throughSeq);
+				// The rows left hold only later seqs, but for the first: it may begin with folded ones.
+				const straddling = this.statements.firstJournalRowAfter.get(row.key, contactId, throughSeq) as unknown as [number, string] | undefined;
+				if (straddling !== undefined) {
+					const [rowId, lines] = straddling;
+					const kept = lines.split('\n').filter((kept) => journalSeqOf(kept) > throughSeq);
+					if (kept.length < lines.split('\n').length) this.statements.rewriteJournalRow.run(kept.join('\n'), rowId);
+				}
+				this.statements.insertJournal.run(row.key, contactId, throughSeq, line);
+			});
+		});
+	}
+
+	async pruneProfileWideJournal(profileId: string, before: number): Promise<number> {
+		return this.use(() =>
+			this.transaction(() => {
+				const row = this.readProfileState(profileId);
+				if (row === undefined) return 0;
+				let pruned = 0;
+				for (const [rowId, lines] of this.statements.profileWideJournalRows.all(row.key, PROFILE_WIDE) as unknown as Array<[number, string]>) {
+					const all = lines.split('\n');
+					const kept = all.filter((line) => !(journalAtOf(line) < before));
+					if (kept.length === all.length) continue;
+					pruned += all.length - kept.length;
+					if (kept.length === 0) this.statements.deleteJournalRow.run(rowId);
+					else this.statements.rewriteJournalRow.run(kept.join('\n'), rowId);
+				}
+				return pruned;
+			}),
+		);
+	}
+
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {
 		return this.use(() =>
 			this.transaction(() => {
 				const { changes } = this.statements.deleteContact.run(profileId, contactId);
 				this.statements.deleteContactGroups.run(profileId, contactId);
 				this.statements.deleteContactChanges.run(profileId, contactId);
+				this.statements.deleteContactJournal.run(profileId, contactId);
 				return changes > 0;
 			}),
 		);
@@ -426,6 +532,39 @@ export class SqliteStore implements ScoreStore {
 		return statement;
 	}
 
+	private journalRead(size: number): StatementSync {
+		let statement = this.journalReads.get(size);
+		if (!statement) {
+			statement = this.db.prepare(
+				`SELECT contact_id, entries FROM journal WHERE profile_key = ? AND contact_id IN (${new Array(size).fill('?').join(', ')}) ORDER BY contact_id, through_seq`,
+			);
+			statement.setReturnArrays(true);
+			this.journalReads.set(size, statement);
+		}
+		return statement;
+	}
+
+	/**
+	 * Inside the plan's transaction: the entries in order, each with the profile's next journalSeq,
+	 * one row per contact (an insert per entry cost more than the rest of scoring a batch's event).
+	 */
+	private appendJournal(row: ProfileRow, journal: readonly JournalEntry[]): void {
+		let seq = row.journal_seq;
+		const rows = new Map<string, { lines: string; throughSeq: number }>();
+		for (const entry of journal) {
+			const encoded = encodeJournalEntry(entry);
+			const line = journalElement(++seq, encoded);
+			const written = rows.get(encoded.contactId);
+			if (written === undefined) rows.set(encoded.contactId, { lines: line, throughSeq: seq });
+			else {
+				written.lines += `\n${line}`;
+				written.throughSeq = seq;
+			}
+		}
+		for (const [contactId, { lines, throughSeq }] of rows) this.statements.insertJournal.run(row.key, contactId, throughSeq, lines);
+		this.statements.writeJournalSeq.run(seq, row.key);
+	}
+
 	private contactQuery(sql: string): StatementSync {
 		let statement = this.contactQueries.get(sql);
 		if (!statement) {
@@ -542,10 +681,11 @@ function prepareStatements(db: DatabaseSync) {
 	const profileKeyOf = '(SELECT key FROM profiles WHERE id = ?)';
 	const statements = {
 		begin: db.prepare('BEGIN IMMEDIATE'),
+		beginRead: db.prepare('BEGIN'),
 		commit: db.prepare('COMMIT'),
 		rollback: db.prepare('ROLLBACK'),
 		getProfile: db.prepare('SELECT document FROM profiles WHERE id = ?'),
-		profileState: db.prepare('SELECT key, status, version FROM profiles WHERE id = ?'),
+		profileState: db.prepare('SELECT key, status, version, journal_seq FROM profiles WHERE id = ?'),
 		listProfiles: db.prepare('SELECT document FROM profiles'),
 		insertProfile: db.prepare(
 			'INSERT INTO profiles (id, status, version, document) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
@@ -557,11 +697,12 @@ function prepareStatements(db: DatabaseSync) {
 		deleteProfileSeenEvents: db.prepare('DELETE FROM seen_events WHERE profile_key = ?'),
 		getContact: db.prepare(`SELECT ${contactColumns} FROM contacts WHERE profile_id = ? AND contact_id = ?`),
 		upsertContact: db.prepare(
-			`INSERT INTO contacts (profile_id, contact_id, ${contactColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			`INSERT INTO contacts (profile_id, contact_id, ${contactColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			 ON CONFLICT (profile_id, contact_id) DO UPDATE SET score = excluded.score,
 			 last_activity_at = excluded.last_activity_at, first_seen_at = excluded.first_seen_at,
 			 updated_at = excluded.updated_at, version = excluded.version, ledger = excluded.ledger,
-			 next_expiry_at = excluded.next_expiry_at`,
+			 next_expiry_at = excluded.next_expiry_at, journaled = excluded.journaled,
+			 recalculated_version = excluded.recalculated_version`,
 		),
 		deleteContact: db.prepare('DELETE FROM contacts WHERE profile_id = ? AND contact_id = ?'),
 		deleteProfileGroups: db.prepare('DELETE FROM contact_groups WHERE profile_id = ?'),
@@ -604,6 +745,27 @@ function prepareStatements(db: DatabaseSync) {
 			`SELECT ${changeColumns} FROM ${changesWithCauses} WHERE profile_key = ${profileKeyOf} AND seq > ? ORDER BY seq LIMIT ?`,
 		),
 		latestChangeSeq: db.prepare(`SELECT max(seq) AS seq FROM changes WHERE profile_key = ${profileKeyOf}`),
+		insertJournal: db.prepare('INSERT INTO journal (profile_key, contact_id, through_seq, entries) VALUES (?, ?, ?, ?)'),
+		writeJournalSeq: db.prepare('UPDATE profiles SET journal_seq = ? WHERE key = ?'),
+		readContactJournal: db.prepare('SELECT contact_id, entries FROM journal WHERE profile_key = ? AND contact_id = ? ORDER BY through_seq'),
+		profileWideJournalRows: db.prepare('SELECT rowid, entries FROM journal WHERE profile_key = ? AND contact_id = ?'),
+		firstJournalRowAfter: db.prepare(
+			'SELECT rowid, entries FROM journal WHERE profile_key = ? AND contact_id = ? AND through_seq > ? ORDER BY through_seq LIMIT 1',
+		),
+		rewriteJournalRow: db.prepare('UPDATE journal SET entries = ? WHERE rowid = ?'),
+		deleteJournalRow: db.prepare('DELETE FROM journal WHERE rowid = ?'),
+		// A seek per id (the smallest contact id after the last), never a walk over every entry.
+		journalContactIds: db.prepare(
+			`WITH RECURSIVE page (contact_id, n) AS (
+				SELECT (SELECT min(contact_id) FROM journal WHERE profile_key = (SELECT key FROM profiles WHERE id = ?1) AND contact_id > ?2), 1
+				UNION ALL
+				SELECT (SELECT min(contact_id) FROM journal WHERE profile_key = (SELECT key FROM profiles WHERE id = ?1) AND contact_id > page.contact_id), n + 1
+				FROM page WHERE page.contact_id IS NOT NULL AND n < ?3
+			) SELECT contact_id FROM page WHERE contact_id IS NOT NULL`,
+		),
+		foldContactJournal: db.prepare('DELETE FROM journal WHERE profile_key = ? AND contact_id = ? AND through_seq <= ?'),
+		deleteProfileJournal: db.prepare('DELETE FROM journal WHERE profile_key = ?'),
+		deleteContactJournal: db.prepare(`DELETE FROM journal WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
 		getCursor: db.prepare('SELECT seq FROM cursors WHERE consumer_id = ?'),
 		saveCursor: db.prepare(
 			'INSERT INTO cursors (consumer_id, seq) VALUES (?, ?) ON CONFLICT (consumer_id) DO UPDATE SET seq = excluded.seq',
@@ -611,6 +773,10 @@ function prepareStatements(db: DatabaseSync) {
 	};
 	statements.inactiveContacts.setReturnArrays(true);
 	statements.expiringContacts.setReturnArrays(true);
+	statements.readContactJournal.setReturnArrays(true);
+	statements.journalContactIds.setReturnArrays(true);
+	statements.profileWideJournalRows.setReturnArrays(true);
+	statements.firstJournalRowAfter.setReturnArrays(true);
 	return statements;
 }
 
@@ -623,9 +789,14 @@ function toContactState(contactId: string, row: ContactRow): ContactState {
 		updatedAt: row.updated_at,
 		version: row.version,
 	};
-	if (row.ledger === null) return state;
-	const ledger = JSON.parse(row.ledger) as ContactLedger;
-	return row.next_expiry_at === null ? { ...state, ledger } : { ...state, ledger, nextExpiryAt: row.next_expiry_at };
+	const withLedger = row.ledger === null ? state : withLedgerOf(state, JSON.parse(row.ledger) as ContactLedger, row.next_expiry_at);
+	if (row.journaled === null && row.recalculated_version === null) return withLedger;
+	const journaled = row.journaled === null ? withLedger : { ...withLedger, journaled: true as const };
+	return row.recalculated_version === null ? journaled : { ...journaled, recalculatedVersion: row.recalculated_version };
+}
+
+function withLedgerOf(state: ContactState, ledger: ContactLedger, nextExpiryAt: number | null): ContactState {
+	return nextExpiryAt === null ? { ...state, ledger } : { ...state, ledger, nextExpiryAt };
 }
 
 /**

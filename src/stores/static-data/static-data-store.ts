@@ -3,10 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { openCursorFeed } from '../../change-feed';
 import { InvalidInputError, ProfileAlreadyExistsError, ProfileNotFoundError, StoreUnavailableError } from '../../errors';
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
-import type { Committed, Plan, ScoreStore, Snapshot, TransactionKeys } from '../../store';
+import type { ContactJournals, JournalCarried, JournalEntry, JournalRecord } from '../../journal';
+import type { Committed, IdList, Plan, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ScoreChange, ScoreProfile } from '../../types';
 import { byNameThenId, compareNumbers, compareStrings } from '../ordering';
-import { checkId, checkPlan, snapshotGuard } from '../plan-checks';
+import { checkFold, decodeJournalEntry, encodeJournalEntry, journalSeqAhead } from '../journal-codec';
+import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 
 /**
  * Static data is saved with the workflow on every production execution, so it must stay small:
@@ -45,13 +47,24 @@ interface ProfileData {
 	seenEventIds: Record<string, 1>;
 	/** Oldest first, to forget the oldest ids when trimming. */
 	seenEventOrder: string[];
+	/** The last journalSeq handed out; absent until the profile's first journal entry. */
+	journalSeq?: number;
+	/** Each contact's journal entries, oldest first (absent: none yet). Never trimmed: retention folds them. */
+	journal?: Record<string, JournalTuple[]>;
+	/** The profile-wide entries (decay runs), oldest first. */
+	profileWideJournal?: JournalTuple[];
 }
 
+/** [journalSeq, kind, at, body as JSON]: the entry as journal-codec.ts encodes it (user keys stay inside text). */
+type JournalTuple = [number, string, number, string];
+
 /**
- * [score, lastActivityAt, firstSeenAt, updatedAt, version, nextExpiryAt, ledger as JSON]; tuples
- * written before versions existed have 4 (version 1); the last two only while the contact has a ledger.
+ * [score, lastActivityAt, firstSeenAt, updatedAt, version, nextExpiryAt, ledger as JSON, journaled
+ * 1|0, recalculatedVersion]; tuples written before versions existed have 4 (version 1); the next two
+ * only while the contact has a ledger or one of the last two (null then when it has no ledger), the
+ * last two only while the state is journaled or was recalculated.
  */
-type ContactTuple = [number, number | null, number, number, number?, (number | null)?, string?];
+type ContactTuple = [number, number | null, number, number, number?, (number | null)?, (string | null)?, number?, (number | null)?];
 /**
  * [seq, contactId, previousScore, score, delta, cause as JSON, at], then, for a change of a contact
  * holding groups, [previousGroups, groups] as JSON.
@@ -135,17 +148,16 @@ export class StaticDataStore implements ScoreStore {
 			},
 		});
 		checkPlan(planned, guard);
-		const { contacts, changes, seenEventIds } = planned;
-		if (contacts.length + changes.length + seenEventIds.length === 0) return { result: planned.result, firstChangeSeq: 0 };
+		const { contacts, changes, seenEventIds, journal = [] } = planned;
+		if (contacts.length + changes.length + seenEventIds.length + journal.length === 0) return { result: planned.result, firstChangeSeq: 0 };
 		if (entry === undefined) throw new ProfileNotFoundError(profileId);
+		appendJournal(entry, journal);
 		for (const eventId of seenEventIds) {
 			entry.seenEventIds[EVENT_KEY + eventId] = 1;
 			entry.seenEventOrder.push(eventId);
 		}
 		for (const state of contacts) {
-			const tuple: ContactTuple = [state.score, state.lastActivityAt, state.firstSeenAt, state.updatedAt, state.version];
-			if (state.ledger !== undefined) tuple.push(state.nextExpiryAt ?? null, JSON.stringify(state.ledger));
-			entry.contacts[CONTACT_KEY + state.contactId] = tuple;
+			entry.contacts[CONTACT_KEY + state.contactId] = toContactTuple(state);
 		}
 		const firstChangeSeq = changes.length === 0 ? 0 : this.data.lastSeq + 1;
 		for (const change of changes) {
@@ -166,9 +178,52 @@ export class StaticDataStore implements ScoreStore {
 		return { result: planned.result, firstChangeSeq };
 	}
 
+	async readJournals(profileId: string, contactIds: IdList): Promise<ContactJournals> {
+		const entry = this.profileData(profileId);
+		const byContact = new Map<string, JournalRecord[]>();
+		if (entry === undefined) return { byContact, profileWide: [] };
+		for (const contactId of idArray(contactIds)) {
+			const tuples = journalOf(entry, contactId);
+			if (tuples !== undefined) byContact.set(contactId, tuples.map((tuple) => toJournalRecord(contactId, tuple)));
+		}
+		return { byContact, profileWide: (entry.profileWideJournal ?? []).map((tuple) => toJournalRecord('', tuple)) };
+	}
+
+	async journalContactIds(profileId: string, afterContactId: string | undefined, limit: number): Promise<string[]> {
+		const entry = this.profileData(profileId);
+		if (entry?.journal === undefined) return [];
+		return Object.keys(entry.journal)
+			.map((key) => key.slice(CONTACT_KEY.length))
+			.filter((contactId) => afterContactId === undefined || compareStrings(contactId, afterContactId) > 0)
+			.sort(compareStrings)
+			.slice(0, Math.max(0, Math.floor(limit)));
+	}
+
+	async foldJournal(profileId: string, contactId: string, throughSeq: number, carried: JournalCarried): Promise<void> {
+		checkFold(contactId, throughSeq, carried);
+		const entry = this.profileData(profileId);
+		if (entry === undefined) return;
+		if (throughSeq > (entry.journalSeq ?? 0)) throw journalSeqAhead(throughSeq, entry.journalSeq ?? 0);
+		const { kind, at, body } = encodeJournalEntry(carried);
+		const kept = (journalOf(entry, contactId) ?? []).filter(([seq]) => seq > throughSeq);
+		(entry.journal ??= {})[CONTACT_KEY + contactId] = [[throughSeq, kind, at, body], ...kept];
+	}
+
+	async pruneProfileWideJournal(profileId: string, before: number): Promise<number> {
+		const entry = this.profileData(profileId);
+		const entries = entry?.profileWideJournal;
+		if (entry === undefined || entries === undefined) return 0;
+		const kept = entries.filter(([, , at]) => !(at < before));
+		if (kept.length !== entries.length) entry.profileWideJournal = kept;
+		return entries.length - kept.length;
+	}
+
 	async deleteContact(profileId: string, contactId: string): Promise<boolean> {
 		const entry = this.profileData(profileId);
-		if (!entry || !contactOf(entry, contactId)) return false;
+		if (!entry) return false;
+		// A contact may have a journal (events recorded for a draft) before it has a state.
+		if (journalOf(entry, contactId) !== undefined) delete entry.journal?.[CONTACT_KEY + contactId];
+		if (!contactOf(entry, contactId)) return false;
 		delete entry.contacts[CONTACT_KEY + contactId];
 		entry.changes = entry.changes.filter((change) => change[1] !== contactId);
 		return true;
@@ -305,12 +360,43 @@ function firstIndexAfter(changes: readonly ChangeTuple[], afterSeq: number): num
 	return low;
 }
 
+function toContactTuple(state: ContactState): ContactTuple {
+	const tuple: ContactTuple = [state.score, state.lastActivityAt, state.firstSeenAt, state.updatedAt, state.version];
+	const flagged = state.journaled !== undefined || state.recalculatedVersion !== undefined;
+	if (state.ledger !== undefined) tuple.push(state.nextExpiryAt ?? null, JSON.stringify(state.ledger));
+	else if (flagged) tuple.push(null, null);
+	if (flagged) tuple.push(state.journaled ? 1 : 0, state.recalculatedVersion ?? null);
+	return tuple;
+}
+
 function toContactState(contactId: string, tuple: ContactTuple): ContactState {
-	const [score, lastActivityAt, firstSeenAt, updatedAt, version, nextExpiryAt, ledger] = tuple;
-	const state: ContactState = { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version: version ?? 1 };
-	if (ledger === undefined) return state;
-	const parsed = JSON.parse(ledger) as ContactLedger;
-	return typeof nextExpiryAt === 'number' ? { ...state, ledger: parsed, nextExpiryAt } : { ...state, ledger: parsed };
+	const [score, lastActivityAt, firstSeenAt, updatedAt, version, nextExpiryAt, ledger, journaled, recalculatedVersion] = tuple;
+	let state: ContactState = { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version: version ?? 1 };
+	if (typeof ledger === 'string') {
+		const parsed = JSON.parse(ledger) as ContactLedger;
+		state = typeof nextExpiryAt === 'number' ? { ...state, ledger: parsed, nextExpiryAt } : { ...state, ledger: parsed };
+	}
+	if (journaled === 1) state = { ...state, journaled: true };
+	return typeof recalculatedVersion === 'number' ? { ...state, recalculatedVersion } : state;
+}
+
+/** Inside the plan's commit: the entries in order, each with the profile's next journalSeq. */
+function appendJournal(entry: ProfileData, journal: readonly JournalEntry[]): void {
+	for (const appended of journal) {
+		const { contactId, kind, at, body } = encodeJournalEntry(appended);
+		const tuple: JournalTuple = [(entry.journalSeq = (entry.journalSeq ?? 0) + 1), kind, at, body];
+		if (contactId === '') (entry.profileWideJournal ??= []).push(tuple);
+		else ((entry.journal ??= {})[CONTACT_KEY + contactId] ??= []).push(tuple);
+	}
+}
+
+function journalOf(entry: ProfileData, contactId: string): JournalTuple[] | undefined {
+	const key = CONTACT_KEY + contactId;
+	return entry.journal !== undefined && Object.hasOwn(entry.journal, key) ? entry.journal[key] : undefined;
+}
+
+function toJournalRecord(contactId: string, [seq, kind, at, body]: JournalTuple): JournalRecord {
+	return decodeJournalEntry(contactId, seq, kind, at, body);
 }
 
 function toScoreChange(

@@ -1,6 +1,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { tierOf, type ContactScore, type Rule, type ScoreChange, type ScoreProfile, type ScoringSettings } from '../../../../src/index';
+import {
+	DEFAULT_JOURNAL_RETENTION_DAYS,
+	pendingRecalculation,
+	tierOf,
+	type ContactScore,
+	type RecalculationSummary,
+	type Rule,
+	type ScoreChange,
+	type ScoreProfile,
+	type ScoringSettings,
+} from '../../../../src/index';
 import { causeJson, isoTime } from '../../../shared/change-output';
 
 export function ruleJson(rule: Rule): IDataObject {
@@ -25,6 +35,12 @@ function settingsJson(settings: ScoringSettings | undefined): IDataObject {
 	};
 }
 
+/** `{ days }`, or `'forever'`: how long the profile keeps its recorded events. */
+function journalRetentionJson(profile: ScoreProfile): IDataObject | string {
+	const retention = profile.journalRetention ?? { days: DEFAULT_JOURNAL_RETENTION_DAYS };
+	return retention === 'forever' ? retention : { days: retention.days };
+}
+
 export function profileJson(profile: ScoreProfile): IDataObject {
 	return {
 		id: profile.id,
@@ -36,10 +52,31 @@ export function profileJson(profile: ScoreProfile): IDataObject {
 		publishedRules: profile.publishedRules ? profile.publishedRules.map(ruleJson) : null,
 		draftSettings: settingsJson(profile.draftSettings),
 		publishedSettings: profile.publishedRules ? settingsJson(profile.publishedSettings) : null,
+		keepRecordedEvents: journalRetentionJson(profile),
 		publishedAt: isoTime(profile.publishedAt),
 		createdAt: isoTime(profile.createdAt),
 		updatedAt: isoTime(profile.updatedAt),
+		pendingRecalculation: pendingRecalculationJson(profile),
 	};
+}
+
+/** A recalculation not finished yet (running, or left by a crash and resumed by the next write, publish or trigger); null when none. */
+function pendingRecalculationJson(profile: ScoreProfile): IDataObject | null {
+	const marker = pendingRecalculation(profile);
+	if (marker === undefined) return null;
+	return {
+		fromVersion: marker.fromVersion,
+		toVersion: marker.toVersion,
+		startedAt: isoTime(marker.startedAt),
+		lastProgressAt: isoTime(marker.heartbeatAt),
+		doneThroughContactId: marker.doneThrough ?? null,
+	};
+}
+
+/** What a publish's recalculation did; null when it did not recalculate. */
+export function recalculationJson(summary: RecalculationSummary | undefined): IDataObject | null {
+	if (summary === undefined) return null;
+	return { contactsRecalculated: summary.contactsRecalculated, contactsChanged: summary.contactsChanged, totalDelta: summary.totalDelta };
 }
 
 /*

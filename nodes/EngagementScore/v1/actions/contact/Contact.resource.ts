@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as deleteContact from './delete.operation';
+import * as explainScore from './explainScore.operation';
 import * as get from './get.operation';
 import * as getHistory from './getHistory.operation';
 import * as getMany from './getMany.operation';
@@ -8,7 +9,7 @@ import * as reset from './reset.operation';
 import { contactIdProperty } from '../../../../shared/contact-id';
 import { profileLocatorProperty } from '../../../../shared/profile';
 
-export { deleteContact as delete, get, getHistory, getMany, reset };
+export { deleteContact as delete, explainScore, get, getHistory, getMany, reset };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,6 +20,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['contact'] } },
 		options: [
 			{ name: 'Delete', value: 'delete', description: "Forget a contact's score and history", action: 'Delete a contact score' },
+			{
+				name: 'Explain Score',
+				value: 'explainScore',
+				description: "See what makes up a contact's score: each rule's points, manual changes, decay, expiries and limits",
+				action: 'Explain a contact score',
+			},
 			{ name: 'Get', value: 'get', description: "Get a contact's score", action: 'Get a contact score' },
 			{ name: 'Get History', value: 'getHistory', description: "Get the changes of a contact's score, newest first", action: 'Get the score history of a contact' },
 			{ name: 'Get Many', value: 'getMany', description: 'List contacts sorted by score', action: 'Get many contact scores' },
@@ -27,7 +34,7 @@ export const description: INodeProperties[] = [
 		default: 'get',
 	},
 	profileLocatorProperty({ displayOptions: { show: { resource: ['contact'] } } }),
-	contactIdProperty({ displayOptions: { show: { resource: ['contact'], operation: ['delete', 'get', 'getHistory', 'reset'] } } }),
+	contactIdProperty({ displayOptions: { show: { resource: ['contact'], operation: ['delete', 'explainScore', 'get', 'getHistory', 'reset'] } } }),
 	...getMany.description,
 	...getHistory.description,
 	...reset.description,

@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Score',
 				value: 'score',
-				description: "Score an event against the profile's published rules",
+				description: "Score an event against the profile's published rules (recorded while it is a draft)",
 				action: 'Score an event',
 			},
 		],

@@ -16,7 +16,8 @@ const defineBelow = { ...show, mapping: ['defineBelow'] };
 
 export const description: INodeProperties[] = [
 	profileLocatorProperty({
-		description: 'The published score profile whose rules score the events',
+		description:
+			'The score profile whose published rules score the events. Events sent while it is a draft are recorded, for a publish that recalculates to score them.',
 		displayOptions: { show },
 	}),
 	{
@@ -138,6 +139,24 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: defineBelow },
 	},
 	...fieldPathProperties({ show: { ...show, mapping: ['fieldPaths'] } }),
+	{
+		displayName: 'If the Profile Is Not Published',
+		name: 'ifNotPublished',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Record the Events',
+				value: 'record',
+				description:
+					"Keep the events in the profile's journal without scoring them (scored: false, recorded: true); publishing with recalculation scores them",
+			},
+			{ name: 'Fail the Items', value: 'fail', description: 'Each item fails with "not published" (Continue On Fail honoured)' },
+		],
+		default: 'record',
+		description: 'What happens to events sent while the profile is a draft or unpublished',
+		displayOptions: { show },
+	},
 	...inputFieldsProperties(show),
 ];
 
@@ -163,6 +182,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 	const labels = autoMap ? ITEM_LABELS : PARAMETER_LABELS;
 	const readProfileId = profileIdReader(this);
 	const withInputFields = inputFieldsMerger(this);
+	const ifNotPublished = this.getNodeParameter('ifNotPublished', 0, 'record') === 'fail' ? 'fail' : 'record';
 
 	const eventsByProfile = new Map<string, ProfileBatch>();
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
@@ -184,7 +204,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 	const rulesByProfile = new Map<string, ReadonlyMap<string, Rule>>();
 	for (const [profileId, { itemIndexes }] of eventsByProfile) {
 		try {
-			rulesByProfile.set(profileId, await publishedRules(engine, profileId));
+			rulesByProfile.set(profileId, await publishedRules(engine, profileId, ifNotPublished));
 		} catch (error) {
 			for (const itemIndex of itemIndexes) output[itemIndex] = handleItemFailure(this, error, itemIndex, labels);
 			eventsByProfile.delete(profileId);
@@ -195,7 +215,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 		let results: EventResult[];
 		try {
 			// Every event was validated above by toScoreEvent.
-			results = await engine.scoreValidEvents(profileId, events);
+			results = await engine.scoreValidEvents(profileId, events, { ifNotPublished });
 		} catch (error) {
 			for (const itemIndex of itemIndexes) output[itemIndex] = handleItemFailure(this, error, itemIndex, labels);
 			continue;
@@ -217,10 +237,11 @@ const PARAMETER_FIELDS: Readonly<Record<string, string>> = { type: 'eventType', 
 const ITEM_LABELS: FieldLabels = { ...COMMON_LABELS, contactId: 'contactId' };
 const PARAMETER_LABELS = labelsOf(description);
 
-async function publishedRules(engine: EngagementEngine, profileId: string): Promise<ReadonlyMap<string, Rule>> {
+/** The rules that score the profile's events (none while it records them); fails an unpublished profile when told to. */
+async function publishedRules(engine: EngagementEngine, profileId: string, ifNotPublished: 'record' | 'fail'): Promise<ReadonlyMap<string, Rule>> {
 	const profile = await engine.getProfile(profileId);
-	if (profile.status !== 'published' || !profile.publishedRules) throw new ProfileNotPublishedError(profileId);
-	return new Map(profile.publishedRules.map((rule) => [rule.id, rule]));
+	if (profile.status !== 'published' && ifNotPublished === 'fail') throw new ProfileNotPublishedError(profileId);
+	return new Map((profile.publishedRules ?? []).map((rule) => [rule.id, rule]));
 }
 
 /** Times of one batch whose ISO text is kept: events of a batch mostly share a few times. */
@@ -254,6 +275,8 @@ function resultFormatter(profileId: string, rules: ReadonlyMap<string, Rule>) {
 		matchedRules: matchedRulesJson(result.matchedRuleIds),
 		limitedRuleIds: result.limitedRuleIds === undefined ? [] : result.limitedRuleIds.slice(),
 		duplicate: result.duplicate,
+		scored: result.scored,
+		recorded: result.recorded,
 		eventType: event.type,
 		matchedRuleIds: result.matchedRuleIds.slice(),
 		eventId: event.id ?? null,

@@ -4,12 +4,13 @@ import * as create from './create.operation';
 import * as deleteProfile from './delete.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
+import * as previewDraft from './previewDraft.operation';
 import * as publish from './publish.operation';
 import * as unpublish from './unpublish.operation';
 import * as updateDraft from './updateDraft.operation';
 import { profileLocatorProperty } from '../../../../shared/profile';
 
-export { create, deleteProfile as delete, get, getMany, publish, unpublish, updateDraft };
+export { create, deleteProfile as delete, get, getMany, previewDraft, publish, unpublish, updateDraft };
 
 export const description: INodeProperties[] = [
 	{
@@ -23,6 +24,12 @@ export const description: INodeProperties[] = [
 			{ name: 'Delete', value: 'delete', description: 'Delete a profile with all its scores and history', action: 'Delete a profile' },
 			{ name: 'Get', value: 'get', description: 'Get a profile with its draft and published rules', action: 'Get a profile' },
 			{ name: 'Get Many', value: 'getMany', description: 'List the profiles', action: 'Get many profiles' },
+			{
+				name: 'Preview Draft',
+				value: 'previewDraft',
+				description: 'See which scores publishing the draft would change, writing nothing',
+				action: 'Preview a profile draft',
+			},
 			{ name: 'Publish', value: 'publish', description: 'Make the draft rules the ones that score events', action: 'Publish a profile' },
 			{ name: 'Unpublish', value: 'unpublish', description: 'Stop scoring; scores are kept', action: 'Unpublish a profile' },
 			{ name: 'Update Draft', value: 'updateDraft', description: 'Change the name, description or draft rules', action: 'Update a profile draft' },
@@ -30,9 +37,11 @@ export const description: INodeProperties[] = [
 		default: 'create',
 	},
 	profileLocatorProperty({
-		displayOptions: { show: { resource: ['profile'], operation: ['delete', 'get', 'publish', 'unpublish', 'updateDraft'] } },
+		displayOptions: { show: { resource: ['profile'], operation: ['delete', 'get', 'previewDraft', 'publish', 'unpublish', 'updateDraft'] } },
 	}),
 	...create.description,
 	...updateDraft.description,
 	...getMany.description,
+	...publish.description,
+	...previewDraft.description,
 ];

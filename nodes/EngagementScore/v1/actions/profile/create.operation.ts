@@ -4,6 +4,7 @@ import { ProfileAlreadyExistsError, type EngagementEngine, type ScoreProfile } f
 import { fieldError, labelsOf, withParameterNames } from '../../../../shared/item-errors';
 import { mapItems } from '../../../../shared/item-loop';
 import { profileJson } from '../../helpers/output';
+import { journalRetentionParameters, journalRetentionProperties, JOURNAL_RETENTION_FIELD_LABELS, readJournalRetention } from '../../helpers/journal-retention-input';
 import { readRules, readScoringSettings, SETTINGS_FIELD_LABELS } from '../../helpers/rules-input';
 import { rulesProperties, scoringSettingsProperty } from '../common.descriptions';
 
@@ -56,6 +57,7 @@ export const description: INodeProperties[] = [
 	},
 	...rulesProperties(show, false),
 	scoringSettingsProperty(show),
+	...journalRetentionProperties(show),
 	{
 		displayName: 'Publish',
 		name: 'publish',
@@ -68,7 +70,14 @@ export const description: INodeProperties[] = [
 
 const labels = { ...labelsOf(description), limits: 'Limits and Time Zone' };
 /** The node's labels for the engine's fields, so errors name what the user sees. */
-const FIELD_LABELS = { id: 'Profile ID', profileId: 'Profile ID', name: 'Name', description: 'Description', ...SETTINGS_FIELD_LABELS };
+const FIELD_LABELS = {
+	id: 'Profile ID',
+	profileId: 'Profile ID',
+	name: 'Name',
+	description: 'Description',
+	...SETTINGS_FIELD_LABELS,
+	...JOURNAL_RETENTION_FIELD_LABELS,
+};
 
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
@@ -89,6 +98,7 @@ async function createOne(this: IExecuteFunctions, engine: EngagementEngine, item
 		description: this.getNodeParameter('description', itemIndex, '') as string,
 		rules: readRules(this, itemIndex),
 		...readScoringSettings(this, itemIndex),
+		journalRetention: readJournalRetention(journalRetentionParameters(this, itemIndex)),
 	};
 	const ifExists = this.getNodeParameter('ifExists', itemIndex, 'fail');
 	let profile: ScoreProfile;

@@ -1,10 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { type EngagementEngine, type RuleEditMode } from '../../../../../src/index';
 import { labelsOf, withParameterNames } from '../../../../shared/item-errors';
 import { mapItems } from '../../../../shared/item-loop';
 import { PROFILE_PARAMETER, profileIdFrom } from '../../../../shared/profile';
 import { profileJson } from '../../helpers/output';
+import { journalRetentionProperties, JOURNAL_RETENTION_FIELD_LABELS, readJournalRetention } from '../../helpers/journal-retention-input';
 import { readRules, readScoringSettings, SETTINGS_FIELD_LABELS } from '../../helpers/rules-input';
 import { rulesProperties, scoringSettingsProperty } from '../common.descriptions';
 
@@ -23,6 +24,7 @@ export const description: INodeProperties[] = [
 		options: [
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{ displayName: 'Description', name: 'description', type: 'string', default: '', typeOptions: { rows: 2 } },
+			...journalRetentionProperties(),
 		],
 	},
 	rulesSource,
@@ -64,11 +66,13 @@ const labels = { ...labelsOf(description), limits: 'Limits and Time Zone' };
 export async function execute(this: IExecuteFunctions, engine: EngagementEngine): Promise<INodeExecutionData[]> {
 	return await mapItems(this, async (itemIndex) => {
 		const profileId = profileIdFrom(this.getNodeParameter(PROFILE_PARAMETER, itemIndex));
-		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as { name?: string; description?: string };
+		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject & { name?: string; description?: string };
+		const journalRetention = readJournalRetention(fields);
 		const patch = {
 			...(fields.name !== undefined ? { name: fields.name } : {}),
 			...(fields.description !== undefined ? { description: fields.description } : {}),
 			...readScoringSettings(this, itemIndex),
+			...(journalRetention === undefined ? {} : { journalRetention }),
 		};
 		const rules = readRules(this, itemIndex);
 		try {
@@ -78,7 +82,7 @@ export async function execute(this: IExecuteFunctions, engine: EngagementEngine)
 			const changes = mode === 'remove' ? this.getNodeParameter('ruleIds', itemIndex, '') : rules;
 			return profileJson(await engine.editDraftRules(profileId, mode, changes, patch));
 		} catch (error) {
-			throw withParameterNames(error, SETTINGS_FIELD_LABELS);
+			throw withParameterNames(error, { ...SETTINGS_FIELD_LABELS, ...JOURNAL_RETENTION_FIELD_LABELS });
 		}
 	}, labels);
 }
