@@ -17,7 +17,7 @@ import { editRules, type RuleEditMode } from './rule-edits';
 import {
 	type BatchItem,
 	type ContactState,
-	type EventOperation,
+	eventOperation,
 	type ModifyOperation,
 	type ResetOperation,
 	topGroup,
@@ -199,30 +199,14 @@ export class EngagementEngine {
 		await this.expireDue(profile);
 		for (let attempt = 1; ; attempt++) {
 			const evaluator = this.evaluatorFor(profile);
-			const { limits, timeZone } = profile.publishedSettings ?? {};
 			const receivedAt = this.now();
 			const items: BatchItem[] = new Array(events.length);
 			const matched: Array<readonly string[]> = new Array(events.length);
 			for (let index = 0; index < events.length; index++) {
 				const event = events[index];
-				const { delta, matchedRuleIds, rules } = evaluator.evaluate(event);
-				matched[index] = matchedRuleIds;
-				const operation: EventOperation =
-					rules === undefined && limits === undefined
-						? { kind: 'event', eventId: event.id, eventType: event.type, delta, matchedRuleIds, profileVersion: profile.version, at: event.occurredAt }
-						: {
-								kind: 'event',
-								eventId: event.id,
-								eventType: event.type,
-								delta,
-								matchedRuleIds,
-								profileVersion: profile.version,
-								at: event.occurredAt,
-								rules,
-								limits,
-								timeZone,
-								receivedAt,
-							};
+				const evaluation = evaluator.evaluate(event);
+				matched[index] = evaluation.matchedRuleIds;
+				const operation = eventOperation(event, event.id, evaluation, profile.version, profile.publishedSettings, receivedAt);
 				items[index] = { contactId: event.contactId, operation };
 			}
 			const batch = await applyBatch(this.store, id, items, profile.version).catch((error: unknown) => error);

@@ -44,6 +44,25 @@ export { EngagementEngine } from './engine';
 export { MAX_EXPIRY_INTERVAL_MS, startExpiryTimer } from './expiry-timer';
 export type { ExpiryTimer } from './expiry-timer';
 export type { ExpiryResult, VersionedLimits } from './score-writes';
+export { eventOperation } from './scoring';
+export { DraftPreviewTally, draftPreview, explainContact, replayContact, withEvaluator } from './replay';
+export type {
+	DecayContribution,
+	DraftPreview,
+	GroupContribution,
+	HeldBack,
+	ManualContribution,
+	PreviewChange,
+	PreviewOptions,
+	PreviewRow,
+	PreviewSummary,
+	ReplayedContact,
+	ReplayedState,
+	ReplaySettings,
+	ResetContribution,
+	RuleContribution,
+	ScoreExplanation,
+} from './replay';
 export { dueExpiries, topGroup, ungroupedPoints } from './scoring';
 export type { ContactLedger, ExpiringGrant, ExpiryOperation, ScoringRule } from './scoring';
 export { toScoreLimits, toTimeZone } from './profile';

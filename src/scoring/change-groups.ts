@@ -9,5 +9,7 @@ type Groups = Readonly<Record<string, number>> | undefined;
  */
 export function withGroups(change: ChangeRecord, previousGroups: Groups, groups: Groups): ChangeRecord {
 	if (previousGroups === undefined && groups === undefined) return change;
-	return { ...change, groups: groups ?? {}, previousGroups: previousGroups ?? {} };
+	// Field by field: spreading changes of several shapes fell to V8's slow generic copy (a third of a replay's time).
+	const { contactId, previousScore, score, delta, cause, at } = change;
+	return { contactId, previousScore, score, delta, cause, at, groups: groups ?? {}, previousGroups: previousGroups ?? {} };
 }

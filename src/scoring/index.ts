@@ -11,7 +11,9 @@ export type {
 	ScoringRule,
 } from './operation';
 export { dueExpiries, expireGrants, topGroup, ungroupedPoints } from './ledger';
+export type { RuleGains } from './ledger';
 export { eventCause } from './event-cause';
+export { eventOperation } from './event-operation';
 export { isInactive, transition } from './transition';
 export type { ChangeRecord, Transition } from './transition';
 export { adjustedScore, decayScore, normalizeScore } from './score-math';

@@ -2,7 +2,7 @@ import type { ChangeCause } from '../types';
 import { withGroups } from './change-groups';
 import { type ContactLedger, type ContactState, contactState, type ExpiringGrant } from './contact-state';
 import { eventCause } from './event-cause';
-import type { DecayOperation, EventOperation, ExpiryOperation, ModifyOperation, ResetOperation } from './operation';
+import type { DecayOperation, EventOperation, ExpiryOperation, ModifyOperation, ResetOperation, ScoringRule } from './operation';
 import { mayCount, withAward } from './rule-counts';
 import { boundedGain, groupMaximum, withinLimits } from './score-limits';
 import { adjustedScore, decayScore, normalizeScore } from './score-math';
@@ -36,6 +36,13 @@ export interface LedgerTransition {
 	readonly limitedRuleIds?: readonly string[];
 	readonly lapsedRuleIds?: readonly string[];
 }
+
+/**
+ * Told what each matched rule of an event that scored added, in profile order: `afterGroupLimit`
+ * is what its group's maximum let through of its points, `gain` what the score's limits then left
+ * (what it added to its group and the total). For explanations; the core computes, this only listens.
+ */
+export type RuleGains = (rule: ScoringRule, afterGroupLimit: number, gain: number) => void;
 
 /** Builds a contact's next state with the given score and ledger (the operation's times and version). */
 export type NextState = (score: number, ledger: ContactLedger | undefined) => ContactState;
@@ -149,7 +156,7 @@ export function withLedger(state: ContactState, ledger: ContactLedger | undefine
 	return contactState(state.contactId, state.score, state.lastActivityAt, state.firstSeenAt, state.updatedAt, state.version, ledger);
 }
 
-export function ledgerEvent(current: ContactState, operation: EventOperation, next: NextState): LedgerTransition {
+export function ledgerEvent(current: ContactState, operation: EventOperation, next: NextState, ruleGains?: RuleGains): LedgerTransition {
 	const { limits } = operation;
 	const working = new Working(current.ledger);
 	let limitedRuleIds: string[] | undefined;
@@ -180,7 +187,9 @@ export function ledgerEvent(current: ContactState, operation: EventOperation, ne
 			if (rule.group !== undefined) {
 				gain = boundedGain(working.group(rule.group), gain, undefined, groupMaximum(limits, rule.group));
 			}
+			const afterGroupLimit = gain;
 			gain = boundedGain(score, gain, limits?.min, limits?.max);
+			if (ruleGains !== undefined) ruleGains(rule, afterGroupLimit, gain);
 			if (rule.group !== undefined) working.addToGroup(rule.group, gain);
 			score = normalizeScore(score + gain);
 			if (dueAt !== undefined && gain !== 0) working.addGrant(grantOf(rule.id, operation.eventId, rule.group, gain, dueAt));

@@ -2,7 +2,7 @@ import type { ChangeCause, ScoreChange } from '../types';
 import { withGroups } from './change-groups';
 import { type ContactLedger, type ContactState, contactState, idleSince, unseenContact } from './contact-state';
 import { eventCause } from './event-cause';
-import { holdsPoints, ledgerDecay, ledgerEvent, ledgerExpiry, ledgerModify, ledgerReset } from './ledger';
+import { holdsPoints, ledgerDecay, ledgerEvent, ledgerExpiry, ledgerModify, ledgerReset, type RuleGains } from './ledger';
 import type { DecayOperation, EventOperation, ModifyOperation, ResetOperation, ScoreOperation } from './operation';
 import { adjustedScore, decayScore, normalizeScore } from './score-math';
 
@@ -36,9 +36,15 @@ const NOTHING: Transition = Object.freeze({});
  * ledger.ts; an operation that carries none of them takes the short path here.
  * Every written state carries the next version; first appearance is the earliest time seen.
  * A change is logged only when the score moved.
+ * `ruleGains` (explanations) hears what each rule of an event scored on its own added.
  */
-export function transition(contactId: string, current: ContactState | undefined, operation: ScoreOperation): Transition {
-	const outcome = operationTransition(contactId, current, operation);
+export function transition(
+	contactId: string,
+	current: ContactState | undefined,
+	operation: ScoreOperation,
+	ruleGains?: RuleGains,
+): Transition {
+	const outcome = operationTransition(contactId, current, operation, ruleGains);
 	// Most changes are of contacts without a ledger: two checks and out.
 	if (outcome.change === undefined || (current?.ledger === undefined && outcome.state?.ledger === undefined)) return outcome;
 	const previousGroups = current?.ledger?.groups;
@@ -47,10 +53,15 @@ export function transition(contactId: string, current: ContactState | undefined,
 	return { ...outcome, change: withGroups(outcome.change, previousGroups, groups) };
 }
 
-function operationTransition(contactId: string, current: ContactState | undefined, operation: ScoreOperation): Transition {
+function operationTransition(
+	contactId: string,
+	current: ContactState | undefined,
+	operation: ScoreOperation,
+	ruleGains: RuleGains | undefined,
+): Transition {
 	switch (operation.kind) {
 		case 'event':
-			return scoredEvent(current ?? unseenContact(contactId, operation.at), operation);
+			return scoredEvent(current ?? unseenContact(contactId, operation.at), operation, ruleGains);
 		case 'modify':
 			return modified(current ?? unseenContact(contactId, operation.at), operation);
 		case 'reset':
@@ -68,9 +79,9 @@ export function isInactive(state: ContactState, inactiveBefore: number): boolean
 }
 
 
-function scoredEvent(current: ContactState, operation: EventOperation): Transition {
+function scoredEvent(current: ContactState, operation: EventOperation, ruleGains: RuleGains | undefined): Transition {
 	if (operation.rules !== undefined || operation.limits !== undefined) {
-		return ledgerEvent(current, operation, (score, ledger) => next(current, score, operation.at, true, ledger));
+		return ledgerEvent(current, operation, (score, ledger) => next(current, score, operation.at, true, ledger), ruleGains);
 	}
 	const score = normalizeScore(current.score + operation.delta);
 	const state = next(current, score, operation.at, true, current.ledger);
