@@ -280,6 +280,10 @@ export function expireGrants(
 	const changes: ChangeRecord[] = [];
 	let score = current.score;
 	let due = 0;
+	// The groups as they stand between grants, copied only when a grant moved one: the given
+	// ledger's own record to start with (never changed), then a change's `groups` is the next one's
+	// `previousGroups` (changes only read them).
+	let groups = hasOwnKeys(current.ledger?.groups) ? current.ledger?.groups : undefined;
 	while (due < max && due < pending.length && pending[due].dueAt <= operation.at) {
 		const grant = pending[due++];
 		let gain = -grant.points;
@@ -287,8 +291,11 @@ export function expireGrants(
 			gain = boundedGain(working.group(grant.group), gain, undefined, groupMaximum(limits, grant.group));
 		}
 		gain = boundedGain(score, gain, limits?.min, limits?.max);
-		const previousGroups = working.groupSubtotals();
-		if (grant.group !== undefined) working.addToGroup(grant.group, gain);
+		const previousGroups = groups;
+		if (grant.group !== undefined) {
+			working.addToGroup(grant.group, gain);
+			groups = working.groupSubtotals();
+		}
 		const after = normalizeScore(score + gain);
 		if (after !== score) {
 			const cause: ChangeCause =
@@ -296,7 +303,7 @@ export function expireGrants(
 					? { kind: 'expired', ruleId: grant.ruleId }
 					: { kind: 'expired', ruleId: grant.ruleId, eventId: grant.eventId };
 			const change = { contactId: current.contactId, previousScore: score, score: after, delta: normalizeScore(after - score), cause, at: grant.dueAt };
-			changes.push(withGroups(change, previousGroups, working.groupSubtotals()));
+			changes.push(withGroups(change, previousGroups, groups));
 		}
 		score = after;
 	}
