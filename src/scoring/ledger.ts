@@ -203,14 +203,23 @@ export function ledgerEvent(current: ContactState, operation: EventOperation, ne
 			if (dueAt !== undefined && gain !== 0) working.addGrant(grantOf(rule.id, operation.eventId, rule.group, gain, dueAt));
 		}
 	}
-	const outcome: { -readonly [K in keyof LedgerTransition]: LedgerTransition[K] } = { state: next(score, working.ledger()) };
+	const ledger = working.ledger();
+	const outcome: { -readonly [K in keyof LedgerTransition]: LedgerTransition[K] } = { state: next(score, ledger) };
 	if (limitedRuleIds !== undefined) outcome.limitedRuleIds = limitedRuleIds;
 	if (lapsedRuleIds !== undefined) outcome.lapsedRuleIds = lapsedRuleIds;
 	if (score === current.score) return outcome;
 	// Without limited rules the cause is the plain path's (shared per outcome where it can be).
 	const cause: ChangeCause =
 		limitedRuleIds === undefined ? eventCause(operation) : { ...eventCause(operation), limitedRuleIds };
-	outcome.change = changeOf(current, score, cause, operation.at);
+	// With the groups before and after already (as transition would add them): built once.
+	const previousGroups = current.ledger?.groups;
+	const groups = ledger?.groups;
+	const { contactId, score: previousScore } = current;
+	const delta = normalizeScore(score - previousScore);
+	outcome.change =
+		previousGroups === undefined && groups === undefined
+			? { contactId, previousScore, score, delta, cause, at: operation.at }
+			: { contactId, previousScore, score, delta, cause, at: operation.at, groups: groups ?? {}, previousGroups: previousGroups ?? {} };
 	return outcome;
 }
 
@@ -348,8 +357,4 @@ export function topGroup(state: ContactState): string | undefined {
 		}
 	}
 	return top;
-}
-
-function changeOf(current: ContactState, score: number, cause: ChangeCause, at: number): ChangeRecord {
-	return { contactId: current.contactId, previousScore: current.score, score, delta: normalizeScore(score - current.score), cause, at };
 }

@@ -47,6 +47,8 @@ export function transition(
 	const outcome = operationTransition(contactId, current, operation, ruleGains);
 	// Most changes are of contacts without a ledger: two checks and out.
 	if (outcome.change === undefined || (current?.ledger === undefined && outcome.state?.ledger === undefined)) return outcome;
+	// ledgerEvent and expireGrants log their changes with the groups already.
+	if (outcome.change.groups !== undefined) return outcome;
 	const previousGroups = current?.ledger?.groups;
 	const groups = outcome.state?.ledger?.groups;
 	if (previousGroups === undefined && groups === undefined) return outcome;
