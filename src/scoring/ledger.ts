@@ -156,6 +156,14 @@ export function withLedger(state: ContactState, ledger: ContactLedger | undefine
 	return contactState(state.contactId, state.score, state.lastActivityAt, state.firstSeenAt, state.updatedAt, state.version, ledger, state);
 }
 
+/**
+ * The contact with only its score, ledger and update time moved (decay, expiry), field by field:
+ * a spread of states of several shapes is V8's slow generic copy.
+ */
+function movedScore(current: ContactState, score: number, at: number, ledger: ContactLedger | undefined): ContactState {
+	return contactState(current.contactId, score, current.lastActivityAt, current.firstSeenAt, at, current.version + 1, ledger);
+}
+
 export function ledgerEvent(current: ContactState, operation: EventOperation, next: NextState, ruleGains?: RuleGains): LedgerTransition {
 	const { limits } = operation;
 	const working = new Working(current.ledger);
@@ -195,14 +203,23 @@ export function ledgerEvent(current: ContactState, operation: EventOperation, ne
 			if (dueAt !== undefined && gain !== 0) working.addGrant(grantOf(rule.id, operation.eventId, rule.group, gain, dueAt));
 		}
 	}
-	const outcome: { -readonly [K in keyof LedgerTransition]: LedgerTransition[K] } = { state: next(score, working.ledger()) };
+	const ledger = working.ledger();
+	const outcome: { -readonly [K in keyof LedgerTransition]: LedgerTransition[K] } = { state: next(score, ledger) };
 	if (limitedRuleIds !== undefined) outcome.limitedRuleIds = limitedRuleIds;
 	if (lapsedRuleIds !== undefined) outcome.lapsedRuleIds = lapsedRuleIds;
 	if (score === current.score) return outcome;
 	// Without limited rules the cause is the plain path's (shared per outcome where it can be).
 	const cause: ChangeCause =
 		limitedRuleIds === undefined ? eventCause(operation) : { ...eventCause(operation), limitedRuleIds };
-	outcome.change = changeOf(current, score, cause, operation.at);
+	// With the groups before and after already (as transition would add them): built once.
+	const previousGroups = current.ledger?.groups;
+	const groups = ledger?.groups;
+	const { contactId, score: previousScore } = current;
+	const delta = normalizeScore(score - previousScore);
+	outcome.change =
+		previousGroups === undefined && groups === undefined
+			? { contactId, previousScore, score, delta, cause, at: operation.at }
+			: { contactId, previousScore, score, delta, cause, at: operation.at, groups: groups ?? {}, previousGroups: previousGroups ?? {} };
 	return outcome;
 }
 
@@ -253,7 +270,7 @@ export function ledgerDecay(current: ContactState, operation: DecayOperation): {
 		working.replacePending(working.pending().map((grant) => ({ ...grant, points: normalizeScore(grant.points * ratio) })));
 		ledger = working.ledger();
 	}
-	const state = withLedger({ ...current, score, updatedAt: operation.at, version: current.version + 1 }, ledger);
+	const state = movedScore(current, score, operation.at, ledger);
 	return { state, score };
 }
 
@@ -280,6 +297,10 @@ export function expireGrants(
 	const changes: ChangeRecord[] = [];
 	let score = current.score;
 	let due = 0;
+	// The groups as they stand between grants, copied only when a grant moved one: the given
+	// ledger's own record to start with (never changed), then a change's `groups` is the next one's
+	// `previousGroups` (changes only read them).
+	let groups = hasOwnKeys(current.ledger?.groups) ? current.ledger?.groups : undefined;
 	while (due < max && due < pending.length && pending[due].dueAt <= operation.at) {
 		const grant = pending[due++];
 		let gain = -grant.points;
@@ -287,8 +308,11 @@ export function expireGrants(
 			gain = boundedGain(working.group(grant.group), gain, undefined, groupMaximum(limits, grant.group));
 		}
 		gain = boundedGain(score, gain, limits?.min, limits?.max);
-		const previousGroups = working.groupSubtotals();
-		if (grant.group !== undefined) working.addToGroup(grant.group, gain);
+		const previousGroups = groups;
+		if (grant.group !== undefined) {
+			working.addToGroup(grant.group, gain);
+			groups = working.groupSubtotals();
+		}
 		const after = normalizeScore(score + gain);
 		if (after !== score) {
 			const cause: ChangeCause =
@@ -296,13 +320,13 @@ export function expireGrants(
 					? { kind: 'expired', ruleId: grant.ruleId }
 					: { kind: 'expired', ruleId: grant.ruleId, eventId: grant.eventId };
 			const change = { contactId: current.contactId, previousScore: score, score: after, delta: normalizeScore(after - score), cause, at: grant.dueAt };
-			changes.push(withGroups(change, previousGroups, working.groupSubtotals()));
+			changes.push(withGroups(change, previousGroups, groups));
 		}
 		score = after;
 	}
 	working.replacePending(pending.slice(due));
 	// An expiry is not activity: only the score, the ledger and the update time move.
-	const state = withLedger({ ...current, score, updatedAt: operation.at, version: current.version + 1 }, working.ledger());
+	const state = movedScore(current, score, operation.at, working.ledger());
 	return { state, changes };
 }
 
@@ -333,8 +357,4 @@ export function topGroup(state: ContactState): string | undefined {
 		}
 	}
 	return top;
-}
-
-function changeOf(current: ContactState, score: number, cause: ChangeCause, at: number): ChangeRecord {
-	return { contactId: current.contactId, previousScore: current.score, score, delta: normalizeScore(score - current.score), cause, at };
 }

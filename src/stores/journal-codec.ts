@@ -114,6 +114,20 @@ export function decodeJournalElement(contactId: string, element: string): Journa
 	);
 }
 
+/**
+ * A list of elements as one text, joined by newlines (a SQLite journal row; a Redis journal read):
+ * each decoded onto the end of `into`. '' holds none.
+ */
+export function decodeJournalLines(contactId: string, lines: string, into: JournalRecord[] = []): JournalRecord[] {
+	if (lines.length === 0) return into;
+	for (let start = 0; ; ) {
+		const end = lines.indexOf('\n', start);
+		into.push(decodeJournalElement(contactId, end === -1 ? lines.slice(start) : lines.slice(start, end)));
+		if (end === -1) return into;
+		start = end + 1;
+	}
+}
+
 /** The store's own checks of entries it is asked to append or fold in, before anything is written. */
 export function checkJournalEntry(entry: JournalEntry): void {
 	if (entry.kind === 'decay') {

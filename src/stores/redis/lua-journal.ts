@@ -4,11 +4,16 @@
  * No score arithmetic: a fold's carried entry was computed in JS and arrives as text.
  */
 
-/** ARGV: the contact ids, a MessagePack array (see packedStrings). Returns { profile-wide elements, each contact's elements... }, as of one moment. */
+/**
+ * ARGV: the contact ids, a MessagePack array (see packedStrings). Returns { profile-wide elements,
+ * each contact's elements... }, as of one moment, each list as one text of its elements joined by
+ * newlines ('' for none; an element never holds one): one reply string per contact instead of one
+ * per entry.
+ */
 export const READ_JOURNALS_LUA = `
 if not profile_exists() then return {} end
-local journals = { redis.call('LRANGE', KEYS[12], 0, -1) }
-for index, contact in ipairs(cmsgpack.unpack(ARGV[1])) do journals[index + 1] = redis.call('LRANGE', KEYS[12] .. ':' .. contact, 0, -1) end
+local journals = { table.concat(redis.call('LRANGE', KEYS[12], 0, -1), '\\n') }
+for index, contact in ipairs(cmsgpack.unpack(ARGV[1])) do journals[index + 1] = table.concat(redis.call('LRANGE', KEYS[12] .. ':' .. contact, 0, -1), '\\n') end
 return journals
 `;
 

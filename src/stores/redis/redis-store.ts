@@ -15,7 +15,7 @@ import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../
 import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
 import { movedGroups } from '../group-index';
-import { checkFold, decodeJournalElement, encodeJournalEntry, journalSeqAhead } from '../journal-codec';
+import { checkFold, decodeJournalLines, encodeJournalEntry, journalSeqAhead } from '../journal-codec';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
 import {
@@ -216,14 +216,14 @@ export class RedisStore implements ScoreStore {
 	async readJournals(profileId: string, contactIds: IdList): Promise<ContactJournals> {
 		return this.use(async () => {
 			const ids = idArray(contactIds);
-			const reply = (await this.runScript(SCRIPTS.readJournals, profileId, [packedStrings(ids)], this.writeKeys(profileId))) as string[][];
+			const reply = (await this.runScript(SCRIPTS.readJournals, profileId, [packedStrings(ids)], this.writeKeys(profileId))) as string[];
 			const byContact = new Map<string, JournalRecord[]>();
 			if (reply.length === 0) return { byContact, profileWide: [] };
 			ids.forEach((contactId, index) => {
 				const elements = reply[index + 1];
-				if (elements.length > 0) byContact.set(contactId, elements.map((element) => decodeJournalElement(contactId, element)));
+				if (elements.length > 0) byContact.set(contactId, decodeJournalLines(contactId, elements));
 			});
-			return { byContact, profileWide: reply[0].map((element) => decodeJournalElement('', element)) };
+			return { byContact, profileWide: decodeJournalLines('', reply[0]) };
 		});
 	}
 

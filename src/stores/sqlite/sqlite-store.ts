@@ -18,7 +18,7 @@ import { movedGroups } from '../group-index';
 import { byNameThenId } from '../ordering';
 import {
 	checkFold,
-	decodeJournalElement,
+	decodeJournalLines,
 	encodeJournalEntry,
 	journalAtOf,
 	journalElement,
@@ -315,12 +315,12 @@ export class SqliteStore implements ScoreStore {
 					for (const [contactId, lines] of this.journalRead(size).all(...parameters) as unknown as JournalRow[]) {
 						let entries = byContact.get(contactId);
 						if (entries === undefined) byContact.set(contactId, (entries = []));
-						for (const line of lines.split('\n')) entries.push(decodeJournalElement(contactId, line));
+						decodeJournalLines(contactId, lines, entries);
 					}
 					first += size;
 				}
 				for (const [, lines] of this.statements.readContactJournal.all(row.key, PROFILE_WIDE) as unknown as JournalRow[]) {
-					for (const line of lines.split('\n')) profileWide.push(decodeJournalElement(PROFILE_WIDE, line));
+					decodeJournalLines(PROFILE_WIDE, lines, profileWide);
 				}
 				return { byContact, profileWide };
 			} finally {
