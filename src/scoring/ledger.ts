@@ -161,7 +161,7 @@ export function withLedger(state: ContactState, ledger: ContactLedger | undefine
  * a spread of states of several shapes is V8's slow generic copy.
  */
 function movedScore(current: ContactState, score: number, at: number, ledger: ContactLedger | undefined): ContactState {
-	return contactState(current.contactId, score, current.lastActivityAt, current.firstSeenAt, at, current.version + 1, ledger);
+	return contactState(current.contactId, score, current.lastActivityAt, current.firstSeenAt, at, current.version + 1, ledger, current);
 }
 
 export function ledgerEvent(current: ContactState, operation: EventOperation, next: NextState, ruleGains?: RuleGains): LedgerTransition {
