@@ -30,7 +30,9 @@
  *
  * Options (environment): BENCH_BUILTIN_EVENTS (default 10000), BENCH_BUILTIN_LARGE_EVENTS (50000,
  * the second size of the Code node pair), BENCH_BUILTIN_CONTACTS (2000), BENCH_BUILTIN_RUNS (5), BENCH_N8N_ENV (JSON of extra n8n settings, e.g.
- * '{"N8N_EXPRESSION_ENGINE":"legacy"}'). `npm run bench -- builtin` runs only this file.
+ * '{"N8N_EXPRESSION_ENGINE":"legacy"}'), BENCH_BUILTIN_PAIRS (`redis,sqlite`: the pairs to run) and
+ * BENCH_BUILTIN_LARGE_FIRST (1: the Code node pair's larger size first, to tell the size from the
+ * SQLite change log growing over the run). `npm run bench -- builtin` runs only this file.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -51,6 +53,9 @@ const CONTACTS = Number(process.env.BENCH_BUILTIN_CONTACTS ?? 2_000);
 const RUNS = Number(process.env.BENCH_BUILTIN_RUNS ?? 5);
 const LARGE_EVENTS = Number(process.env.BENCH_BUILTIN_LARGE_EVENTS ?? 50_000);
 const N8N_ENV = JSON.parse(process.env.BENCH_N8N_ENV ?? '{}');
+const PAIRS = (process.env.BENCH_BUILTIN_PAIRS ?? 'redis,sqlite').split(',').map((name) => name.trim());
+const LARGE_FIRST = process.env.BENCH_BUILTIN_LARGE_FIRST === '1';
+for (const name of PAIRS) if (name !== 'redis' && name !== 'sqlite') throw new Error(`BENCH_BUILTIN_PAIRS: unknown pair "${name}" (redis, sqlite)`);
 const WARM_UP_EVENTS = 1_000;
 
 const OWNER = { email: 'bench@engagement-score.local', password: 'Engagement-Score-Bench-1', firstName: 'Bench', lastName: 'Owner' };
@@ -142,7 +147,7 @@ async function run(report) {
 	console.log(
 		`${startedAt.toISOString()}, load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}; ` +
 			`the pinned live n8n ${N8N_VERSION} (n8n start; its task runner runs the Code node), production webhook executions; ` +
-			`${EVENTS.toLocaleString('en-US')} events per execution (the Code node pair also ${LARGE_EVENTS.toLocaleString('en-US')}) over ${CONTACTS.toLocaleString('en-US')} contacts, ${RUNS} runs of the two sides of a pair in turn; extra n8n settings: ${JSON.stringify(N8N_ENV)}`,
+			`${EVENTS.toLocaleString('en-US')} events per execution (the Code node pair also ${LARGE_EVENTS.toLocaleString('en-US')}) over ${CONTACTS.toLocaleString('en-US')} contacts, ${RUNS} runs of the two sides of a pair in turn; pairs: ${PAIRS.join(', ')}${LARGE_FIRST ? ' (the larger size first)' : ''}; extra n8n settings: ${JSON.stringify(N8N_ENV)}`,
 	);
 	const runtime = await ensureRuntime((line) => console.log(line));
 	const flatted = require(path.join(runtime.n8nModules, 'flatted'));
@@ -170,6 +175,7 @@ async function run(report) {
 		// measured at a larger size.
 		const pairs = [
 			{
+				name: 'redis',
 				baseline: bench.redisNode,
 				ours: bench.scoreOnRedis,
 				sizes: [EVENTS],
@@ -183,9 +189,10 @@ async function run(report) {
 				],
 			},
 			{
+				name: 'sqlite',
 				baseline: bench.codeNode,
 				ours: bench.scoreOnSqlite,
-				sizes: [EVENTS, LARGE_EVENTS],
+				sizes: LARGE_FIRST ? [LARGE_EVENTS, EVENTS] : [EVENTS, LARGE_EVENTS],
 				baselineLabel: "Code node (JavaScript, scores in $getWorkflowStaticData('global'))",
 				oursLabel: 'Score Event on SQLite (Use Item As Event)',
 				ratioLabel: `Score Event on SQLite / Code node with static data, both in the live n8n ${N8N_VERSION}, node time`,
@@ -196,7 +203,7 @@ async function run(report) {
 				],
 			},
 		];
-		for (const pair of pairs) {
+		for (const pair of pairs.filter((candidate) => PAIRS.includes(candidate.name))) {
 			const expected = new Map();
 			let nextSerial = 0;
 			const scoreBoth = async (count) => {
