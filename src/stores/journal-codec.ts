@@ -91,6 +91,22 @@ export function journalElement(journalSeq: number, { kind, at, body }: EncodedJo
 	return `${journalSeq},${kind}${at},${body}`;
 }
 
+/** The contact whose journal an entry belongs to: PROFILE_WIDE for a decay run. */
+export function journalContactOf(entry: JournalEntry): string {
+	return entry.kind === 'decay' ? PROFILE_WIDE : entry.contactId;
+}
+
+/**
+ * journalElement(journalSeq, encodeJournalEntry(entry)), with an event (nearly every entry) encoded
+ * straight into its line: a batch's appends encode one each.
+ */
+export function journalLine(journalSeq: number, entry: JournalEntry): string {
+	if (entry.kind !== 'event') return journalElement(journalSeq, encodeJournalEntry(entry));
+	const received = entry.receivedAt - entry.occurredAt;
+	const body = entry.eventId === undefined ? [entry.type, entry.properties, received] : [entry.type, entry.properties, received, entry.eventId];
+	return `${journalSeq},e${entry.occurredAt},${JSON.stringify(body)}`;
+}
+
 /** The journalSeq an element starts with. */
 export function journalSeqOf(element: string): number {
 	return Number(element.slice(0, element.indexOf(',')));
