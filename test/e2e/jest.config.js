@@ -1,6 +1,6 @@
 /**
  * End-to-end tests against a live n8n (the pinned runtime in .n8n-runtime/, installed on first
- * use). Run with `npm run test:e2e`, which builds the package first. Slow: n8n boots twice.
+ * use). Run with `npm run test:e2e`, which builds the package first. Slow: n8n boots three times (twice for live-n8n, once for recalculation).
  */
 const path = require('node:path');
 

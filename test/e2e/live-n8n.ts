@@ -59,7 +59,8 @@ export interface LiveDemo {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const liveDemo = require('../../scripts/lib/live-demo') as {
-	bootDemo(options?: { log?: (line: string) => void }): Promise<LiveDemo>;
+	/** skipWorkflows: ids of the example workflows not to install. */
+	bootDemo(options?: { log?: (line: string) => void; skipWorkflows?: readonly string[] }): Promise<LiveDemo>;
 };
 
 export const bootDemo = liveDemo.bootDemo;
