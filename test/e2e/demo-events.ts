@@ -1,3 +1,5 @@
+import { seededRandom } from '../helpers/seeded-random';
+
 /**
  * Events for the demo profile "lead-score" (examples/5-set-up-demo-profile.json) and the points
  * its rules give each of them: the expectations the e2e test and benchmark check n8n against.
@@ -65,17 +67,8 @@ export function planContact(contactId: string, kinds: readonly EventKind[], star
 	return { contactId, events, finalScore: score, crossings };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing stream can be replayed. */
-export function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** Deterministic pseudo-random numbers, so a failing stream can be replayed. */
+export const random = seededRandom;
 
 /**
  * `count` random events for one contact, starting with a positive one and never taking the score

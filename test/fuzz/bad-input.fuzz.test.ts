@@ -9,6 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { closeRedisConnections } from '../../nodes/shared/redis';
 import { RedisTestServer } from '../helpers/redis-server';
+import { seededRandom } from '../helpers/seeded-random';
 import {
 	type AnyStore,
 	type AnyStoreRun,
@@ -25,18 +26,6 @@ import { profileLocator, tempFolder } from '../harness/engagement-score-nodes';
 const BAD_INPUTS_PER_STORE = 1200;
 const BATCH_SIZE = 60;
 const DAY_MS = 86_400_000;
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 type Pick = <T>(values: readonly T[]) => T;
 
@@ -178,7 +167,7 @@ describe.each<StoreName>(['sqlite', 'workflowStaticData', 'redis'])('%s: generat
 	test(`${BAD_INPUTS_PER_STORE} bad inputs: each an error on its item naming the field by its label, nothing written for it, scores = sums of history`, async () => {
 		const store: AnyStore = freshStore(storeName, folder.path, redis);
 		await createProfileOn(store, 'fuzz', [{ id: 'opened', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'opened' }], points: 5 }]);
-		const next = random(13);
+		const next = seededRandom(13);
 		const pick: Pick = (values) => values[Math.floor(next() * values.length)];
 		const expectedScores = new Map<string, { score: number; changes: number }>();
 		const apply = (contactId: string, delta: number) => {

@@ -1,5 +1,5 @@
 import { DraftPreviewTally, draftPreview, type PreviewRow } from '../../src/replay';
-import { randomOf } from './random-journal';
+import { seededRandom } from '../helpers/seeded-random';
 
 const row = (contactId: string, liveScore: number, draftScore: number): PreviewRow => ({ contactId, liveScore, draftScore });
 
@@ -63,7 +63,7 @@ describe('draftPreview', () => {
 	});
 
 	it('gives the same fed a page at a time as all at once, for 20,000 contacts', () => {
-		const random = randomOf(7);
+		const random = seededRandom(7);
 		const many = Array.from({ length: 20_000 }, (_, index) => {
 			const live = Math.floor(random() * 100);
 			return row(`c${index}`, live, random() < 0.3 ? Math.floor(random() * 100) : live);

@@ -1,4 +1,5 @@
 import { LiveJournal } from './live-journal';
+import { seededRandom } from '../helpers/seeded-random';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -20,21 +21,9 @@ export const RANDOM_LIMITS = { min: -20, max: 120, groupMax: { Sales: 60, Email:
 const TYPES = [...new Set(RANDOM_RULES.map((rule) => rule.eventType)), 'unknown_type'];
 const CONTACTS = ['alice', 'bob', 'carol', 'dave'];
 
-/** A small deterministic generator (mulberry32). */
-export function randomOf(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let value = state;
-		value = Math.imul(value ^ (value >>> 15), value | 1);
-		value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-		return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 /** Drives `live` through `steps` random operations of every kind (events late and early, duplicate ids, manual changes, resets, decay). */
 export async function randomHistory(live: LiveJournal, seed: number, steps: number): Promise<void> {
-	const random = randomOf(seed);
+	const random = seededRandom(seed);
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
 	const contact = () => (random() < 0.05 ? 'erin' : pick(CONTACTS));
 	for (let step = 0; step < steps; step++) {
