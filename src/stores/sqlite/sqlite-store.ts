@@ -353,8 +353,9 @@ export class SqliteStore implements ScoreStore {
 				const straddling = this.statements.firstJournalRowAfter.get(row.key, contactId, throughSeq) as unknown as [number, string] | undefined;
 				if (straddling !== undefined) {
 					const [rowId, lines] = straddling;
-					const kept = lines.split('\n').filter((kept) => journalSeqOf(kept) > throughSeq);
-					if (kept.length < lines.split('\n').length) this.statements.rewriteJournalRow.run(kept.join('\n'), rowId);
+					const all = lines.split('\n');
+					const kept = all.filter((line) => journalSeqOf(line) > throughSeq);
+					if (kept.length < all.length) this.statements.rewriteJournalRow.run(kept.join('\n'), rowId);
 				}
 				this.statements.insertJournal.run(row.key, contactId, throughSeq, line);
 			});

@@ -222,7 +222,7 @@ export class StaticDataStore implements ScoreStore {
 		const entry = this.profileData(profileId);
 		if (!entry) return false;
 		// A contact may have a journal (events recorded for a draft) before it has a state.
-		if (journalOf(entry, contactId) !== undefined) delete entry.journal?.[CONTACT_KEY + contactId];
+		delete entry.journal?.[CONTACT_KEY + contactId];
 		if (!contactOf(entry, contactId)) return false;
 		delete entry.contacts[CONTACT_KEY + contactId];
 		entry.changes = entry.changes.filter((change) => change[1] !== contactId);
