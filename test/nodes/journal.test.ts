@@ -168,6 +168,24 @@ describe.each<StoreName>(['sqlite', 'workflowStaticData', 'redis'])('the journal
 		expect(unknown.error?.message).toBe('Item 0: Score Profile: Score profile "nope" does not exist');
 	});
 
+	test('Create names Keep Recorded Events when its days are out of range, and creates no profile', async () => {
+		const create = (days: number) =>
+			runOn(store, ENGAGEMENT_SCORE_TYPE, {
+				resource: 'profile',
+				operation: 'create',
+				name: 'Lead',
+				newProfileId: 'lead',
+				rulesSource: 'json',
+				rulesJson: JSON.stringify(RULES),
+				keepRecordedEvents: 'days',
+				keepRecordedEventsDays: days,
+			});
+		expect((await create(0)).error?.message).toMatch(/^Item 0: Days to Keep Recorded Events: Must be a whole number of at least 1/);
+		expect((await create(36_501)).error?.message).toMatch(/^Item 0: Days to Keep Recorded Events: .*at most 36500 days or forever/);
+		const missing = await runOn(store, ENGAGEMENT_SCORE_TYPE, { resource: 'profile', operation: 'get', profileId });
+		expect(missing.error?.message).toContain('does not exist');
+	});
+
 	test('Keep Recorded Events is set on Create and changed by Update Draft at once, without a publish', async () => {
 		const created = await runOn(store, ENGAGEMENT_SCORE_TYPE, {
 			resource: 'profile',

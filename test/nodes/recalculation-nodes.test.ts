@@ -137,6 +137,16 @@ describe.each(STORES)('Recalculation through the nodes, on %s', (name) => {
 		expect(run.error?.message).toContain('lots');
 	});
 
+	test('Preview Draft names the Limit field when it is not a whole number, and a threshold beyond the score range', async () => {
+		await createProfileOn(store, 'lead', [opened(5)]);
+		const negative = await runOn(store, ENGAGEMENT_SCORE_TYPE, { resource: 'profile', operation: 'previewDraft', profileId, limit: -1 });
+		expect(negative.error?.message).toMatch(/^Item 0: Limit: /);
+		const fraction = await runOn(store, ENGAGEMENT_SCORE_TYPE, { resource: 'profile', operation: 'previewDraft', profileId, limit: 2.5 });
+		expect(fraction.error?.message).toMatch(/^Item 0: Limit: /);
+		const beyond = await runOn(store, ENGAGEMENT_SCORE_TYPE, { resource: 'profile', operation: 'previewDraft', profileId, thresholds: '50, 2000000000' });
+		expect(beyond.error?.message).toMatch(/^Item 0: Thresholds: .*2000000000/);
+	});
+
 	test('Explain Score says what makes up a score, adding up to it exactly', async () => {
 		await createProfileOn(store, 'lead', [opened(5, { group: 'marketing', counts: 'once' }), clicked]);
 		await scoreEvents([ann('opened'), ann('opened'), ann('clicked')]);
