@@ -1,6 +1,7 @@
 import type { JournalRecord } from './journal';
 import { journalCutOff } from './journal-retention';
-import { replayContact, type ReplaySettings, withEvaluator } from './replay';
+import { replayVersion } from './recalculation/replay';
+import { replayContact } from './replay';
 import { carriedOf } from './scoring';
 import type { ScoreStore } from './store';
 import type { ScoreProfile } from './types';
@@ -34,7 +35,7 @@ export async function pruneJournal(
 ): Promise<PruneResult> {
 	const cutOff = journalCutOff(profile, now);
 	if (cutOff === undefined) return NOTHING_PRUNED;
-	const settings = withEvaluator(publishedReplaySettings(profile));
+	const settings = replayVersion(profile, 'published');
 	let contactsFolded = 0;
 	let entriesFolded = 0;
 	/** The lowest journalSeq a contact's replay starts at once folded: decay runs before it are no contact's. */
@@ -115,15 +116,4 @@ function startIndex(records: readonly JournalRecord[]): number {
 /** When an entry was recorded: what retention measures its age by. */
 function timeOf(entry: JournalRecord): number {
 	return entry.kind === 'event' ? entry.receivedAt : entry.at;
-}
-
-/** The published rules and settings (none before the first publish). */
-function publishedReplaySettings(profile: ScoreProfile): ReplaySettings {
-	const { limits, timeZone } = profile.publishedSettings ?? {};
-	return {
-		version: profile.version,
-		rules: profile.publishedRules ?? [],
-		...(limits === undefined ? {} : { limits }),
-		...(timeZone === undefined ? {} : { timeZone }),
-	};
 }
