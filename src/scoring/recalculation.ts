@@ -30,7 +30,7 @@ export function recalculatedContact(
 	operation: RecalculationOperation,
 ): Transition {
 	if (replayed === undefined || (current !== undefined && holdsTheSame(current, replayed))) return {};
-	const written = contactState(
+	const state = contactState(
 		contactId,
 		replayed.score,
 		replayed.lastActivityAt,
@@ -38,8 +38,8 @@ export function recalculatedContact(
 		operation.at,
 		(current?.version ?? 0) + 1,
 		replayed.ledger,
+		{ journaled: true, recalculatedVersion: operation.toVersion },
 	);
-	const state: ContactState = { ...written, journaled: true, recalculatedVersion: operation.toVersion };
 	const previousScore = current?.score ?? 0;
 	if (state.score === previousScore) return { state };
 	const change: ChangeRecord = {
