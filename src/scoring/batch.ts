@@ -35,6 +35,7 @@ export interface ItemOutcome {
 export interface BatchPlan {
 	/** The final state of every contact the batch wrote, once each. */
 	readonly contacts: ContactState[];
+	/** Contact by contact: the changes of one contact together, in the order they happened. */
 	readonly changes: ChangeRecord[];
 	readonly seenEventIds: string[];
 	/** One per item, in order. */
@@ -92,6 +93,45 @@ export function planBatch(view: ContactView, items: readonly BatchItem[], journa
 	}
 	const contacts: ContactState[] = [];
 	for (const contactId of written) contacts.push(working.get(contactId) as ContactState);
-	if (journal === undefined) return { contacts, changes, seenEventIds, outcomes };
-	return { contacts: journal.written(contacts), changes, seenEventIds, outcomes, journal: journal.entries };
+	const logged = changesByContact(changes, outcomes);
+	if (journal === undefined) return { contacts, changes: logged, seenEventIds, outcomes };
+	return { contacts: journal.written(contacts), changes: logged, seenEventIds, outcomes, journal: journal.entries };
+}
+
+/**
+ * The changes contact by contact (contacts in the order they first changed, each contact's changes
+ * in the order they happened), with the outcomes pointed at their new places. A reader of the log
+ * still sees each contact's changes in order, and a store keeps one contact's changes of a
+ * transaction together (SQLite as one row: a row per change cost more than scoring its event).
+ */
+function changesByContact(changes: ChangeRecord[], outcomes: ItemOutcome[]): ChangeRecord[] {
+	const ordinalOf = new Map<string, number>();
+	const counts: number[] = [];
+	const ordinals = new Int32Array(changes.length);
+	let grouped = true;
+	for (let index = 0; index < changes.length; index++) {
+		const contactId = changes[index].contactId;
+		let ordinal = ordinalOf.get(contactId);
+		if (ordinal === undefined) {
+			ordinal = counts.push(0) - 1;
+			ordinalOf.set(contactId, ordinal);
+		} else if (ordinal !== ordinals[index - 1]) grouped = false;
+		ordinals[index] = ordinal;
+		counts[ordinal]++;
+	}
+	if (grouped) return changes;
+	const nextPlace = new Int32Array(counts.length);
+	for (let ordinal = 1; ordinal < counts.length; ordinal++) nextPlace[ordinal] = nextPlace[ordinal - 1] + counts[ordinal - 1];
+	const places = new Int32Array(changes.length);
+	const logged: ChangeRecord[] = new Array(changes.length);
+	for (let index = 0; index < changes.length; index++) {
+		const place = nextPlace[ordinals[index]]++;
+		places[index] = place;
+		logged[place] = changes[index];
+	}
+	for (let index = 0; index < outcomes.length; index++) {
+		const outcome = outcomes[index];
+		if (outcome.changeIndex >= 0) outcomes[index] = { ...outcome, changeIndex: places[outcome.changeIndex] };
+	}
+	return logged;
 }

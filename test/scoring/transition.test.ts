@@ -187,8 +187,13 @@ describe('planBatch', () => {
 			['alice', 12, 5],
 			['bob', 1, 1],
 		]);
-		expect(plan.changes.map((change) => change.score)).toEqual([15, 1, 12]);
-		expect(plan.outcomes.map((outcome) => outcome.changeIndex)).toEqual([0, 1, 2]);
+		// Logged contact by contact, each contact's changes in the order they happened.
+		expect(plan.changes.map((change) => [change.contactId, change.score])).toEqual([
+			['alice', 15],
+			['alice', 12],
+			['bob', 1],
+		]);
+		expect(plan.outcomes.map((outcome) => plan.changes[outcome.changeIndex].score)).toEqual([15, 1, 12]);
 		expect(plan.outcomes.map((outcome) => outcome.delta)).toEqual([5, 1, -3]);
 	});
 
