@@ -448,6 +448,32 @@ export function describeStoreConformance(name: string, createStore: () => Promis
 				expect(await store.latestChangeSeq('p3')).toBe(0);
 			});
 
+			it('reads the log page by page from any seq, also within one contact\'s changes of one transaction', async () => {
+				await published();
+				await write('p1', { changes: [change('a', 0, 1)] });
+				await write('p1', { changes: [change('a', 1, 2), change('a', 2, 3), change('a', 3, 4), change('b', 0, 5), change('b', 5, 6)] });
+				await write('p1', { changes: [change('a', 4, 7)] });
+				const all = await store.readChanges('p1', 0, 100);
+				expect(all.map((logged) => [logged.contactId, logged.score])).toEqual([
+					['a', 1],
+					['a', 2],
+					['a', 3],
+					['a', 4],
+					['b', 5],
+					['b', 6],
+					['a', 7],
+				]);
+				for (let after = 0; after <= all.length; after++) {
+					for (const limit of [1, 2, 3]) {
+						const afterSeq = after === 0 ? 0 : all[after - 1].seq;
+						expect(await store.readChanges('p1', afterSeq, limit)).toEqual(all.slice(after, after + limit));
+					}
+				}
+				expect(await store.latestChangeSeq('p1')).toBe(all[6].seq);
+				const history = all.filter((logged) => logged.contactId === 'a').reverse();
+				for (const limit of [1, 2, 3, 4, 5, 6]) expect(await store.getHistory('p1', 'a', limit)).toEqual(history.slice(0, limit));
+			});
+
 			it("returns a contact's history newest first, up to the limit", async () => {
 				await published();
 				await write('p1', { changes: [change('alice', 0, 1), change('bob', 0, 9), change('alice', 1, 3), change('alice', 3, 6)] });

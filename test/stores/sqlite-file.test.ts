@@ -179,17 +179,16 @@ describe('SQLite store file handling', () => {
 
 	it('keeps one cause per rule however many grants expire, and reads expiries logged with the event id in the cause text', async () => {
 		const file = join(folder, 'scores.sqlite');
-		const store = SqliteStore.open(file);
-		await store.insertProfile(profileFixture('p1'));
 		// An expiry as logged before its event id had the column: the id inside the cause text.
 		const legacy = { kind: 'expired', ruleId: 'r', eventId: 'e0' };
-		const db = new DatabaseSync(file);
+		const db = fileOfSchemaVersion(file, 7);
 		const causeKey = Number(db.prepare('INSERT INTO causes (text) VALUES (?)').run(JSON.stringify(legacy)).lastInsertRowid);
 		db.prepare(
 			`INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at) VALUES (1, 1, 'alice', 1, 0, -1, ?, NULL, 5)`,
 		).run(causeKey);
 		db.exec("INSERT INTO counters (name, value) VALUES ('change_seq', 1)");
 		db.close();
+		const store = SqliteStore.open(file);
 
 		const grants = Array.from({ length: 50 }, (_, index) => `e${index + 1}`);
 		await store.transact('p1', { contactIds: ['bob'] }, () => ({
@@ -217,6 +216,36 @@ describe('SQLite store file handling', () => {
 		// The legacy text, and one text per rule for the 50 new expiries.
 		expect((check.prepare('SELECT count(*) AS n FROM causes').get() as { n: number }).n).toBe(3);
 		check.close();
+	});
+
+	it('opens a file of schema 7 (a row per change) and reads its changes as logged, then logs new ones after them', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const db = fileOfSchemaVersion(file, 7);
+		db.exec(`INSERT INTO causes (key, text) VALUES (1, '{"kind":"event","eventType":"email.opened","ruleIds":["opened"]}'), (2, '{"kind":"reset"}');
+			INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at, previous_groups, groups) VALUES
+				(1, 1, 'alice', 0, 5.25, 5.25, 1, 'e1', 10, '{}', '{"Email":5.25}'),
+				(1, 2, 'bob', 0, 0.1, 0.1, 1, NULL, 11, NULL, NULL),
+				(1, 3, 'alice', 5.25, 0, -5.25, 2, NULL, 12, '{"Email":5.25}', '{}');
+			INSERT INTO counters (name, value) VALUES ('change_seq', 3);
+			INSERT INTO contacts (profile_id, contact_id, score, last_activity_at, first_seen_at, updated_at, version)
+				VALUES ('p1', 'alice', 0, 10, 10, 12, 2), ('p1', 'bob', 0.1, 11, 11, 11, 1)`);
+		db.close();
+
+		const after = SqliteStore.open(file);
+		const opened = { kind: 'event', eventType: 'email.opened', ruleIds: ['opened'] };
+		const logged = [
+			{ seq: 1, profileId: 'p1', contactId: 'alice', previousScore: 0, score: 5.25, delta: 5.25, cause: { ...opened, eventId: 'e1' }, at: 10, previousGroups: {}, groups: { Email: 5.25 } },
+			{ seq: 2, profileId: 'p1', contactId: 'bob', previousScore: 0, score: 0.1, delta: 0.1, cause: opened, at: 11 },
+			{ seq: 3, profileId: 'p1', contactId: 'alice', previousScore: 5.25, score: 0, delta: -5.25, cause: { kind: 'reset' }, at: 12, previousGroups: { Email: 5.25 }, groups: {} },
+		];
+		expect(await after.readChanges('p1', 0, 10)).toEqual(logged);
+		expect(await after.readChanges('p1', 1, 1)).toEqual([logged[1]]);
+		expect(await after.getHistory('p1', 'alice', 10)).toEqual([logged[2], logged[0]]);
+		expect(await after.latestChangeSeq('p1')).toBe(3);
+		await scoring(after).applyEvents('p1', 1, [scoredEvent('bob', 5, { eventId: 'e2', occurredAt: 30 })]);
+		expect((await after.readChanges('p1', 3, 10)).map((change) => [change.seq, change.contactId, change.score])).toEqual([[4, 'bob', 5.1]]);
+		expect((await after.getHistory('p1', 'bob', 10)).map((change) => change.seq)).toEqual([4, 2]);
+		await after.close();
 	});
 
 	it('opens a file of schema 4 (contact ledgers, no group index or change groups): lists its contacts by a group at once', async () => {
@@ -265,7 +294,7 @@ describe('SQLite store file handling', () => {
 		const store = SqliteStore.open(file);
 		await store.insertProfile(profileFixture('p1'));
 		const saboteur = new DatabaseSync(file);
-		saboteur.exec(`CREATE TRIGGER refuse BEFORE INSERT ON changes WHEN NEW.contact_id = 'boom'
+		saboteur.exec(`CREATE TRIGGER refuse BEFORE INSERT ON change_runs WHEN NEW.contact_id = 'boom'
 			BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
 		saboteur.close();
 

@@ -150,6 +150,29 @@ export const MIGRATIONS: readonly string[] = [
 	ALTER TABLE contacts ADD COLUMN journaled INTEGER;
 	ALTER TABLE contacts ADD COLUMN recalculated_version INTEGER;
 	`,
+	`
+	-- The change log as one row per run of consecutive changes of one contact in a transaction
+	-- (change-log.ts): the scoring core logs a batch's changes contact by contact, and a row plus an
+	-- index entry per change cost more than the rest of scoring its event. A row holds seqs
+	-- first_seq..last_seq; rows of a profile hold disjoint ranges, so first_seq orders them and the
+	-- feed reads a range. changes is a JSON array, one element per change:
+	-- [previous score, score, delta, cause key, at, event id, previous groups, groups], the last
+	-- three null or left out when absent. A change logged before holds a row of its own.
+	CREATE TABLE change_runs (
+		profile_key INTEGER NOT NULL,
+		first_seq INTEGER NOT NULL,
+		last_seq INTEGER NOT NULL,
+		contact_id TEXT NOT NULL,
+		changes TEXT NOT NULL,
+		PRIMARY KEY (profile_key, first_seq)
+	) WITHOUT ROWID;
+	CREATE INDEX change_runs_by_contact ON change_runs (profile_key, contact_id, first_seq);
+	INSERT INTO change_runs (profile_key, first_seq, last_seq, contact_id, changes)
+		SELECT profile_key, seq, seq, contact_id,
+			json_array(json_array(previous_score, score, delta, cause_key, at, event_id, json(previous_groups), json(groups)))
+		FROM changes;
+	DROP TABLE changes;
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,7 +13,7 @@ import {
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
 import type { ContactJournals, JournalCarried, JournalEntry, JournalRecord } from '../../journal';
 import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
-import type { ChangeCause, ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
+import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { movedGroups } from '../group-index';
 import { byNameThenId } from '../ordering';
 import {
@@ -29,6 +29,7 @@ import {
 	PROFILE_WIDE,
 } from '../journal-codec';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
+import { SqliteChangeLog } from './change-log';
 import { openDatabase } from './driver';
 import { migrate } from './schema';
 
@@ -39,7 +40,6 @@ const CONTACT_COLUMNS = 'score, last_activity_at, first_seen_at, updated_at, ver
 /** How many contact ids one read takes: a few statement shapes, the largest well under SQLite's 32,766 parameters. */
 const CONTACT_READ_SIZES = [1, 8, 64, 512] as const;
 const CONTACT_READ_MAX = CONTACT_READ_SIZES[CONTACT_READ_SIZES.length - 1];
-const CAUSE_TEXTS_CACHED = 10_000;
 
 interface ContactRow {
 	score: number;
@@ -66,20 +66,6 @@ interface ProfileRow {
 /** [contact id, entries]: a journal row as read (see schema.ts step 7). */
 type JournalRow = [string, string];
 
-interface ChangeRow {
-	seq: number;
-	contact_id: string;
-	previous_score: number;
-	score: number;
-	delta: number;
-	cause: string;
-	event_id: string | null;
-	at: number;
-	/** JSON objects, or NULL for a change of a contact without groups. */
-	previous_groups: string | null;
-	groups: string | null;
-}
-
 /**
  * The embedded default store: one SQLite file shared by every workflow of the n8n instance
  * (and by other processes opening the same file).
@@ -103,7 +89,7 @@ export class SqliteStore implements ScoreStore {
 	private readonly journalReads = new Map<number, StatementSync>();
 	/** The change counter while a transaction that logs changes is open. */
 	private lastChangeSeq?: number;
-	private readonly causeKeys: CauseKeys;
+	private readonly changeLog: SqliteChangeLog;
 
 	/**
 	 * The store for a file, shared per absolute path within the process: nodes call this on every
@@ -130,7 +116,7 @@ export class SqliteStore implements ScoreStore {
 	) {
 		this.key = `sqlite:${filePath}`;
 		this.statements = prepareStatements(db);
-		this.causeKeys = new CauseKeys(this.statements);
+		this.changeLog = new SqliteChangeLog(db);
 	}
 
 	async getProfile(profileId: string): Promise<ScoreProfile | undefined> {
@@ -183,7 +169,7 @@ export class SqliteStore implements ScoreStore {
 				this.statements.deleteProfile.run(state.key);
 				this.statements.deleteProfileContacts.run(profileId);
 				this.statements.deleteProfileGroups.run(profileId);
-				this.statements.deleteProfileChanges.run(state.key);
+				this.changeLog.deleteProfile(state.key);
 				this.statements.deleteProfileSeenEvents.run(state.key);
 				this.statements.deleteProfileJournal.run(state.key);
 				return true;
@@ -249,31 +235,8 @@ export class SqliteStore implements ScoreStore {
 						state.recalculatedVersion ?? null,
 					);
 				}
-				const firstChangeSeq = changes.length === 0 ? 0 : this.nextChangeSeq();
-				for (let index = 0; index < changes.length; index++) {
-					const change = changes[index];
-					const seq = index === 0 ? firstChangeSeq : this.nextChangeSeq();
-					const cause = change.cause;
-					const eventId = eventIdOf(cause);
-					const causeKey = this.causeKeys.of(cause);
-					if (change.groups === undefined) {
-						this.statements.insertChange.run(row.key, seq, change.contactId, change.previousScore, change.score, change.delta, causeKey, eventId, change.at);
-					} else {
-						this.statements.insertChangeWithGroups.run(
-							row.key,
-							seq,
-							change.contactId,
-							change.previousScore,
-							change.score,
-							change.delta,
-							causeKey,
-							eventId,
-							change.at,
-							JSON.stringify(change.previousGroups ?? {}),
-							JSON.stringify(change.groups),
-						);
-					}
-				}
+				const firstChangeSeq = changes.length === 0 ? 0 : this.reserveChangeSeqs(changes.length);
+				this.changeLog.append(row.key, firstChangeSeq, changes);
 				return { result: planned.result, firstChangeSeq };
 			}),
 		);
@@ -386,7 +349,7 @@ export class SqliteStore implements ScoreStore {
 			this.transaction(() => {
 				const { changes } = this.statements.deleteContact.run(profileId, contactId);
 				this.statements.deleteContactGroups.run(profileId, contactId);
-				this.statements.deleteContactChanges.run(profileId, contactId);
+				this.changeLog.deleteContact(profileId, contactId);
 				this.statements.deleteContactJournal.run(profileId, contactId);
 				return changes > 0;
 			}),
@@ -433,23 +396,15 @@ export class SqliteStore implements ScoreStore {
 	}
 
 	async getHistory(profileId: string, contactId: string, limit: number): Promise<ScoreChange[]> {
-		return this.use(() =>
-			(this.statements.history.all(profileId, contactId, Math.max(0, Math.floor(limit))) as unknown as ChangeRow[]).map(
-				(row) => toScoreChange(profileId, row),
-			),
-		);
+		return this.use(() => this.changeLog.history(profileId, contactId, Math.floor(limit)));
 	}
 
 	async readChanges(profileId: string, afterSeq: number, limit: number): Promise<ScoreChange[]> {
-		return this.use(() =>
-			(this.statements.readChanges.all(profileId, afterSeq, Math.max(0, Math.floor(limit))) as unknown as ChangeRow[]).map(
-				(row) => toScoreChange(profileId, row),
-			),
-		);
+		return this.use(() => this.changeLog.read(profileId, afterSeq, Math.floor(limit)));
 	}
 
 	async latestChangeSeq(profileId: string): Promise<number> {
-		return this.use(() => (this.statements.latestChangeSeq.get(profileId) as { seq: number | null }).seq ?? 0);
+		return this.use(() => this.changeLog.latestSeq(profileId));
 	}
 
 	readonly openFeed = openCursorFeed;
@@ -589,11 +544,13 @@ export class SqliteStore implements ScoreStore {
 	 * back before it commits: the write lock makes that safe across processes, and a counter (unlike
 	 * the largest seq in the table) never goes back when the newest changes are deleted.
 	 */
-	private nextChangeSeq(): number {
+	private reserveChangeSeqs(count: number): number {
 		if (this.lastChangeSeq === undefined) {
 			this.lastChangeSeq = (this.statements.readChangeCounter.get() as { value: number } | undefined)?.value ?? 0;
 		}
-		return ++this.lastChangeSeq;
+		const first = this.lastChangeSeq + 1;
+		this.lastChangeSeq += count;
+		return first;
 	}
 
 	/** Keeps the contact's rows of the group index to its new groups: only the subtotals that moved are written. */
@@ -624,7 +581,7 @@ export class SqliteStore implements ScoreStore {
 			this.lastChangeSeq = undefined;
 			if (!committed) {
 				if (this.db.isTransaction) this.statements.rollback.run();
-				this.causeKeys.forgetUncommitted();
+				this.changeLog.forgetUncommitted();
 			}
 		}
 	}
@@ -686,8 +643,6 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: DatabaseSync) {
 	const contactColumns = CONTACT_COLUMNS;
-	const changeColumns = 'seq, contact_id, previous_score, score, delta, causes.text AS cause, event_id, at, previous_groups, groups';
-	const changesWithCauses = 'changes JOIN causes ON causes.key = changes.cause_key';
 	const profileKeyOf = '(SELECT key FROM profiles WHERE id = ?)';
 	const statements = {
 		begin: db.prepare('BEGIN IMMEDIATE'),
@@ -703,7 +658,6 @@ function prepareStatements(db: DatabaseSync) {
 		updateProfile: db.prepare('UPDATE profiles SET status = ?, version = ?, document = ? WHERE id = ?'),
 		deleteProfile: db.prepare('DELETE FROM profiles WHERE key = ?'),
 		deleteProfileContacts: db.prepare('DELETE FROM contacts WHERE profile_id = ?'),
-		deleteProfileChanges: db.prepare('DELETE FROM changes WHERE profile_key = ?'),
 		deleteProfileSeenEvents: db.prepare('DELETE FROM seen_events WHERE profile_key = ?'),
 		getContact: db.prepare(`SELECT ${contactColumns} FROM contacts WHERE profile_id = ? AND contact_id = ?`),
 		upsertContact: db.prepare(
@@ -722,7 +676,6 @@ function prepareStatements(db: DatabaseSync) {
 			`INSERT INTO contact_groups (profile_id, group_name, contact_id, score) VALUES (?, ?, ?, ?)
 			 ON CONFLICT (profile_id, contact_id, group_name) DO UPDATE SET score = excluded.score`,
 		),
-		deleteContactChanges: db.prepare(`DELETE FROM changes WHERE profile_key = ${profileKeyOf} AND contact_id = ?`),
 		inactiveContacts: db.prepare(
 			'SELECT contact_id FROM contacts WHERE profile_id = ? AND coalesce(last_activity_at, first_seen_at) < ? ORDER BY contact_id',
 		),
@@ -734,27 +687,10 @@ function prepareStatements(db: DatabaseSync) {
 			'INSERT INTO seen_events (profile_key, event_id) VALUES (?, ?) ON CONFLICT (profile_key, event_id) DO NOTHING',
 		),
 		unmarkEventSeen: db.prepare('DELETE FROM seen_events WHERE profile_key = ? AND event_id = ?'),
-		insertChange: db.prepare(
-			'INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-		),
-		// A change of a contact holding groups: binding two more values to every other change cost measurably.
-		insertChangeWithGroups: db.prepare(
-			`INSERT INTO changes (profile_key, seq, contact_id, previous_score, score, delta, cause_key, event_id, at, previous_groups, groups)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		),
-		causeKey: db.prepare('SELECT key FROM causes WHERE text = ?'),
-		insertCause: db.prepare('INSERT INTO causes (text) VALUES (?)'),
 		readChangeCounter: db.prepare("SELECT value FROM counters WHERE name = 'change_seq'"),
 		writeChangeCounter: db.prepare(
 			"INSERT INTO counters (name, value) VALUES ('change_seq', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 		),
-		history: db.prepare(
-			`SELECT ${changeColumns} FROM ${changesWithCauses} WHERE profile_key = ${profileKeyOf} AND contact_id = ? ORDER BY seq DESC LIMIT ?`,
-		),
-		readChanges: db.prepare(
-			`SELECT ${changeColumns} FROM ${changesWithCauses} WHERE profile_key = ${profileKeyOf} AND seq > ? ORDER BY seq LIMIT ?`,
-		),
-		latestChangeSeq: db.prepare(`SELECT max(seq) AS seq FROM changes WHERE profile_key = ${profileKeyOf}`),
 		insertJournal: db.prepare('INSERT INTO journal (profile_key, contact_id, through_seq, entries) VALUES (?, ?, ?, ?)'),
 		writeJournalSeq: db.prepare('UPDATE profiles SET journal_seq = ? WHERE key = ?'),
 		readContactJournal: db.prepare('SELECT contact_id, entries FROM journal WHERE profile_key = ? AND contact_id = ? ORDER BY through_seq'),
@@ -807,118 +743,4 @@ function toContactState(contactId: string, row: ContactRow): ContactState {
 
 function withLedgerOf(state: ContactState, ledger: ContactLedger, nextExpiryAt: number | null): ContactState {
 	return nextExpiryAt === null ? { ...state, ledger } : { ...state, ledger, nextExpiryAt };
-}
-
-/**
- * The key of each change's cause in the causes table (see schema.ts), without its event id, which
- * has a column of its own. The scoring core shares one frozen cause object among the changes of
- * events without an id that matched the same rules, and one frozen rule-id list among those with
- * an id: the key of each shared part is looked up once.
- */
-/** An event's cause without its event id, as the causes table keeps it. */
-function storedEventCauseText(cause: Extract<ChangeCause, { kind: 'event' }>): string {
-	const { eventType, ruleIds, profileVersion, limitedRuleIds } = cause;
-	if (limitedRuleIds !== undefined) return JSON.stringify({ ...cause, eventId: undefined });
-	return JSON.stringify(profileVersion === undefined ? { kind: 'event', eventType, ruleIds } : { kind: 'event', eventType, ruleIds, profileVersion });
-}
-
-interface VersionCauseKeys {
-	/** The cause without limited rules. */
-	plain?: number;
-	/** By the limited rules, as JSON. */
-	limited?: Map<string, number>;
-}
-
-class CauseKeys {
-	private byCause = new WeakMap<ChangeCause, number>();
-	/** Per frozen rule-id list, event type and published version: the keys of an event's causes without their ids. */
-	private byRuleIds = new WeakMap<readonly string[], Map<string, Map<number | undefined, VersionCauseKeys>>>();
-	private byText = new Map<string, number>();
-	/** Per rule id: the key of an expiry's cause without its event id (one per rule, however many grants expire). */
-	private byExpiredRule = new Map<string, number>();
-
-	constructor(private readonly statements: Pick<Statements, 'causeKey' | 'insertCause'>) {}
-
-	of(cause: ChangeCause): number {
-		if (cause.kind === 'event' && (cause.eventId !== undefined || cause.limitedRuleIds !== undefined)) return this.ofEvent(cause);
-		if (cause.kind === 'expired' && cause.eventId !== undefined) {
-			let key = this.byExpiredRule.get(cause.ruleId);
-			if (key === undefined) this.byExpiredRule.set(cause.ruleId, (key = this.ofText(JSON.stringify({ kind: 'expired', ruleId: cause.ruleId }))));
-			return key;
-		}
-		if (!Object.isFrozen(cause)) return this.ofText(JSON.stringify(cause));
-		let key = this.byCause.get(cause);
-		if (key === undefined) this.byCause.set(cause, (key = this.ofText(JSON.stringify(cause))));
-		return key;
-	}
-
-	/**
-	 * An event's cause with an id or with limited rules: the key of its text without the id, looked
-	 * up by its shared rule-id list, type, version and limited rules (a batch of events whose rule
-	 * counts are used up has a handful of distinct limited lists, but a new array each).
-	 */
-	private ofEvent(cause: Extract<ChangeCause, { kind: 'event' }>): number {
-		const { eventType, ruleIds, profileVersion, limitedRuleIds } = cause;
-		if (!Object.isFrozen(ruleIds)) return this.ofText(storedEventCauseText(cause));
-		let byType = this.byRuleIds.get(ruleIds);
-		if (byType === undefined) this.byRuleIds.set(ruleIds, (byType = new Map()));
-		let byVersion = byType.get(eventType);
-		if (byVersion === undefined) byType.set(eventType, (byVersion = new Map()));
-		let keys = byVersion.get(profileVersion);
-		if (keys === undefined) byVersion.set(profileVersion, (keys = {}));
-		if (limitedRuleIds === undefined) return (keys.plain ??= this.ofText(storedEventCauseText(cause)));
-		keys.limited ??= new Map();
-		const limited = JSON.stringify(limitedRuleIds);
-		let key = keys.limited.get(limited);
-		if (key === undefined) keys.limited.set(limited, (key = this.ofText(storedEventCauseText(cause))));
-		return key;
-	}
-
-	/** After a rollback: a cause inserted by the rolled-back transaction no longer has its key. */
-	forgetUncommitted(): void {
-		this.byCause = new WeakMap();
-		this.byRuleIds = new WeakMap();
-		this.byText.clear();
-		this.byExpiredRule.clear();
-	}
-
-	private ofText(text: string): number {
-		let key = this.byText.get(text);
-		if (key !== undefined) return key;
-		const row = this.statements.causeKey.get(text) as { key: number } | undefined;
-		key = row?.key ?? Number(this.statements.insertCause.run(text).lastInsertRowid);
-		// Texts with a reason are mostly unique: the map is a cache, not a copy of the table.
-		if (this.byText.size >= CAUSE_TEXTS_CACHED) this.byText.clear();
-		this.byText.set(text, key);
-		return key;
-	}
-}
-
-function toScoreChange(profileId: string, row: ChangeRow): ScoreChange {
-	const change: ScoreChange = {
-		seq: row.seq,
-		profileId,
-		contactId: row.contact_id,
-		previousScore: row.previous_score,
-		score: row.score,
-		delta: row.delta,
-		cause: causeOf(row),
-		at: row.at,
-	};
-	if (row.groups === null) return change;
-	return { ...change, groups: JSON.parse(row.groups), previousGroups: JSON.parse(row.previous_groups ?? '{}') };
-}
-
-/** The event id a change's cause names, kept in a column of its own rather than in the cause text. */
-function eventIdOf(cause: ChangeCause): string | null {
-	return cause.kind === 'event' || cause.kind === 'expired' ? (cause.eventId ?? null) : null;
-}
-
-/**
- * Changes logged before event ids had a column of their own, and expiries logged before they used
- * it (each such expiry's cause text was a causes row of its own), keep the id inside the cause text.
- */
-function causeOf(row: ChangeRow): ChangeCause {
-	const cause = JSON.parse(row.cause) as ChangeCause;
-	return row.event_id !== null && (cause.kind === 'event' || cause.kind === 'expired') ? { ...cause, eventId: row.event_id } : cause;
 }
