@@ -14,6 +14,8 @@ import type { ChangeCause, ScoreChange } from '../../types';
 export class SqliteChangeLog {
 	private readonly statements: ReturnType<typeof prepareStatements>;
 	private readonly causeTexts = new Map<number, string>();
+	private lastGroups?: Readonly<Record<string, number>>;
+	private lastGroupsText = '';
 	readonly causeKeys: CauseKeys;
 
 	constructor(db: DatabaseSync) {
@@ -23,6 +25,7 @@ export class SqliteChangeLog {
 
 	/** Logs `changes` as seqs firstSeq, firstSeq + 1, …, inside the caller's transaction. */
 	append(profileKey: number, firstSeq: number, changes: readonly ChangeRecord[]): void {
+		this.lastGroups = undefined;
 		for (let first = 0; first < changes.length; ) {
 			const contactId = changes[first].contactId;
 			let text = `[${this.element(changes[first])}`;
@@ -84,9 +87,18 @@ export class SqliteChangeLog {
 		const head = `[${previousScore},${score},${delta},${this.causeKeys.of(cause)},${at}`;
 		const eventId = eventIdOf(cause);
 		if (groups !== undefined) {
-			return `${head},${eventId === null ? 'null' : JSON.stringify(eventId)},${JSON.stringify(change.previousGroups ?? {})},${JSON.stringify(groups)}]`;
+			return `${head},${eventId === null ? 'null' : JSON.stringify(eventId)},${this.groupsText(change.previousGroups ?? EMPTY_GROUPS)},${this.groupsText(groups)}]`;
 		}
 		return eventId === null ? `${head}]` : `${head},${JSON.stringify(eventId)}]`;
+	}
+
+	/** A contact's change after another holds the groups that one left: the same object, encoded once. */
+	private groupsText(groups: Readonly<Record<string, number>>): string {
+		if (groups !== this.lastGroups) {
+			this.lastGroups = groups;
+			this.lastGroupsText = JSON.stringify(groups);
+		}
+		return this.lastGroupsText;
 	}
 
 	private change(profileId: string, contactId: string, seq: number, element: ChangeElement): ScoreChange {
@@ -186,6 +198,7 @@ export class CauseKeys {
 }
 
 const CAUSE_TEXTS_CACHED = 10_000;
+const EMPTY_GROUPS: Readonly<Record<string, number>> = Object.freeze({});
 
 /** [contact id, first seq, changes]. */
 type RunRow = [string, number, string];
