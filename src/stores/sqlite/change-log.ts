@@ -16,7 +16,7 @@ export class SqliteChangeLog {
 	private readonly causeTexts = new Map<number, string>();
 	private lastGroups?: Readonly<Record<string, number>>;
 	private lastGroupsText = '';
-	readonly causeKeys: CauseKeys;
+	private readonly causeKeys: CauseKeys;
 
 	constructor(db: DatabaseSync) {
 		this.statements = prepareStatements(db);
@@ -132,7 +132,7 @@ export class SqliteChangeLog {
  * events without an id that matched the same rules, and one frozen rule-id list among those with
  * an id: the key of each shared part is looked up once.
  */
-export class CauseKeys {
+class CauseKeys {
 	private byCause = new WeakMap<ChangeCause, number>();
 	/** Per frozen rule-id list, event type and published version: the keys of an event's causes without their ids. */
 	private byRuleIds = new WeakMap<readonly string[], Map<string, Map<number | undefined, VersionCauseKeys>>>();
