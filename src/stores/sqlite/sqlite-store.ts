@@ -65,6 +65,8 @@ interface ProfileRow {
 
 /** [contact id, entries]: a journal row as read (see schema.ts step 7). */
 type JournalRow = [string, string];
+/** [rowid, lines] of a profile-wide (decay) journal row. */
+type ProfileWideJournalRow = [number, string];
 
 /**
  * The embedded default store: one SQLite file shared by every workflow of the n8n instance
@@ -284,7 +286,7 @@ export class SqliteStore implements ScoreStore {
 					}
 					first += size;
 				}
-				for (const [, lines] of this.statements.readContactJournal.all(row.key, PROFILE_WIDE) as unknown as JournalRow[]) {
+				for (const [, lines] of this.statements.profileWideJournal.all(row.key, PROFILE_WIDE) as unknown as ProfileWideJournalRow[]) {
 					decodeJournalLines(PROFILE_WIDE, lines, profileWide);
 				}
 				return { byContact, profileWide };
@@ -331,7 +333,7 @@ export class SqliteStore implements ScoreStore {
 				const row = this.readProfileState(profileId);
 				if (row === undefined) return 0;
 				let pruned = 0;
-				for (const [rowId, lines] of this.statements.profileWideJournalRows.all(row.key, PROFILE_WIDE) as unknown as Array<[number, string]>) {
+				for (const [rowId, lines] of this.statements.profileWideJournal.all(row.key, PROFILE_WIDE) as unknown as ProfileWideJournalRow[]) {
 					const all = lines.split('\n');
 					const kept = all.filter((line) => !(journalAtOf(line) < before));
 					if (kept.length === all.length) continue;
@@ -693,8 +695,7 @@ function prepareStatements(db: DatabaseSync) {
 		),
 		insertJournal: db.prepare('INSERT INTO journal (profile_key, contact_id, through_seq, entries) VALUES (?, ?, ?, ?)'),
 		writeJournalSeq: db.prepare('UPDATE profiles SET journal_seq = ? WHERE key = ?'),
-		readContactJournal: db.prepare('SELECT contact_id, entries FROM journal WHERE profile_key = ? AND contact_id = ? ORDER BY through_seq'),
-		profileWideJournalRows: db.prepare('SELECT rowid, entries FROM journal WHERE profile_key = ? AND contact_id = ?'),
+		profileWideJournal: db.prepare('SELECT rowid, entries FROM journal WHERE profile_key = ? AND contact_id = ? ORDER BY through_seq'),
 		firstJournalRowAfter: db.prepare(
 			'SELECT rowid, entries FROM journal WHERE profile_key = ? AND contact_id = ? AND through_seq > ? ORDER BY through_seq LIMIT 1',
 		),
@@ -719,9 +720,8 @@ function prepareStatements(db: DatabaseSync) {
 	};
 	statements.inactiveContacts.setReturnArrays(true);
 	statements.expiringContacts.setReturnArrays(true);
-	statements.readContactJournal.setReturnArrays(true);
 	statements.journalContactIds.setReturnArrays(true);
-	statements.profileWideJournalRows.setReturnArrays(true);
+	statements.profileWideJournal.setReturnArrays(true);
 	statements.firstJournalRowAfter.setReturnArrays(true);
 	return statements;
 }
