@@ -152,6 +152,20 @@ export class EditorPage {
 		await this.type(text);
 	}
 
+	/** Replaces what a text or number parameter holds (a triple click selects it). */
+	async replace(parameterName: string, text: string): Promise<void> {
+		await this.click(`[data-test-id="parameter-input-${parameterName}"] input`, undefined, 3);
+		await this.type(text);
+	}
+
+	/** Which of these parameters the panel shows, in the order given. */
+	async visibleParameters(parameterNames: readonly string[]): Promise<string[]> {
+		const shown = await this.page.evaluate<boolean[]>(
+			`${JSON.stringify(parameterNames)}.map((name) => [...document.querySelectorAll('[data-test-id="parameter-input-' + name + '"]')].some((element) => element.offsetParent !== null))`,
+		);
+		return parameterNames.filter((_, index) => shown[index]);
+	}
+
 	/** The help tooltip of the (first visible) parameter labelled `label`, as the editor shows it on hover. */
 	async tooltipOf(label: string): Promise<string> {
 		const labelSelector = '[data-test-id="input-label"]';

@@ -92,11 +92,21 @@ const ruleFormWorkflow = {
 	settings: { executionOrder: 'v1' },
 };
 
+/** The same, for a rule that counts at most 3 times in any 7 days, expires and counts toward a group. */
+const ruleLimitsWorkflow = {
+	...ruleFormWorkflow,
+	id: 'EditorTestRule02',
+	name: 'Editor test: a limited, expiring, grouped rule made with the form',
+	nodes: ruleFormWorkflow.nodes.map((node) =>
+		node.id === 'r1' ? { ...node, parameters: { ...node.parameters, name: 'Form Limits', newProfileId: 'form-limits' } } : node,
+	),
+};
+
 let demo: LiveDemo;
 let editor: EditorPage;
 /** Tests that ran to their end; the user folder is kept for inspection unless all of them did. */
 let completed = 0;
-const TEST_COUNT = 9;
+const TEST_COUNT = 10;
 
 beforeAll(async () => {
 	demo = await bootDemo({ log: (line) => console.log(line) });
@@ -104,6 +114,7 @@ beforeAll(async () => {
 	await client.createWorkflow(scoringWorkflow);
 	await client.createWorkflow(triggerWorkflow);
 	await client.createWorkflow(ruleFormWorkflow);
+	await client.createWorkflow(ruleLimitsWorkflow);
 	editor = await EditorPage.open(demo.baseUrl, OWNER);
 });
 
@@ -236,6 +247,37 @@ describe("n8n's editor", () => {
 		await store.close();
 		expect(saved.draftRules).toEqual([
 			{ id: 'opened-in-editor', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'opened' }], points: 1 },
+		]);
+		completed++;
+	});
+
+	test("a rule's limit, expiry and group are set through the form, each field shown when it applies", async () => {
+		await editor.openWorkflow(ruleLimitsWorkflow.id, 2);
+		await editor.openNode('Create Profile');
+		await editor.click('[data-test-id="node-parameters"] button', 'Add Rule');
+		await editor.choose('eventType', 'Email Events');
+		// Times and Period belong to a limit per period, Window (Days) only to a rolling one.
+		expect(await editor.visibleParameters(['times', 'period', 'periodDays'])).toEqual([]);
+		await editor.choose('counts', 'At Most N Times per Period');
+		expect(await editor.visibleParameters(['times', 'period', 'periodDays'])).toEqual(['times', 'period']);
+		await editor.choose('period', 'Rolling Window of Days');
+		expect(await editor.visibleParameters(['times', 'period', 'periodDays'])).toEqual(['times', 'period', 'periodDays']);
+		await editor.replace('times', '3');
+		await editor.replace('periodDays', '7');
+		await editor.replace('expiresAfterDays', '30');
+		await editor.fill('group', 'Email');
+		await editor.fill('id', 'email-limited');
+		await editor.hover('[data-test-id="parameter-input-times"]');
+		await editor.screenshot(join(DOCS, 'editor-rule-limits.png'));
+
+		await editor.click('[data-test-id="node-execute-button"]');
+		await editor.waitForElement('[data-test-id="output-panel"]', 'form-limits', 60_000);
+		await editor.closeNode();
+		const store = SqliteStore.open(join(demo.userFolder, '.n8n', DEFAULT_DATABASE_FILE));
+		const saved = await new EngagementEngine(store).getProfile('form-limits');
+		await store.close();
+		expect(saved.draftRules).toEqual([
+			{ id: 'email-limited', eventType: 'email_event', conditions: [], points: 1, counts: { times: 3, per: 'rollingDays', days: 7 }, expiresAfterDays: 30, group: 'Email' },
 		]);
 		completed++;
 	});
