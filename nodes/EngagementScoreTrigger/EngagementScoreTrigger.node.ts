@@ -1,5 +1,6 @@
 import type {
 	IDataObject,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	ITriggerFunctions,
@@ -9,6 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { EngagementScoreError, firing, InvalidInputError, ProfileNotFoundError, startExpiryTimer, type ConsumerFeed, type ExpiryTimer, type FeedStart, type FiringMode, type Rule, type ScoreChange, type ScoreConditionSet, type ScoreProfile, type ScoreStore } from '../../src/index';
 import { engineFor } from '../shared/engine';
+import { fieldLabel, labelsOf } from '../shared/item-errors';
 import { nodeStoreSettings } from '../shared/node-store';
 import { profileIdFrom, profileLocatorProperty, searchProfiles, PROFILE_PARAMETER } from '../shared/profile';
 import { REDIS_CREDENTIAL_TEST, redisCredentialDescription, testRedisCredential } from '../shared/redis';
@@ -23,6 +25,70 @@ const MAX_CHANGES_PER_EXECUTION = 10_000;
 const CHANGES_PER_READ = 100;
 
 export const ENGAGEMENT_SCORE_TRIGGER_NAME = 'engagementScoreChangeTrigger';
+
+const properties: INodeProperties[] = [
+	profileLocatorProperty({ description: 'The score profile whose scores to watch' }),
+	...conditionProperties,
+	{
+		displayName: 'Fire',
+		name: 'mode',
+		type: 'options',
+		options: [
+			{
+				name: 'When the Score Enters the Condition',
+				value: 'enter',
+				description:
+					'Once when a contact starts meeting the conditions; again only after it stopped meeting them and meets them once more',
+			},
+			{
+				name: 'On Every Change While the Condition Holds',
+				value: 'everyChange',
+				description: 'On every score change of a contact that meets the conditions after the change',
+			},
+		],
+		default: 'enter',
+		description: 'When a score change that meets the conditions starts the workflow',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Include Recalculations',
+				name: 'includeRecalculations',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a score changed by recalculating it from the recorded events when rules are published fires too, like any other change',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.1 },
+				default: DEFAULT_POLL_INTERVAL_SECONDS,
+				description:
+					'SQLite store: how often to look for score changes made outside this n8n process (changes made in this process wake the trigger at once). The Redis store delivers every change at once through its Stream and does not poll.',
+			},
+			{
+				displayName: 'Max Changes per Execution',
+				name: 'maxChangesPerExecution',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_CHANGES_PER_EXECUTION, numberPrecision: 0 },
+				default: 100,
+				description:
+					'Emit the firing changes found together, up to this many items in one execution, instead of one execution per change. For large streams of changes: n8n runs only some executions per second, while a step after the trigger handles many items at once.',
+			},
+		],
+	},
+	...storeProperties({ allowStaticData: false }),
+];
+
+/** Activation errors name a field by the label the editor shows, as the other nodes' item errors do. */
+const FIELD_LABELS = labelsOf(properties);
 
 export class EngagementScoreTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,66 +106,7 @@ export class EngagementScoreTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [redisCredentialDescription],
-		properties: [
-			profileLocatorProperty({ description: 'The score profile whose scores to watch' }),
-			...conditionProperties,
-			{
-				displayName: 'Fire',
-				name: 'mode',
-				type: 'options',
-				options: [
-					{
-						name: 'When the Score Enters the Condition',
-						value: 'enter',
-						description:
-							'Once when a contact starts meeting the conditions; again only after it stopped meeting them and meets them once more',
-					},
-					{
-						name: 'On Every Change While the Condition Holds',
-						value: 'everyChange',
-						description: 'On every score change of a contact that meets the conditions after the change',
-					},
-				],
-				default: 'enter',
-				description: 'When a score change that meets the conditions starts the workflow',
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
-					{
-						displayName: 'Include Recalculations',
-						name: 'includeRecalculations',
-						type: 'boolean',
-						default: true,
-						description:
-							'Whether a score changed by recalculating it from the recorded events when rules are published fires too, like any other change',
-					},
-					{
-						displayName: 'Poll Interval (Seconds)',
-						name: 'pollIntervalSeconds',
-						type: 'number',
-						typeOptions: { minValue: 0.1 },
-						default: DEFAULT_POLL_INTERVAL_SECONDS,
-						description:
-							'SQLite store: how often to look for score changes made outside this n8n process (changes made in this process wake the trigger at once). The Redis store delivers every change at once through its Stream and does not poll.',
-					},
-					{
-						displayName: 'Max Changes per Execution',
-						name: 'maxChangesPerExecution',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: MAX_CHANGES_PER_EXECUTION, numberPrecision: 0 },
-						default: 100,
-						description:
-							'Emit the firing changes found together, up to this many items in one execution, instead of one execution per change. For large streams of changes: n8n runs only some executions per second, while a step after the trigger handles many items at once.',
-					},
-				],
-			},
-			...storeProperties({ allowStaticData: false }),
-		],
+		properties,
 	};
 
 	methods = {
@@ -259,7 +266,7 @@ function conditionSetOf(context: ITriggerFunctions): ScoreConditionSet {
 function pollIntervalOf(seconds: unknown): number {
 	const value = seconds === undefined ? DEFAULT_POLL_INTERVAL_SECONDS : Number(seconds);
 	if (!Number.isFinite(value) || value <= 0) {
-		throw new InvalidInputError(`must be a positive number, got ${JSON.stringify(seconds)}`, 'options.pollIntervalSeconds');
+		throw new InvalidInputError(`must be a positive number, got ${JSON.stringify(seconds)}`, 'pollIntervalSeconds');
 	}
 	return Math.round(value * 1000);
 }
@@ -271,17 +278,17 @@ function changesPerExecutionOf(value: unknown): number {
 	if (!Number.isInteger(count) || count < 1 || count > MAX_CHANGES_PER_EXECUTION) {
 		throw new InvalidInputError(
 			`must be a whole number from 1 to ${MAX_CHANGES_PER_EXECUTION}, got ${JSON.stringify(value)}`,
-			'options.maxChangesPerExecution',
+			'maxChangesPerExecution',
 		);
 	}
 	return count;
 }
 
-/** What n8n shows when activation fails: "conditions[0].operator: Unknown score operator ...". */
+/** What n8n shows when activation fails: "Conditions › conditions[0].operator: Unknown score operator ...". */
 function activationError(context: ITriggerFunctions, error: unknown): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
 	if (!(error instanceof EngagementScoreError)) return new NodeOperationError(context.getNode(), error as Error);
-	const message = error.field ? `${error.field}: ${error.message}` : error.message;
+	const message = error.field ? `${fieldLabel(error.field, FIELD_LABELS)}: ${error.message}` : error.message;
 	const nodeError = new NodeOperationError(context.getNode(), error, { message });
 	if (error.field) nodeError.context.field = error.field;
 	return nodeError;

@@ -265,13 +265,13 @@ describe('Engagement Score Trigger: conditions', () => {
 		expect(or.items().map((item) => item.score)).toEqual([-5, 150]);
 	});
 
-	test('an unknown condition operator or profile refuses activation, naming the field', async () => {
+	test('an unknown condition operator or profile refuses activation, naming the field by its label', async () => {
 		await expect(activate(triggerParameters([{ operator: 'atLeast', value: 5 }]))).rejects.toThrow(
-			/conditions\[0\]\.operator: Unknown score operator "atLeast"/,
+			/"Conditions › conditions\[0\]\.operator: Unknown score operator "atLeast"/,
 		);
 		await expect(
 			activate({ ...triggerParameters([{ operator: 'gte', value: 5 }]), profileId: profileLocator('nope') }, 'wf-2'),
-		).rejects.toThrow(/profileId: Score profile "nope" does not exist/);
+		).rejects.toThrow(/"Score Profile: Score profile "nope" does not exist/);
 	});
 });
 
@@ -491,11 +491,19 @@ describe('Engagement Score Trigger: Max Changes per Execution', () => {
 		]);
 	});
 
-	test('a value that is no whole number from 1 to 10,000 refuses activation, naming the option', async () => {
+	test('a value that is no whole number from 1 to 10,000 refuses activation, naming the option by its label', async () => {
 		for (const [index, value] of [0, 1.5, 10_001].entries()) {
 			await expect(activate(everyChange({ maxChangesPerExecution: value }), `wf-bad-${index}`)).rejects.toThrow(
-				/options\.maxChangesPerExecution: must be a whole number from 1 to 10000/,
+				/"Max Changes per Execution: must be a whole number from 1 to 10000/,
 			);
+		}
+	});
+
+	test('a poll interval that is no positive number refuses activation, naming the option by its label', async () => {
+		for (const [index, value] of [0, -1, 'soon'].entries()) {
+			await expect(
+				activate(triggerParameters([{ operator: 'gte', value: 5 }], { options: { pollIntervalSeconds: value } }), `wf-poll-${index}`),
+			).rejects.toThrow(/"Poll Interval \(Seconds\): must be a positive number/);
 		}
 	});
 

@@ -158,5 +158,5 @@ test('a group condition without a group name fails activation naming the field',
 			},
 			workflowId: 'wf-unnamed',
 		}),
-	).rejects.toThrow(/conditions\[0\]\.group: Name the group/);
+	).rejects.toThrow(/"Conditions › conditions\[0\]\.group: Name the group/);
 });
