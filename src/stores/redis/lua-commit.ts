@@ -12,7 +12,7 @@
  * changes, 2 per change [contact id, the change record as the log keeps it (see encodeChangeRecord)].
  * optionally a fourth: group index entries (KEYS[11] the profile's group index set),
  * and a fifth: journal entries, 2 per entry [contact id or "" for a profile-wide one, the entry
- *   without its journalSeq (see encodeJournalElement)], appended in order with the next journalSeqs
+ *   without its journalSeq (see journalElementWithoutSeq in journal-codec.ts)], appended in order with the next journalSeqs
  *   (KEYS[12..14] the journal's keys, see journalKeys in keys.ts).
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
  * and writes nothing.
