@@ -11,7 +11,7 @@ import { toEpochMillis } from './time';
 import { compileRules, type Evaluator } from './evaluator';
 import { shown, toBoundedPoints, toCount } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
-import { type DraftPatch, type NewProfileInput, newProfile, toProfileId, unpublished, withDraft } from './profile';
+import { type DraftPatch, failIfNotPublished, type NewProfileInput, newProfile, toProfileId, unpublished, withDraft } from './profile';
 import { toGroupName, toPoints } from './rule';
 import { editRules, type RuleEditMode } from './rule-edits';
 import {
@@ -298,7 +298,7 @@ export class EngagementEngine {
 	async scoreValidEvents(profileId: string, events: readonly ScoreEvent[], options: ScoreEventsOptions = {}): Promise<EventResult[]> {
 		const id = toProfileId(profileId);
 		let profile = await this.getProfile(id);
-		if (profile.status !== 'published' && options.ifNotPublished === 'fail') throw new ProfileNotPublishedError(id);
+		failIfNotPublished(profile, options.ifNotPublished);
 		if (events.length === 0) return [];
 		await this.expireDue(profile);
 		for (let attempt = 1; ; attempt++) {
@@ -314,7 +314,7 @@ export class EngagementEngine {
 			const moved = outcome instanceof ProfileNotPublishedError || outcome instanceof ProfilePublishedMeanwhile;
 			if (!moved || attempt >= REPUBLISH_RETRIES) throw outcome;
 			profile = await this.getProfile(id);
-			if (profile.status !== 'published' && options.ifNotPublished === 'fail') throw new ProfileNotPublishedError(id);
+			failIfNotPublished(profile, options.ifNotPublished);
 		}
 	}
 

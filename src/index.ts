@@ -32,7 +32,7 @@ export type { PropertyPredicate } from './condition';
 export { parseRules, toPoints } from './rule';
 export { editRules } from './rule-edits';
 export type { RuleEditMode } from './rule-edits';
-export { hasUnpublishedChanges, newProfile, published, slugOf, toProfileId, unpublished, withDraft } from './profile';
+export { failIfNotPublished, hasUnpublishedChanges, newProfile, published, slugOf, toProfileId, unpublished, withDraft } from './profile';
 export type { DraftPatch, NewProfileInput } from './profile';
 export { compileRules } from './evaluator';
 export type { Evaluator } from './evaluator';

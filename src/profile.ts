@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 
-import { InvalidInputError } from './errors';
+import { InvalidInputError, ProfileNotPublishedError } from './errors';
 import { shown, toBoundedPoints, toIdText } from './limits';
 import { isPlainObject, ownValue } from './plain-object';
 import { toJournalRetention } from './journal-retention';
@@ -180,6 +180,15 @@ export function unpublished(profile: ScoreProfile, now: number): ScoreProfile {
 }
 
 /** Whether the draft differs from what is live (or nothing is live). */
+/**
+ * What scoring does with a profile that is not published: `ifNotPublished` 'fail' throws
+ * ProfileNotPublishedError, 'record' (the default) lets its events be recorded.
+ * @throws ProfileNotPublishedError
+ */
+export function failIfNotPublished(profile: ScoreProfile, ifNotPublished: 'record' | 'fail' | undefined): void {
+	if (profile.status !== 'published' && ifNotPublished === 'fail') throw new ProfileNotPublishedError(profile.id);
+}
+
 export function hasUnpublishedChanges(profile: ScoreProfile): boolean {
 	if (profile.status !== 'published' || profile.publishedRules === undefined) return true;
 	return (

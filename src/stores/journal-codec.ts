@@ -88,7 +88,19 @@ export function decodeJournalEntry(contactId: string, journalSeq: number, kind: 
  * element, and a line of a SQLite journal row. The body is JSON, which never holds a raw newline.
  */
 export function journalElement(journalSeq: number, { kind, at, body }: EncodedJournalEntry): string {
-	return `${journalSeq},${kind}${at},${body}`;
+	return `${journalSeq},${unsequencedLine(kind, at, body)}`;
+}
+
+/**
+ * An entry's line without the journalSeq in front, `<kind><at>,<body>`: what the Redis commit
+ * script is given, since it hands out the journalSeqs and puts each with its comma in front.
+ */
+export function journalElementWithoutSeq({ kind, at, body }: EncodedJournalEntry): string {
+	return unsequencedLine(kind, at, body);
+}
+
+function unsequencedLine(kind: JournalKindCode, at: number, body: string): string {
+	return `${kind}${at},${body}`;
 }
 
 /** The contact whose journal an entry belongs to: PROFILE_WIDE for a decay run. */
@@ -104,7 +116,7 @@ export function journalLine(journalSeq: number, entry: JournalEntry): string {
 	if (entry.kind !== 'event') return journalElement(journalSeq, encodeJournalEntry(entry));
 	const received = entry.receivedAt - entry.occurredAt;
 	const body = entry.eventId === undefined ? [entry.type, entry.properties, received] : [entry.type, entry.properties, received, entry.eventId];
-	return `${journalSeq},e${entry.occurredAt},${JSON.stringify(body)}`;
+	return `${journalSeq},${unsequencedLine('e', entry.occurredAt, JSON.stringify(body))}`;
 }
 
 /** The journalSeq an element starts with. */

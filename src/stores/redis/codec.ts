@@ -1,7 +1,6 @@
 import type { ContactLedger, ContactState } from '../../scoring/contact-state';
 import type { ChangeRecord } from '../../scoring/transition';
 import type { ChangeCause, ScoreChange } from '../../types';
-import type { EncodedJournalEntry } from '../journal-codec';
 
 /**
  * Turns what the scripts return (strings: see redis-lua-common.ts for why numbers travel as
@@ -93,11 +92,6 @@ export function decodeContactState(contactId: string, score: string, text: strin
 	const nextExpiry = text.slice(ledgerAt + 1, expiryEnd);
 	const ledger = JSON.parse(text.slice(expiryEnd + 1)) as ContactLedger;
 	return nextExpiry === '' ? { ...state, ledger } : { ...state, ledger, nextExpiryAt: Number(nextExpiry) };
-}
-
-/** A journal entry as the commit script appends it, without the journalSeq it puts in front (see journalElement): `<kind><at>,<body>`. */
-export function encodeJournalElement({ kind, at, body }: EncodedJournalEntry): string {
-	return `${kind}${at},${body}`;
 }
 
 /** The exclusive XRANGE start after a seq. */

@@ -91,7 +91,7 @@ export function groupIndexName(group: string): string {
  * (KEYS[12..14]):
  * - entries: List of the profile-wide entries (decay runs); each contact's entries are the List
  *   `<entries>:<contact id>` (named by the scripts, in the profile's slot). An element is
- *   `<journalSeq>,<kind><at>,<body>` (see encodeJournalElement in codec.ts), oldest first.
+ *   `<journalSeq>,<kind><at>,<body>` (see journalElement in journal-codec.ts), oldest first.
  * - seq: counter of the last journalSeq handed out; like the change log's, kept when the profile is deleted.
  * - contacts: Sorted set (all scores 0, read by lex range) of the contact ids holding a journal.
  */

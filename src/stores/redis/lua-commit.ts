@@ -12,12 +12,39 @@
  * changes, 2 per change [contact id, the change record as the log keeps it (see encodeChangeRecord)].
  * optionally a fourth: group index entries (KEYS[11] the profile's group index set),
  * and a fifth: journal entries, 2 per entry [contact id or "" for a profile-wide one, the entry
- *   without its journalSeq (see encodeJournalElement)], appended in order with the next journalSeqs
+ *   without its journalSeq (see journalElementWithoutSeq in journal-codec.ts)], appended in order with the next journalSeqs
  *   (KEYS[12..14] the journal's keys, see journalKeys in keys.ts).
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
  * and writes nothing.
  */
 export const COMMIT_LUA = `
+local function journal_list(contact)
+	return KEYS[12] .. ':' .. contact
+end
+
+-- Appends elements[i] to the list of owners[i] (list_key(contact) its key): one RPUSH per contact
+-- (call_chunked), contacts in the order they first own an element, each contact's elements in
+-- their order. Returns the contacts whose list the push created.
+local function push_by_contact(owners, elements, list_key)
+	local lists, order = {}, {}
+	for index, contact in ipairs(owners) do
+		local listed = lists[contact]
+		if not listed then
+			listed = {}
+			lists[contact] = listed
+			order[#order + 1] = contact
+		end
+		listed[#listed + 1] = elements[index]
+	end
+	local created = {}
+	for _, contact in ipairs(order) do
+		local listed = lists[contact]
+		local _, length = call_chunked('RPUSH', list_key(contact), listed, 1)
+		if length == #listed then created[#created + 1] = contact end
+	end
+	return created
+end
+
 local profile = redis.call('HMGET', K_PROFILE, 'status', 'version')
 if not profile[1] then return not_found() end
 if profile[1] ~= ARGV[1] or profile[2] ~= ARGV[2] then return { 'conflict', 'profile', '|' } end
@@ -102,35 +129,22 @@ if ARGV[8] then
 	if entry_count > 0 then
 		local seq = redis.call('INCRBY', KEYS[13], entry_count) - entry_count
 		-- One RPUSH per contact of the commit; a contact's first entry also lists it.
-		local lists, journaled, profile_wide = {}, {}, {}
+		local profile_wide, owners, elements = {}, {}, {}
 		for base = 1, #entries, 2 do
 			seq = seq + 1
 			local element = string.format('%d', seq) .. ',' .. entries[base + 1]
-			local contact = entries[base]
-			if contact == '' then
+			if entries[base] == '' then
 				profile_wide[#profile_wide + 1] = element
 			else
-				local listed = lists[contact]
-				if not listed then
-					listed = {}
-					lists[contact] = listed
-					journaled[#journaled + 1] = contact
-				end
-				listed[#listed + 1] = element
+				owners[#owners + 1] = entries[base]
+				elements[#elements + 1] = element
 			end
 		end
 		if #profile_wide > 0 then call_chunked('RPUSH', KEYS[12], profile_wide, 1) end
 		local new_contacts = {}
-		for _, contact in ipairs(journaled) do
-			local listed = lists[contact]
-			local length = 0
-			for first = 1, #listed, ARGUMENT_CHUNK do
-				length = redis.call('RPUSH', KEYS[12] .. ':' .. contact, unpack(listed, first, math.min(#listed, first + ARGUMENT_CHUNK - 1)))
-			end
-			if length == #listed then
-				new_contacts[#new_contacts + 1] = '0'
-				new_contacts[#new_contacts + 1] = contact
-			end
+		for _, contact in ipairs(push_by_contact(owners, elements, journal_list)) do
+			new_contacts[#new_contacts + 1] = '0'
+			new_contacts[#new_contacts + 1] = contact
 		end
 		if #new_contacts > 0 then call_chunked('ZADD', KEYS[14], new_contacts, 2) end
 	end
@@ -140,21 +154,15 @@ if change_count > 0 then
 	local last_seq = redis.call('INCRBY', K_SEQ, change_count)
 	first_seq = last_seq - change_count + 1
 	-- One RPUSH per contact of the commit, not one index entry per change.
-	local seqs, contacts_logged = {}, {}
+	local owners, seqs = {}, {}
 	for index = 0, change_count - 1 do
 		local base = index * 2 + 1
 		local seq = string.format('%d', first_seq + index)
 		redis.call('XADD', K_LOG, seq .. '-0', 'r', changes[base + 1])
-		local contact = changes[base]
-		local listed = seqs[contact]
-		if not listed then
-			listed = {}
-			seqs[contact] = listed
-			contacts_logged[#contacts_logged + 1] = contact
-		end
-		listed[#listed + 1] = seq
+		owners[index + 1] = changes[base]
+		seqs[index + 1] = seq
 	end
-	for _, contact in ipairs(contacts_logged) do call_chunked('RPUSH', history_list(contact), seqs[contact], 1) end
+	push_by_contact(owners, seqs, history_list)
 end
 return { 'ok', string.format('%d', first_seq) }
 `;

@@ -21,18 +21,19 @@ local function num(x)
 	return string.format('%.17g', x)
 end
 
--- For reads (width 1) the result holds one reply per argument, false for a missing member.
+-- For reads (width 1) the result holds one reply per argument, false for a missing member; the
+-- second result is the last chunk's reply (an RPUSH's list length).
 local function call_chunked(command, key, args, width)
 	local step = ARGUMENT_CHUNK - (ARGUMENT_CHUNK % width)
-	local results = {}
+	local results, reply = {}, nil
 	for first = 1, #args, step do
 		local last = math.min(first + step - 1, #args)
-		local reply = redis.call(command, key, unpack(args, first, last))
+		reply = redis.call(command, key, unpack(args, first, last))
 		if type(reply) == 'table' then
 			for index = 1, last - first + 1 do results[first + index - 1] = reply[index] end
 		end
 	end
-	return results
+	return results, reply
 end
 
 -- The contact's history: the seqs of its changes, oldest first, a list per contact beside the

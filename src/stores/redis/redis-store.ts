@@ -15,7 +15,7 @@ import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../
 import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
 import { movedGroups } from '../group-index';
-import { checkFold, decodeJournalLines, encodeJournalEntry, journalSeqAhead } from '../journal-codec';
+import { checkFold, decodeJournalLines, encodeJournalEntry, journalElementWithoutSeq, journalSeqAhead } from '../journal-codec';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
 import { listArgument, type RedisArgument, type RedisCommandClient } from './client';
 import {
@@ -23,7 +23,6 @@ import {
 	decodeContactState,
 	encodeChangeRecord,
 	encodeContactState,
-	encodeJournalElement,
 	packedStrings,
 	toScoreChange,
 	type StreamEntry,
@@ -245,7 +244,7 @@ export class RedisStore implements ScoreStore {
 				await this.runScript(
 					SCRIPTS.foldJournal,
 					profileId,
-					[contactId, throughSeq, encodeJournalElement(encodeJournalEntry(carried))],
+					[contactId, throughSeq, journalElementWithoutSeq(encodeJournalEntry(carried))],
 					this.writeKeys(profileId),
 				);
 			} catch (error) {
@@ -531,7 +530,7 @@ function journalFields(journal: readonly JournalEntry[]): string[] {
 	const fields: string[] = [];
 	for (const entry of journal) {
 		const encoded = encodeJournalEntry(entry);
-		fields.push(encoded.contactId, encodeJournalElement(encoded));
+		fields.push(encoded.contactId, journalElementWithoutSeq(encoded));
 	}
 	return fields;
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { ProfileNotPublishedError, toScoreEvent, type EngagementEngine, type EventResult, type Rule, type ScoreEvent } from '../../../../../src/index';
+import { failIfNotPublished, toScoreEvent, type EngagementEngine, type EventResult, type Rule, type ScoreEvent } from '../../../../../src/index';
 import { COMMON_LABELS, type FieldLabels, labelsOf, withParameterNames } from '../../../../shared/item-errors';
 import { handleItemFailure } from '../../../../shared/item-loop';
 import { contactIdProperty } from '../../../../shared/contact-id';
@@ -240,7 +240,7 @@ const PARAMETER_LABELS = labelsOf(description);
 /** The rules that score the profile's events (none while it records them); fails an unpublished profile when told to. */
 async function publishedRules(engine: EngagementEngine, profileId: string, ifNotPublished: 'record' | 'fail'): Promise<ReadonlyMap<string, Rule>> {
 	const profile = await engine.getProfile(profileId);
-	if (profile.status !== 'published' && ifNotPublished === 'fail') throw new ProfileNotPublishedError(profileId);
+	failIfNotPublished(profile, ifNotPublished);
 	return new Map((profile.publishedRules ?? []).map((rule) => [rule.id, rule]));
 }
 
