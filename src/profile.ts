@@ -179,7 +179,6 @@ export function unpublished(profile: ScoreProfile, now: number): ScoreProfile {
 	return { ...profile, status: 'draft', updatedAt: now };
 }
 
-/** Whether the draft differs from what is live (or nothing is live). */
 /**
  * What scoring does with a profile that is not published: `ifNotPublished` 'fail' throws
  * ProfileNotPublishedError, 'record' (the default) lets its events be recorded.
@@ -189,6 +188,7 @@ export function failIfNotPublished(profile: ScoreProfile, ifNotPublished: 'recor
 	if (profile.status !== 'published' && ifNotPublished === 'fail') throw new ProfileNotPublishedError(profile.id);
 }
 
+/** Whether the draft differs from what is live (or nothing is live). */
 export function hasUnpublishedChanges(profile: ScoreProfile): boolean {
 	if (profile.status !== 'published' || profile.publishedRules === undefined) return true;
 	return (
