@@ -108,6 +108,10 @@ function connect(url) {
 				async navigate(pageUrl) {
 					const loaded = new Promise((resolveLoad) => {
 						const listener = (message) => {
+							// Leaving a workflow with unsaved changes: the editor's beforeunload prompt would hold the navigation forever.
+							if (message.method === 'Page.javascriptDialogOpening' && message.params?.type === 'beforeunload') {
+								session.send('Page.handleJavaScriptDialog', { accept: true }).catch(() => {});
+							}
 							if (message.method === 'Page.loadEventFired') {
 								listeners.delete(listener);
 								resolveLoad();
