@@ -103,6 +103,16 @@ const ruleLimitsWorkflow = {
 };
 
 let demo: LiveDemo;
+
+/** The draft rules of a profile as the node saved them, read from the demo n8n's own SQLite file. */
+async function savedDraftRules(profileId: string) {
+	const store = SqliteStore.open(join(demo.userFolder, '.n8n', DEFAULT_DATABASE_FILE));
+	try {
+		return (await new EngagementEngine(store).getProfile(profileId)).draftRules;
+	} finally {
+		await store.close();
+	}
+}
 let editor: EditorPage;
 /** Tests that ran to their end; the user folder is kept for inspection unless all of them did. */
 let completed = 0;
@@ -242,10 +252,7 @@ describe("n8n's editor", () => {
 		await editor.waitForElement('[data-test-id="output-panel"]', 'form-made', 60_000);
 		await editor.closeNode();
 		// What the node saved, read from the demo n8n's own SQLite file.
-		const store = SqliteStore.open(join(demo.userFolder, '.n8n', DEFAULT_DATABASE_FILE));
-		const saved = await new EngagementEngine(store).getProfile('form-made');
-		await store.close();
-		expect(saved.draftRules).toEqual([
+		expect(await savedDraftRules('form-made')).toEqual([
 			{ id: 'opened-in-editor', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'opened' }], points: 1 },
 		]);
 		completed++;
@@ -273,10 +280,7 @@ describe("n8n's editor", () => {
 		await editor.click('[data-test-id="node-execute-button"]');
 		await editor.waitForElement('[data-test-id="output-panel"]', 'form-limits', 60_000);
 		await editor.closeNode();
-		const store = SqliteStore.open(join(demo.userFolder, '.n8n', DEFAULT_DATABASE_FILE));
-		const saved = await new EngagementEngine(store).getProfile('form-limits');
-		await store.close();
-		expect(saved.draftRules).toEqual([
+		expect(await savedDraftRules('form-limits')).toEqual([
 			{ id: 'email-limited', eventType: 'email_event', conditions: [], points: 1, counts: { times: 3, per: 'rollingDays', days: 7 }, expiresAfterDays: 30, group: 'Email' },
 		]);
 		completed++;
