@@ -16,6 +16,7 @@
  *   (KEYS[12..14] the journal's keys, see journalKeys in keys.ts).
  * Returns { "ok", first seq or "0" } when written, else { "conflict", "profile" | "", contact ids..., "|", event ids... }
  * and writes nothing.
+ * The `-- section:` lines name its parts; bench/redis-commit-script.bench.js times each.
  */
 export const COMMIT_LUA = `
 local function journal_list(contact)
@@ -45,12 +46,14 @@ local function push_by_contact(owners, elements, list_key)
 	return created
 end
 
+-- section: arguments
 local profile = redis.call('HMGET', K_PROFILE, 'status', 'version')
 if not profile[1] then return not_found() end
 if profile[1] ~= ARGV[1] or profile[2] ~= ARGV[2] then return { 'conflict', 'profile', '|' } end
 local contacts, seen_ids, changes = cmsgpack.unpack(ARGV[4]), cmsgpack.unpack(ARGV[5]), cmsgpack.unpack(ARGV[6])
 local contact_count, seen_count, change_count = #contacts / 6, #seen_ids, #changes / 2
 
+-- section: checks
 local now = now_ms()
 local conflicts = { 'conflict', '' }
 if contact_count > 0 then
@@ -72,6 +75,7 @@ if seen_count > 0 then
 end
 if #conflicts > 3 then return conflicts end
 
+-- section: contacts
 if contact_count > 0 then
 	local score_args, state_args, idle_args, expiry_args, unexpiring = {}, {}, {}, {}, {}
 	for base = 1, #contacts, 6 do
@@ -100,6 +104,7 @@ if contact_count > 0 then
 	if #expiry_args > 0 then call_chunked('ZADD', K_EXPIRY, expiry_args, 2) end
 	if #unexpiring > 0 then call_chunked('ZREM', K_EXPIRY, unexpiring, 1) end
 end
+-- section: seen
 if seen_count > 0 then
 	redis.call('ZREMRANGEBYSCORE', K_SEEN, '-inf', now)
 	local expiry = num(now + tonumber(ARGV[3]))
@@ -110,6 +115,7 @@ if seen_count > 0 then
 	end
 	call_chunked('ZADD', K_SEEN, seen_args, 2)
 end
+-- section: groups
 -- Group index entries (see groupIndexKey in keys.ts), 3 each [index name, contact id, subtotal or "-" to remove].
 if ARGV[7] then
 	local entries = cmsgpack.unpack(ARGV[7])
@@ -123,6 +129,7 @@ if ARGV[7] then
 		end
 	end
 end
+-- section: journal
 if ARGV[8] then
 	local entries = cmsgpack.unpack(ARGV[8])
 	local entry_count = #entries / 2
@@ -149,6 +156,7 @@ if ARGV[8] then
 		if #new_contacts > 0 then call_chunked('ZADD', KEYS[14], new_contacts, 2) end
 	end
 end
+-- section: log
 local first_seq = 0
 if change_count > 0 then
 	local last_seq = redis.call('INCRBY', K_SEQ, change_count)
@@ -162,6 +170,7 @@ if change_count > 0 then
 		owners[index + 1] = changes[base]
 		seqs[index + 1] = seq
 	end
+	-- section: history
 	push_by_contact(owners, seqs, history_list)
 end
 return { 'ok', string.format('%d', first_seq) }
