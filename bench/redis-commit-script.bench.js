@@ -3,8 +3,10 @@
  * 10k contacts in batches of 1,000, every event with an id and journaled), run with a copy of the
  * commit script in which each `-- section:` line (lua-commit.ts) adds the time since the last one
  * to that section (redis.call('TIME'), microseconds). Prints each section's time per event, the
- * data commands' own time per event (INFO commandstats), and what one redis.call costs inside a
- * script: the part of a section that is neither Lua nor the command's own work.
+ * data commands' own time per event (INFO commandstats), what one redis.call costs inside a
+ * script (the part of a section that is neither Lua nor the command's own work), and how the
+ * client's wall clock divides: reading the snapshot, the commit script's call, and the rest
+ * (planning in JS and encoding the script's arguments, which nothing overlaps).
  * `npm run bench -- commit-script` runs only this file. ENGAGEMENT_SCORE_DIST may point at another build.
  */
 const path = require('node:path');
@@ -57,7 +59,9 @@ async function commitSections(connect, report) {
 	await store.insertProfile(profile('bench'));
 	const stats = connect();
 	await stats.call('CONFIG', 'RESETSTAT');
+	const clock = clientClock(RedisStore, EngagementEngine);
 	for (let start = 0; start < EVENTS; start += BATCH) await engine.scoreEvents('bench', events.slice(start, start + BATCH));
+	clock.stop();
 	if ((await store.latestChangeSeq('bench')) !== EVENTS) throw new Error('not every event was logged');
 
 	const timings = await stats.call('HGETALL', TIMINGS_KEY);
@@ -70,11 +74,42 @@ async function commitSections(connect, report) {
 		report(`Redis commit script, section "${section}", per event`, Number(micros.toFixed(2)), 'us');
 	}
 	report('Redis commit script, all sections, per event', Number(sum.toFixed(2)), 'us');
+	const { scoreEvents, readSnapshot, commitScript } = clock.nanoseconds;
+	const perEventMicros = (nanoseconds) => Number((nanoseconds / 1000 / EVENTS).toFixed(2));
+	report('Redis Score Event, client wall clock per event', perEventMicros(scoreEvents), 'us');
+	report('  of which reading the snapshot (one pipelined round trip)', perEventMicros(readSnapshot), 'us');
+	report('  of which the commit script\'s call (EVALSHA, round trip included)', perEventMicros(commitScript), 'us');
+	report('  the rest: the engine and the store in JS (planning, encoding the arguments)', perEventMicros(scoreEvents - readSnapshot - commitScript), 'us');
 	const { calls, usec } = commandStats(await stats.call('INFO', 'commandstats'));
+	// One call per event each (one per change, one per contact and list); the others take a whole batch per call.
+	for (const command of ['xadd', 'rpush']) report(`  ${command.toUpperCase()} calls per event`, Number(((calls[command] ?? 0) / EVENTS).toFixed(2)), 'calls');
 	for (const command of ['xadd', 'rpush', 'zadd', 'hset', 'hmget', 'zmscore']) {
-		report(`  ${command.toUpperCase()} calls per event`, Number(((calls[command] ?? 0) / EVENTS).toFixed(3)), 'calls');
 		report(`  ${command.toUpperCase()}'s own time per event (all its calls, in the scripts and the snapshot reads)`, Number(((usec[command] ?? 0) / EVENTS).toFixed(2)), 'us');
 	}
+}
+
+/** Adds up the wall clock of the engine's scoreEvents, the store's snapshot reads and its commit script's calls, until stop(). */
+function clientClock(RedisStore, EngagementEngine) {
+	const nanoseconds = { scoreEvents: 0, readSnapshot: 0, commitScript: 0 };
+	const restore = [];
+	const time = (owner, method, name) => {
+		const original = owner[method];
+		if (typeof original !== 'function') throw new Error(`${method} is gone: update this bench`);
+		owner[method] = async function (...args) {
+			const started = process.hrtime.bigint();
+			try {
+				return await original.apply(this, args);
+			} finally {
+				nanoseconds[name] += Number(process.hrtime.bigint() - started);
+			}
+		};
+		restore.push(() => (owner[method] = original));
+	};
+	time(EngagementEngine.prototype, 'scoreEvents', 'scoreEvents');
+	time(RedisStore.prototype, 'readSnapshot', 'readSnapshot');
+	const { SCRIPTS } = require(path.join(DIST, 'src', 'stores', 'redis', 'scripts.js'));
+	time(SCRIPTS.commit, 'run', 'commitScript');
+	return { nanoseconds, stop: () => restore.forEach((undo) => undo()) };
 }
 
 /**
