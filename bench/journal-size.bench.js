@@ -198,16 +198,10 @@ async function staticData(report) {
 }
 
 async function redis(report) {
-	const Redis = require('ioredis');
 	const { RedisStore } = require(path.join(DIST, 'src', 'stores', 'redis', 'redis-store.js'));
 	const { EngagementEngine } = require(path.join(DIST, 'src', 'engine.js'));
 	const server = await startRedis();
-	const clients = [];
-	const connect = () => {
-		const client = new Redis({ host: '127.0.0.1', port: server.port });
-		clients.push(client);
-		return client;
-	};
+	const { connect } = server;
 	const BATCH = 1_000;
 	try {
 		const raw = connect();
@@ -255,7 +249,6 @@ async function redis(report) {
 		report('Redis journal, bytes per event (MEMORY USAGE of its keys / 100k events over 10k contacts)', Number((bytes / EVENTS).toFixed(1)), 'bytes');
 		report('Redis reading the whole journal back (journalContactIds pages of 1,000 + readJournals), 100k entries', await readWholeJournal(new RedisStore(raw, { keyPrefix: last }), EVENTS), 'entries/s');
 	} finally {
-		for (const client of clients) if (client.status !== 'end') client.disconnect();
 		await server.stop();
 	}
 }

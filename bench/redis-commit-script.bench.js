@@ -11,29 +11,21 @@
  */
 const path = require('node:path');
 
+const { benchProfile, scoringEvents } = require('./lib/redis-batch-workload');
 const { startRedis } = require('./lib/redis-server');
 
 const DIST = process.env.ENGAGEMENT_SCORE_DIST ?? path.join(__dirname, '..', 'dist');
-const T0 = Date.UTC(2026, 0, 1);
 const EVENTS = 100_000;
 const CONTACTS = 10_000;
 const BATCH = 1_000;
 const TIMINGS_KEY = 'bench-commit-sections';
 
 async function run(report) {
-	const Redis = require('ioredis');
 	const server = await startRedis();
-	const clients = [];
-	const connect = () => {
-		const client = new Redis({ host: '127.0.0.1', port: server.port });
-		clients.push(client);
-		return client;
-	};
 	try {
-		await commitSections(connect, report);
-		await callCosts(connect(), report);
+		await commitSections(server.connect, report);
+		await callCosts(server.connect(), report);
 	} finally {
-		for (const client of clients) if (client.status !== 'end') client.disconnect();
 		await server.stop();
 	}
 }
@@ -47,16 +39,10 @@ async function commitSections(connect, report) {
 	if (sections.length === 0) throw new Error('the commit script has no "-- section:" lines to time');
 	SCRIPTS.commit = new RedisScript(timedCommitScript(COMMIT_LUA), 'writes');
 
-	const events = Array.from({ length: EVENTS }, (_, index) => ({
-		id: `evt-${index}`,
-		contactId: `contact-${(index * 7919) % CONTACTS}`,
-		type: index % 3 === 0 ? 'email_event' : 'form_submitted',
-		properties: index % 3 === 0 ? { event: 'clicked' } : { form: 'demo request' },
-		occurredAt: T0 + index,
-	}));
+	const events = scoringEvents(EVENTS, CONTACTS);
 	const store = new RedisStore(connect(), { keyPrefix: 'bench-sections:' });
 	const engine = new EngagementEngine(store);
-	await store.insertProfile(profile('bench'));
+	await store.insertProfile(benchProfile('bench'));
 	const stats = connect();
 	await stats.call('CONFIG', 'RESETSTAT');
 	const clock = clientClock(RedisStore, EngagementEngine);
@@ -173,12 +159,5 @@ function commandStats(info) {
 	return { calls, usec };
 }
 
-function profile(id) {
-	const rules = [
-		{ id: 'clicked', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'clicked' }], points: 10 },
-		{ id: 'demo', eventType: 'form_submitted', conditions: [{ property: 'form', operator: 'contains', value: 'demo' }], points: 15 },
-	];
-	return { id, name: id, description: 'benchmark', status: 'published', draftRules: rules, publishedRules: rules, version: 1, publishedAt: T0, createdAt: T0, updatedAt: T0 };
-}
 
 module.exports = { run };

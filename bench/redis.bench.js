@@ -13,27 +13,19 @@
  */
 const path = require('node:path');
 
+const { benchProfile, scoringEvents, T0 } = require('./lib/redis-batch-workload');
 const { startRedis } = require('./lib/redis-server');
 
 const DIST = process.env.ENGAGEMENT_SCORE_DIST ?? path.join(__dirname, '..', 'dist');
-const T0 = Date.UTC(2026, 0, 1);
 
 async function run(report) {
-	const Redis = require('ioredis');
 	const server = await startRedis();
-	const clients = [];
-	const connect = () => {
-		const client = new Redis({ host: '127.0.0.1', port: server.port });
-		clients.push(client);
-		return client;
-	};
 	try {
-		await scoringThroughput(connect, report);
-		await parallelWriters(connect, report);
-		await triggerLatency(connect, report);
-		await topContactsLatency(connect, report);
+		await scoringThroughput(server.connect, report);
+		await parallelWriters(server.connect, report);
+		await triggerLatency(server.connect, report);
+		await topContactsLatency(server.connect, report);
 	} finally {
-		for (const client of clients) if (client.status !== 'end') client.disconnect();
 		await server.stop();
 	}
 }
@@ -44,17 +36,11 @@ async function scoringThroughput(connect, report) {
 	const EVENTS = 100_000;
 	const CONTACTS = 10_000;
 	const BATCH = 1_000;
-	const events = Array.from({ length: EVENTS }, (_, index) => ({
-		id: `evt-${index}`,
-		contactId: `contact-${(index * 7919) % CONTACTS}`,
-		type: index % 3 === 0 ? 'email_event' : 'form_submitted',
-		properties: index % 3 === 0 ? { event: 'clicked' } : { form: 'demo request' },
-		occurredAt: T0 + index,
-	}));
+	const events = scoringEvents(EVENTS, CONTACTS);
 
 	const store = new RedisStore(connect(), { keyPrefix: 'bench-batch:' });
 	const engine = new EngagementEngine(store);
-	await store.insertProfile(profile('bench'));
+	await store.insertProfile(benchProfile('bench'));
 	const statsClient = connect();
 	await statsClient.call('CONFIG', 'RESETSTAT');
 	const cpuBefore = process.cpuUsage();
@@ -79,7 +65,7 @@ async function scoringThroughput(connect, report) {
 	report('  of which the data commands the scripts call (XADD, ZADD, RPUSH, ZMSCORE, HSET, HMGET, ...), per event', Number((writeUsec / EVENTS).toFixed(1)), 'us');
 
 	const single = new RedisStore(connect(), { keyPrefix: 'bench-single-call:' });
-	await single.insertProfile(profile('bench'));
+	await single.insertProfile(benchProfile('bench'));
 	started = process.hrtime.bigint();
 	await new EngagementEngine(single).scoreEvents('bench', events);
 	report('  the same 100k events in one execution (one transaction)', Math.round(EVENTS / (Number(process.hrtime.bigint() - started) / 1e9)), 'events/s');
@@ -121,7 +107,7 @@ async function parallelWriters(connect, report) {
 	const BATCHES = 50;
 	const BATCH = 100;
 	const stores = Array.from({ length: WRITERS }, (_, writer) => new RedisStore(connect(), { keyPrefix: 'bench-hot:', location: `writer-${writer}` }));
-	await stores[0].insertProfile(profile('bench'));
+	await stores[0].insertProfile(benchProfile('bench'));
 	const started = process.hrtime.bigint();
 	await Promise.all(
 		stores.map(async (store, writer) => {
@@ -164,7 +150,7 @@ async function triggerLatency(connect, report) {
 	const { applyBatch } = require(path.join(DIST, 'src', 'score-writes.js'));
 	const SAMPLES = 300;
 	const writer = new RedisStore(connect(), { keyPrefix: 'bench-latency:', location: 'worker' });
-	await writer.insertProfile(profile('bench'));
+	await writer.insertProfile(benchProfile('bench'));
 	const seenAt = new Map();
 	const feed = new RedisGroupFeed(connect(), writer, 'bench', 'latency-trigger', (changes) => {
 		const now = process.hrtime.bigint();
@@ -195,8 +181,8 @@ async function topContactsLatency(connect, report) {
 	const CONTACTS = 1_000_000;
 	const client = connect();
 	const store = new RedisStore(client, { keyPrefix: 'bench-rank:' });
-	await store.insertProfile(profile('ties'));
-	await store.insertProfile(profile('distinct'));
+	await store.insertProfile(benchProfile('ties'));
+	await store.insertProfile(benchProfile('distinct'));
 	// Seeded straight into the store's keys: the ranking is measured, not how fast 1M contacts can be scored.
 	await seedContacts(client, 'bench-rank:{ties}:', CONTACTS, (index) => (index * 7919) % 1000);
 	await seedContacts(client, 'bench-rank:{distinct}:', CONTACTS, (index) => ((index * 7919) % CONTACTS) / 7);
@@ -241,24 +227,6 @@ async function seedContacts(client, base, count, scoreOf) {
 	}
 }
 
-function profile(id) {
-	const rules = [
-		{ id: 'clicked', eventType: 'email_event', conditions: [{ property: 'event', operator: 'equals', value: 'clicked' }], points: 10 },
-		{ id: 'demo', eventType: 'form_submitted', conditions: [{ property: 'form', operator: 'contains', value: 'demo' }], points: 15 },
-	];
-	return {
-		id,
-		name: id,
-		description: 'benchmark',
-		status: 'published',
-		draftRules: rules,
-		publishedRules: rules,
-		version: 1,
-		publishedAt: T0,
-		createdAt: T0,
-		updatedAt: T0,
-	};
-}
 
 function sleep(ms) {
 	return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 /**
  * A real redis-server for a benchmark: started on a free loopback port with a scratch folder and
- * no persistence, stopped by its own pid.
+ * no persistence, stopped by its own pid. connect() opens an ioredis client to it, which stop()
+ * closes first.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -8,7 +9,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-/** Resolves { port, stop() } once the server answers PING. */
+/** Resolves { port, connect(), stop() } once the server answers PING. */
 async function startRedis() {
 	const port = await freePort();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engagement-bench-redis-'));
@@ -22,9 +23,17 @@ async function startRedis() {
 		if (attempt > 400 || child.exitCode !== null) throw new Error('redis-server did not start (is it installed?)');
 		await new Promise((resolve) => setTimeout(resolve, 25));
 	}
+	const clients = [];
 	return {
 		port,
+		connect: () => {
+			const Redis = require('ioredis');
+			const client = new Redis({ host: '127.0.0.1', port });
+			clients.push(client);
+			return client;
+		},
 		stop: async () => {
+			for (const client of clients) if (client.status !== 'end') client.disconnect();
 			if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
 			await exited;
 			fs.rmSync(dir, { recursive: true, force: true });
