@@ -1,7 +1,7 @@
 /**
  * The Redis store, measured on the built package against a real redis-server this file starts on
- * a free loopback port (and stops by pid). `npm run bench -- redis` runs only this file.
- * ENGAGEMENT_SCORE_DIST may point at another build.
+ * a free loopback port (and stops by pid). `npm run bench -- redis.bench` runs only this file
+ * (`-- redis` also runs redis-expiry and redis-commit-script). ENGAGEMENT_SCORE_DIST may point at another build.
  *
  * 1. Score Event through the Redis store in batches, and the same guarantees built from awaited
  *    commands one by one. (The comparison with n8n's own Redis node, one command per item, runs
