@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { startRedis } = require('./lib/redis-server');
+const { commandStats, startRedis } = require('./lib/redis-server');
 
 const DIST = process.env.ENGAGEMENT_SCORE_DIST ?? path.join(__dirname, '..', 'dist');
 const T0 = Date.UTC(2026, 0, 1);
@@ -221,8 +221,7 @@ async function redis(report) {
 				await engine.scoreEvents('bench', batch);
 			}
 			const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-			const usec = {};
-			for (const [, command, total] of (await raw.call('INFO', 'commandstats')).matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)) usec[command] = Number(total);
+			const { usec } = commandStats(await raw.call('INFO', 'commandstats'));
 			scriptMicroseconds[journaled].push(((usec.evalsha ?? 0) + (usec.eval ?? 0)) / EVENTS);
 			return { seconds, prefix };
 		};

@@ -12,13 +12,15 @@
 const path = require('node:path');
 
 const { benchProfile, scoringEvents } = require('./lib/redis-batch-workload');
-const { startRedis } = require('./lib/redis-server');
+const { commandStats, startRedis } = require('./lib/redis-server');
 
 const DIST = process.env.ENGAGEMENT_SCORE_DIST ?? path.join(__dirname, '..', 'dist');
 const EVENTS = 100_000;
 const CONTACTS = 10_000;
 const BATCH = 1_000;
 const TIMINGS_KEY = 'bench-commit-sections';
+/** A line `-- section: <name>` of the commit script (lua-commit.ts), with its indentation. */
+const SECTION_LINE = /^(\s*)-- section: (\S+)$/gm;
 
 async function run(report) {
 	const server = await startRedis();
@@ -35,7 +37,7 @@ async function commitSections(connect, report) {
 	const { COMMIT_LUA } = require(path.join(DIST, 'src', 'stores', 'redis', 'lua-commit.js'));
 	const { RedisStore } = require(path.join(DIST, 'src', 'stores', 'redis', 'redis-store.js'));
 	const { EngagementEngine } = require(path.join(DIST, 'src', 'engine.js'));
-	const sections = [...COMMIT_LUA.matchAll(/^\s*-- section: (\S+)$/gm)].map((match) => match[1]);
+	const sections = [...COMMIT_LUA.matchAll(SECTION_LINE)].map((match) => match[2]);
 	if (sections.length === 0) throw new Error('the commit script has no "-- section:" lines to time');
 	SCRIPTS.commit = new RedisScript(timedCommitScript(COMMIT_LUA), 'writes');
 
@@ -45,7 +47,7 @@ async function commitSections(connect, report) {
 	await store.insertProfile(benchProfile('bench'));
 	const stats = connect();
 	await stats.call('CONFIG', 'RESETSTAT');
-	const clock = clientClock(RedisStore, EngagementEngine);
+	const clock = clientClock(RedisStore, EngagementEngine, SCRIPTS.commit);
 	for (let start = 0; start < EVENTS; start += BATCH) await engine.scoreEvents('bench', events.slice(start, start + BATCH));
 	clock.stop();
 	if ((await store.latestChangeSeq('bench')) !== EVENTS) throw new Error('not every event was logged');
@@ -75,7 +77,7 @@ async function commitSections(connect, report) {
 }
 
 /** Adds up the wall clock of the engine's scoreEvents, the store's snapshot reads and its commit script's calls, until stop(). */
-function clientClock(RedisStore, EngagementEngine) {
+function clientClock(RedisStore, EngagementEngine, commitScript) {
 	const nanoseconds = { scoreEvents: 0, readSnapshot: 0, commitScript: 0 };
 	const restore = [];
 	const time = (owner, method, name) => {
@@ -93,8 +95,7 @@ function clientClock(RedisStore, EngagementEngine) {
 	};
 	time(EngagementEngine.prototype, 'scoreEvents', 'scoreEvents');
 	time(RedisStore.prototype, 'readSnapshot', 'readSnapshot');
-	const { SCRIPTS } = require(path.join(DIST, 'src', 'stores', 'redis', 'scripts.js'));
-	time(SCRIPTS.commit, 'run', 'commitScript');
+	time(commitScript, 'run', 'commitScript');
 	return { nanoseconds, stop: () => restore.forEach((undo) => undo()) };
 }
 
@@ -116,7 +117,7 @@ end
 	if (!source.includes(returnOk)) throw new Error('the commit script no longer returns { \'ok\', ... }');
 	return (
 		timer +
-		source.replace(/^(\s*)-- section: (\S+)$/gm, "$1section_starts('$2')").replace(returnOk, `section_starts(nil)\n${returnOk}`)
+		source.replace(SECTION_LINE, "$1section_starts('$2')").replace(returnOk, `section_starts(nil)\n${returnOk}`)
 	);
 }
 
@@ -148,16 +149,5 @@ async function callCosts(client, report) {
 	report("Redis one redis.call('RPUSH') of one element, always to the same list", Number((oneList - empty).toFixed(2)), 'us');
 	report(`Redis one redis.call('RPUSH') of one element, to a different one of ${LISTS.toLocaleString('en-US')} lists each call`, Number((manyLists - empty).toFixed(2)), 'us');
 }
-
-function commandStats(info) {
-	const calls = {};
-	const usec = {};
-	for (const [, command, count, total] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-		calls[command] = Number(count);
-		usec[command] = Number(total);
-	}
-	return { calls, usec };
-}
-
 
 module.exports = { run };

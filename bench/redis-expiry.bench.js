@@ -8,7 +8,7 @@
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
-const { startRedis } = require('./lib/redis-server');
+const { commandStats, startRedis } = require('./lib/redis-server');
 
 const DIST = process.env.ENGAGEMENT_SCORE_DIST ?? path.join(__dirname, '..', 'dist');
 const CONTACTS = 100_000;
@@ -58,7 +58,7 @@ async function run(report) {
 		);
 		// On a shared machine the wall clock also counts other processes' turns.
 		report('  the same, client process CPU time', Math.round(result.expired / ((cpu.user + cpu.system) / 1e6)), 'expiries/s');
-		const usec = commandMicroseconds(await statsClient.call('INFO', 'commandstats'));
+		const { usec } = commandStats(await statsClient.call('INFO', 'commandstats'));
 		report('  Redis time in the scripts, per expiry', Number((((usec.evalsha ?? 0) + (usec.eval ?? 0)) / expected).toFixed(2)), 'us');
 	} finally {
 		client.disconnect();
@@ -72,13 +72,6 @@ function dueContact(contactId, now) {
 	const expiring = Array.from({ length: GRANTS_PER_CONTACT }, (_, grant) => ({ ruleId: 'r', eventId: `${contactId}-${grant}`, points: 1, dueAt: now - DAY + grant }));
 	const before = now - 2 * DAY;
 	return { contactId, score: GRANTS_PER_CONTACT, lastActivityAt: before, firstSeenAt: before, updatedAt: before, version: 1, ledger: { expiring }, nextExpiryAt: expiring[0].dueAt };
-}
-
-/** `INFO commandstats` as { command: total microseconds }. */
-function commandMicroseconds(info) {
-	const usec = {};
-	for (const [, command, total] of info.matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)) usec[command] = Number(total);
-	return usec;
 }
 
 module.exports = { run };

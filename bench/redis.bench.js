@@ -14,7 +14,7 @@
 const path = require('node:path');
 
 const { benchProfile, scoringEvents, T0 } = require('./lib/redis-batch-workload');
-const { startRedis } = require('./lib/redis-server');
+const { commandStats, startRedis } = require('./lib/redis-server');
 
 const DIST = process.env.ENGAGEMENT_SCORE_DIST ?? path.join(__dirname, '..', 'dist');
 
@@ -58,7 +58,7 @@ async function scoringThroughput(connect, report) {
 	// On a shared machine the wall clock also counts other processes' turns; client and Redis each on their own.
 	report('  the same, client process CPU time', Math.round(EVENTS / ((cpu.user + cpu.system) / 1e6)), 'events/s');
 	// Where Redis spends the batch run: the scripts in all, and the data commands they call.
-	const usec = commandMicroseconds(await statsClient.call('INFO', 'commandstats'));
+	const { usec } = commandStats(await statsClient.call('INFO', 'commandstats'));
 	const scriptUsec = (usec.evalsha ?? 0) + (usec.eval ?? 0);
 	const writeUsec = ['xadd', 'zadd', 'rpush', 'zmscore', 'hset', 'hmget', 'zremrangebyscore', 'set', 'get'].reduce((sum, name) => sum + (usec[name] ?? 0), 0);
 	report('  Redis time in the scripts, per event', Number((scriptUsec / EVENTS).toFixed(1)), 'us');
@@ -135,13 +135,6 @@ async function parallelWriters(connect, report) {
 	report(`Redis ${WRITERS} parallel writers on ${CONTACTS} hot contacts, ${total} events in batches of ${BATCH}`, Math.round(total / seconds), 'events/s');
 	report(`  points in the end (${total} events x 10)`, sum, 'points', { exactly: total * 10 });
 	report(`  commits that had to retry, of ${WRITERS * BATCHES}`, retries, 'retries');
-}
-
-/** `INFO commandstats` as { command: total microseconds }. */
-function commandMicroseconds(info) {
-	const usec = {};
-	for (const [, command, total] of info.matchAll(/^cmdstat_([^:]+):calls=\d+,usec=(\d+)/gm)) usec[command] = Number(total);
-	return usec;
 }
 
 async function triggerLatency(connect, report) {

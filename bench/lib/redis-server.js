@@ -64,4 +64,15 @@ function answersPing(port) {
 	});
 }
 
-module.exports = { startRedis };
+/** `INFO commandstats` as { calls: { command: count }, usec: { command: total microseconds } }. */
+function commandStats(info) {
+	const calls = {};
+	const usec = {};
+	for (const [, command, count, total] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+		calls[command] = Number(count);
+		usec[command] = Number(total);
+	}
+	return { calls, usec };
+}
+
+module.exports = { commandStats, startRedis };
