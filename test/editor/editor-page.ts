@@ -18,6 +18,9 @@ const cdp = require('../../scripts/lib/cdp') as {
 	launchChromium(options: { executable?: string; width?: number; height?: number }): Promise<{ page: CdpPage; close(): Promise<void> }>;
 };
 
+/** How often openDropdown clicks a select whose dropdown does not show. */
+const DROPDOWN_CLICKS = 3;
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A page expression for the first visible element matching `selector` (whose text contains `text`). */
@@ -125,8 +128,20 @@ export class EditorPage {
 
 	/** Opens the dropdown of the (first visible) parameter with this name, e.g. a condition's "property". */
 	async openDropdown(parameterName: string): Promise<void> {
-		await this.click(`[data-test-id="parameter-input-${parameterName}"] input`);
-		await this.waitForElement('.el-select-dropdown__item');
+		const input = `[data-test-id="parameter-input-${parameterName}"] input`;
+		await this.click(input);
+		// On a slow machine the first click can land before the select listens (CI, 2026-12-03): its
+		// dropdown never opened. Click again only while no dropdown shows, since a click on an open
+		// one (still loading its options) would close it.
+		for (let attempt = 1; attempt < DROPDOWN_CLICKS; attempt++) {
+			try {
+				await this.waitForElement('.el-select-dropdown', undefined, 10_000);
+				break;
+			} catch {
+				await this.click(input);
+			}
+		}
+		await this.waitForElement('.el-select-dropdown__item', undefined, 60_000);
 	}
 
 	/** The texts of the options of the open dropdown (each option's name, without its description). */
