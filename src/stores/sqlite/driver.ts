@@ -24,9 +24,9 @@ export function openDatabase(filePath: string, busyTimeoutMs: number): DatabaseS
 		// 32 MiB of page cache (default 2 MiB): a 100k-event batch touches indexes far larger than that.
 		db.exec('PRAGMA cache_size = -32768');
 		// Reads straight from the mapped file instead of a read() per page: recalculation and Preview
-		// Draft walk a journal far larger than the cache, page by page, and ran 30-45% faster so.
-		// SQLite falls back to read() where the mapping fails (a 32-bit process, say); writes still go
-		// through the WAL.
+		// Draft walk a journal far larger than the cache, one random row at a time (measured in
+		// docs/benchmarks.md, "SQLite reads through a memory mapping"). SQLite falls back to read()
+		// where the mapping fails (a 32-bit process, say); writes still go through the WAL.
 		db.exec(`PRAGMA mmap_size = ${MMAP_BYTES}`);
 		configured = true;
 		return db;
