@@ -82,7 +82,8 @@ export { carriedOf } from './scoring';
 
 export { StaticDataStore } from './stores/static-data/static-data-store';
 export { SqliteStore } from './stores/sqlite/sqlite-store';
-export { DEFAULT_EVENT_ID_RETENTION_DAYS, RedisStore } from './stores/redis/redis-store';
+export { RedisStore } from './stores/redis/redis-store';
+export { DEFAULT_EVENT_ID_RETENTION_DAYS } from './stores/event-id-retention';
 export type { RedisStoreOptions } from './stores/redis/redis-store';
 export { RedisGroupFeed } from './stores/redis/group-feed';
 export type { RedisGroupFeedOptions } from './stores/redis/group-feed';

@@ -6,14 +6,14 @@ import Redis from 'ioredis';
 
 import { RedisGroupFeed } from '../../src/stores/redis/group-feed';
 import { RedisStore, type RedisStoreOptions } from '../../src/stores/redis/redis-store';
-import { SqliteStore } from '../../src/stores/sqlite/sqlite-store';
+import { SqliteStore, type SqliteStoreOptions } from '../../src/stores/sqlite/sqlite-store';
 import type { StoreUnderTest } from '../stores/conformance';
 import { RedisTestServer } from './redis-server';
 
 /** A SQLite store on a new file in a temp folder of its own, removed by cleanup. */
-export async function sqliteStoreInTempFolder(): Promise<StoreUnderTest> {
+export async function sqliteStoreInTempFolder(options: SqliteStoreOptions = {}): Promise<StoreUnderTest> {
 	const folder = mkdtempSync(join(tmpdir(), 'engagement-sqlite-'));
-	const store = SqliteStore.open(join(folder, 'engagement-score.sqlite'));
+	const store = SqliteStore.open(join(folder, 'engagement-score.sqlite'), options);
 	return {
 		store,
 		cleanup: async () => {

@@ -68,19 +68,6 @@ describe('several workers on one Redis', () => {
 });
 
 describe('event id retention', () => {
-	it('counts an event id once within the retention and again after it expired', async () => {
-		const store = new RedisStore(connect(), { keyPrefix: freshPrefix(), eventIdRetentionMs: 300 });
-		await store.insertProfile(profileFixture('p'));
-		await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
-		const [again] = await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
-		expect(again.duplicate).toBe(true);
-
-		await new Promise((resolve) => setTimeout(resolve, 400));
-		const [later] = await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
-		expect(later.duplicate).toBe(false);
-		expect((await store.getContact('p', 'alice'))?.score).toBe(10);
-	});
-
 	it('forgets expired ids instead of keeping them forever', async () => {
 		const client = connect();
 		const prefix = freshPrefix();

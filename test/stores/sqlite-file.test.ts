@@ -312,4 +312,45 @@ describe('SQLite store file handling', () => {
 		]);
 		await store.close();
 	});
+	it('remembers the event ids of a file from before event-id retention for 30 days after the upgrade', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const db = fileOfSchemaVersion(file, 8);
+		db.exec("INSERT INTO seen_events (profile_key, event_id) VALUES (1, 'before-upgrade')");
+		db.close();
+
+		const upgradedAt = Date.now();
+		const after = SqliteStore.open(file);
+		const [retried, fresh] = await scoring(after).applyEvents('p1', 1, [
+			scoredEvent('alice', 5, { eventId: 'before-upgrade' }),
+			scoredEvent('alice', 5, { eventId: 'after-upgrade' }),
+		]);
+		expect(retried.duplicate).toBe(true);
+		expect(fresh.duplicate).toBe(false);
+		await after.close();
+
+		const reader = new DatabaseSync(file);
+		const { expires_at: expiresAt } = reader.prepare("SELECT expires_at FROM seen_events WHERE event_id = 'before-upgrade'").get() as { expires_at: number };
+		reader.close();
+		const thirtyDays = 30 * 24 * 60 * 60 * 1000;
+		expect(expiresAt).toBeGreaterThanOrEqual(Math.floor(upgradedAt / 1000) * 1000 + thirtyDays);
+		expect(expiresAt).toBeLessThanOrEqual(Date.now() + thirtyDays);
+	});
+
+	it('forgets expired event ids as new ones are marked, instead of keeping every id for ever', async () => {
+		const file = join(folder, 'scores.sqlite');
+		const store = SqliteStore.open(file, { eventIdRetentionMs: 100 });
+		await store.insertProfile(profileFixture('p1'));
+		await scoring(store).applyEvents('p1', 1, Array.from({ length: 3000 }, (_, index) => scoredEvent('a', 1, { eventId: `old-${index}` })));
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const reader = new DatabaseSync(file);
+		const rows = () => (reader.prepare('SELECT count(*) AS n FROM seen_events').get() as { n: number }).n;
+		expect(rows()).toBe(3000);
+		// Each transaction forgets at least 1,000 expired ids, and twice as many as it marks.
+		await scoring(store).applyEvents('p1', 1, [scoredEvent('a', 1, { eventId: 'new-1' })]);
+		expect(rows()).toBe(2001);
+		await scoring(store).applyEvents('p1', 1, Array.from({ length: 1000 }, (_, index) => scoredEvent('a', 1, { eventId: `new-${index + 2}` })));
+		expect(rows()).toBe(1001);
+		reader.close();
+		await store.close();
+	});
 });

@@ -14,6 +14,7 @@ import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, Tran
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { idleSince } from '../../scoring/contact-state';
 import { byNameThenId, compareStrings } from '../ordering';
+import { DEFAULT_EVENT_ID_RETENTION_MS } from '../event-id-retention';
 import { movedGroups } from '../group-index';
 import { checkFold, decodeJournalLines, encodeJournalEntry, journalElementWithoutSeq, journalSeqAhead } from '../journal-codec';
 import { checkId, checkPlan, idArray, snapshotGuard } from '../plan-checks';
@@ -42,7 +43,6 @@ import { contactQueueFor } from './contact-queue';
 import { SCRIPT_ERRORS } from './lua-common';
 import { type RedisScript, SCRIPTS } from './scripts';
 
-export const DEFAULT_EVENT_ID_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface RedisStoreOptions {
@@ -95,7 +95,7 @@ export class RedisStore implements ScoreStore {
 		private readonly options: RedisStoreOptions = {},
 	) {
 		this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-		this.retentionMs = options.eventIdRetentionMs ?? DEFAULT_EVENT_ID_RETENTION_DAYS * DAY_MS;
+		this.retentionMs = options.eventIdRetentionMs ?? DEFAULT_EVENT_ID_RETENTION_MS;
 		this.inactiveContactsPerPage = Math.max(1, Math.floor(options.inactiveContactsPerPage ?? 10_000));
 		this.location = options.location ?? 'redis';
 		this.key = `redis:${this.location}#${this.prefix}`;

@@ -173,6 +173,15 @@ export const MIGRATIONS: readonly string[] = [
 		FROM changes;
 	DROP TABLE changes;
 	`,
+	`
+	-- Event ids are remembered for a retention (SqliteStore's eventIdRetentionMs, 30 days unless
+	-- told), as on Redis, instead of for ever: each row holds the time it expires, indexed so that
+	-- forgetting the expired ones reads a range. An expired id counts as unseen until it is forgotten.
+	-- Ids marked before this step are remembered for 30 days from the upgrade.
+	ALTER TABLE seen_events ADD COLUMN expires_at INTEGER;
+	UPDATE seen_events SET expires_at = (unixepoch() + 30 * 86400) * 1000;
+	CREATE INDEX seen_events_by_expiry ON seen_events (expires_at);
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -15,6 +15,7 @@ import type { ContactJournals, JournalCarried, JournalEntry, JournalRecord } fro
 import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
 import { movedGroups } from '../group-index';
+import { DEFAULT_EVENT_ID_RETENTION_MS } from '../event-id-retention';
 import { byNameThenId } from '../ordering';
 import {
 	checkFold,
@@ -40,6 +41,13 @@ const CONTACT_COLUMNS = 'score, last_activity_at, first_seen_at, updated_at, ver
 /** How many contact ids one read takes: a few statement shapes, the largest well under SQLite's 32,766 parameters. */
 const CONTACT_READ_SIZES = [1, 8, 64, 512] as const;
 const CONTACT_READ_MAX = CONTACT_READ_SIZES[CONTACT_READ_SIZES.length - 1];
+/** Expired event ids a transaction that marks ids forgets at least (more when it marks many). */
+const FORGOTTEN_EVENT_IDS_MIN = 1_000;
+
+export interface SqliteStoreOptions {
+	/** How long an event id is remembered for deduplication. Default 30 days; the latest open() of a file sets it. */
+	readonly eventIdRetentionMs?: number;
+}
 
 interface ContactRow {
 	score: number;
@@ -98,16 +106,18 @@ export class SqliteStore implements ScoreStore {
 	 * execution, so after the first call it costs a map lookup. Each `close()` releases one `open()`;
 	 * the connection closes a while after the last one (see close).
 	 */
-	static open(filePath: string): SqliteStore {
+	static open(filePath: string, options: SqliteStoreOptions = {}): SqliteStore {
 		const absolutePath = resolve(filePath);
+		const eventIdRetentionMs = options.eventIdRetentionMs ?? DEFAULT_EVENT_ID_RETENTION_MS;
 		const existing = SqliteStore.openStores.get(absolutePath);
 		if (existing) {
 			existing.references++;
+			existing.eventIdRetentionMs = eventIdRetentionMs;
 			clearTimeout(existing.idleTimer);
 			existing.idleTimer = undefined;
 			return existing;
 		}
-		const store = new SqliteStore(absolutePath, connect(absolutePath));
+		const store = new SqliteStore(absolutePath, connect(absolutePath), eventIdRetentionMs);
 		SqliteStore.openStores.set(absolutePath, store);
 		return store;
 	}
@@ -115,6 +125,7 @@ export class SqliteStore implements ScoreStore {
 	private constructor(
 		readonly filePath: string,
 		private readonly db: DatabaseSync,
+		private eventIdRetentionMs: number,
 	) {
 		this.key = `sqlite:${filePath}`;
 		this.statements = prepareStatements(db);
@@ -200,20 +211,25 @@ export class SqliteStore implements ScoreStore {
 					// count is unmarked before the commit, and a throwing plan rolls every mark back.
 					isSeen: (eventId) => {
 						if (row === undefined) return false;
-						const seen = this.statements.markEventSeen.run(row.key, eventId).changes === 0;
+						const seen = this.statements.markEventSeen.run(row.key, eventId, seenUntil, now).changes === 0;
 						if (!seen) marked.add(eventId);
 						return seen;
 					},
 				};
+				const now = Date.now();
+				const seenUntil = now + this.eventIdRetentionMs;
 				const marked = new Set<string>();
 				const planned = plan(snapshot);
 				checkPlan(planned, guard);
 				const { contacts, changes, seenEventIds, journal = [] } = planned;
-				if (row !== undefined) {
+				if (row !== undefined && seenEventIds.length + marked.size > 0) {
 					for (const eventId of seenEventIds) {
-						if (!marked.delete(eventId)) this.statements.markEventSeen.run(row.key, eventId);
+						if (!marked.delete(eventId)) this.statements.markEventSeen.run(row.key, eventId, seenUntil, now);
 					}
 					for (const eventId of marked) this.statements.unmarkEventSeen.run(row.key, eventId);
+					// Forgets expired ids at twice the pace new ones arrive, so that a backlog (after an
+					// upgrade, or a quiet month) never lands on one transaction.
+					this.statements.forgetExpiredEventIds.run(now, Math.max(FORGOTTEN_EVENT_IDS_MIN, 2 * seenEventIds.length));
 				}
 				if (contacts.length + changes.length + seenEventIds.length + journal.length === 0) return { result: planned.result, firstChangeSeq: 0 };
 				if (row === undefined) throw new ProfileNotFoundError(profileId);
@@ -685,8 +701,14 @@ function prepareStatements(db: DatabaseSync) {
 			`SELECT contact_id FROM contacts WHERE profile_id = ? AND next_expiry_at IS NOT NULL AND next_expiry_at <= ?
 			 ORDER BY next_expiry_at, contact_id LIMIT ?`,
 		),
+		// Marks an id unseen or expired (changes 1) until the given time; a remembered id is left as it is (changes 0).
 		markEventSeen: db.prepare(
-			'INSERT INTO seen_events (profile_key, event_id) VALUES (?, ?) ON CONFLICT (profile_key, event_id) DO NOTHING',
+			`INSERT INTO seen_events (profile_key, event_id, expires_at) VALUES (?, ?, ?)
+			 ON CONFLICT (profile_key, event_id) DO UPDATE SET expires_at = excluded.expires_at WHERE seen_events.expires_at <= ?`,
+		),
+		forgetExpiredEventIds: db.prepare(
+			`DELETE FROM seen_events WHERE (profile_key, event_id) IN
+			 (SELECT profile_key, event_id FROM seen_events WHERE expires_at <= ? LIMIT ?)`,
 		),
 		unmarkEventSeen: db.prepare('DELETE FROM seen_events WHERE profile_key = ? AND event_id = ?'),
 		readChangeCounter: db.prepare("SELECT value FROM counters WHERE name = 'change_seq'"),
