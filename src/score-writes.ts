@@ -247,6 +247,8 @@ export interface ExpiryResult {
  * per transaction, read from the store's expiry index. Each step re-reads its contacts inside the
  * transaction and applies only what is due in that state, so concurrent callers (executions,
  * processes, queue-mode workers) never apply one expiry twice: whoever commits second finds it gone.
+ * EXPIRY_STEPS_IN_FLIGHT steps of distinct contacts run at once, so that on a store across the
+ * network one step is planned while the server commits another.
  */
 export async function applyDueExpiries(
 	store: ScoreStore,
@@ -259,37 +261,51 @@ export async function applyDueExpiries(
 	let contacts = 0;
 	let changes = 0;
 	for (;;) {
-		const contactIds = await store.expiringContactIds(profileId, now, contactsPerStep);
+		const contactIds = await store.expiringContactIds(profileId, now, contactsPerStep * EXPIRY_STEPS_IN_FLIGHT);
 		if (contactIds.length === 0) break;
-		const held = await commitHeldToLimits(store, profileId, { contactIds }, known, (snapshot, limits) => {
-			const none = { expired: 0, contacts: 0, changes: 0 };
-			if (snapshot.profile === undefined) return { contacts: [], changes: [], seenEventIds: [], result: none };
-			const operation: ExpiryOperation = limits === undefined ? { kind: 'expiry', at: now } : { kind: 'expiry', at: now, limits };
-			const states: ContactState[] = [];
-			const changes: ChangeRecord[] = [];
-			let expiredNow = 0;
-			for (const contactId of contactIds) {
-				const current = snapshot.contact(contactId);
-				if (current === undefined) continue;
-				const due = dueExpiries(current, now);
-				const { state, changes: logged } = expireGrants(current, operation);
-				if (state === undefined) continue;
-				expiredNow += due;
-				states.push(state);
-				for (const change of logged) changes.push(change);
-			}
-			const result = { expired: expiredNow, contacts: states.length, changes: changes.length };
-			return { contacts: states, changes, seenEventIds: [], result };
-		});
-		known = held.limits;
-		const step = held.committed;
+		const steps: Array<ReturnType<typeof expiryStep>> = [];
+		for (let first = 0; first < contactIds.length; first += contactsPerStep) {
+			steps.push(expiryStep(store, profileId, now, known, contactIds.slice(first, first + contactsPerStep)));
+		}
+		let expiredNow = 0;
+		for (const held of await Promise.all(steps)) {
+			known = held.limits;
+			expiredNow += held.committed.result.expired;
+			contacts += held.committed.result.contacts;
+			changes += held.committed.result.changes;
+		}
 		// Nothing due in these states: another caller applied them meanwhile (and goes on with the rest).
-		if (step.result.expired === 0) break;
-		expired += step.result.expired;
-		contacts += step.result.contacts;
-		changes += step.result.changes;
+		if (expiredNow === 0) break;
+		expired += expiredNow;
 	}
 	return { expired, contacts, changes };
+}
+
+/** Steps of applyDueExpiries committing at once. */
+const EXPIRY_STEPS_IN_FLIGHT = 4;
+
+/** One transaction of applyDueExpiries: the due expiries of the named contacts. */
+function expiryStep(store: ScoreStore, profileId: string, now: number, known: VersionedLimits, contactIds: readonly string[]) {
+	return commitHeldToLimits(store, profileId, { contactIds }, known, (snapshot, limits) => {
+		const none = { expired: 0, contacts: 0, changes: 0 };
+		if (snapshot.profile === undefined) return { contacts: [], changes: [], seenEventIds: [], result: none };
+		const operation: ExpiryOperation = limits === undefined ? { kind: 'expiry', at: now } : { kind: 'expiry', at: now, limits };
+		const states: ContactState[] = [];
+		const changes: ChangeRecord[] = [];
+		let expiredNow = 0;
+		for (const contactId of contactIds) {
+			const current = snapshot.contact(contactId);
+			if (current === undefined) continue;
+			const due = dueExpiries(current, now);
+			const { state, changes: logged } = expireGrants(current, operation);
+			if (state === undefined) continue;
+			expiredNow += due;
+			states.push(state);
+			for (const change of logged) changes.push(change);
+		}
+		const result: ExpiryResult = { expired: expiredNow, contacts: states.length, changes: changes.length };
+		return { contacts: states, changes, seenEventIds: [], result };
+	});
 }
 
 async function commit<T>(

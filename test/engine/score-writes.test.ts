@@ -9,7 +9,7 @@
  */
 import { InvalidInputError, ProfileNotFoundError, ProfileNotPublishedError } from '../../src/errors';
 import type { ScoreStore } from '../../src/store';
-import { applyBatch } from '../../src/score-writes';
+import { applyBatch, applyDueExpiries } from '../../src/score-writes';
 import type { EventOperation } from '../../src/scoring/operation';
 import { StaticDataStore } from '../../src/stores/static-data/static-data-store';
 import type { DecayPolicy, ScoreProfile } from '../../src/types';
@@ -361,6 +361,32 @@ describe.each(STORES)('score writes on %s', (_name, createStore) => {
 			expect(second.outcomes[0]).toMatchObject({ delta: 0, score: 10, limitedRuleIds: ['webinar'] });
 			expect(await store.getContact('p1', 'alice')).toMatchObject({ score: 10, nextExpiryAt: T0 + 30 * DAY, ledger: { groups: { Events: 10 } } });
 			expect(await store.expiringContactIds('p1', T0 + 30 * DAY, 10)).toEqual(['alice']);
+		});
+
+		it('applies due expiries in many steps at once, each exactly once, also with two callers at the same time', async () => {
+			await published();
+			const expiring: EventOperation = {
+				kind: 'event',
+				eventType: 'webinar_attended',
+				delta: 10,
+				matchedRuleIds: ['webinar'],
+				at: T0,
+				rules: [{ id: 'webinar', points: 10, expiresAfterDays: 1 }],
+			};
+			const contactIds = Array.from({ length: 40 }, (_, index) => `c${index}`);
+			await applyBatch(store, 'p1', contactIds.flatMap((contactId) => [
+				{ contactId, operation: expiring },
+				{ contactId, operation: { ...expiring, at: T0 + 1000 } },
+			]), 1);
+			// Steps of 3 contacts: several steps in flight per round, and several rounds.
+			const results = await Promise.all([applyDueExpiries(store, 'p1', T0 + 2 * DAY, undefined, 3), applyDueExpiries(store, 'p1', T0 + 2 * DAY, undefined, 3)]);
+			expect(results[0].expired + results[1].expired).toBe(80);
+			expect(results[0].contacts + results[1].contacts).toBe(40);
+			const expired = (await store.readChanges('p1', 0, 1000)).filter((change) => change.cause.kind === 'expired');
+			expect(expired).toHaveLength(80);
+			for (const contactId of contactIds) expect(await scoreOf('p1', contactId)).toBe(0);
+			expect(await store.expiringContactIds('p1', T0 + 100 * DAY, 100)).toEqual([]);
+			expect(await applyDueExpiries(store, 'p1', T0 + 3 * DAY, undefined, 3)).toEqual({ expired: 0, contacts: 0, changes: 0 });
 		});
 	});
 });
