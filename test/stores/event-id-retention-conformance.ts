@@ -7,6 +7,8 @@ import { scoring } from '../helpers/scoring';
 import { profileFixture, scoredEvent, type StoreUnderTest } from './conformance';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Long enough for the writes that must fall inside it on a slow, loaded machine. */
+const RETENTION_MS = 1000;
 
 export function describeEventIdRetention(name: string, createStore: (eventIdRetentionMs: number) => Promise<StoreUnderTest>): void {
 	describe(`event-id retention: ${name}`, () => {
@@ -18,14 +20,14 @@ export function describeEventIdRetention(name: string, createStore: (eventIdRete
 		});
 
 		it('counts an event id once within the retention and again after it expired', async () => {
-			subject = await createStore(300);
+			subject = await createStore(RETENTION_MS);
 			const { store } = subject;
 			await store.insertProfile(profileFixture('p'));
 			await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
 			const [again] = await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
 			expect(again.duplicate).toBe(true);
 
-			await wait(400);
+			await wait(RETENTION_MS + 200);
 			const [later] = await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
 			expect(later.duplicate).toBe(false);
 			const [retried] = await scoring(store).applyEvents('p', 1, [scoredEvent('alice', 5, { eventId: 'e1' })]);
@@ -35,11 +37,11 @@ export function describeEventIdRetention(name: string, createStore: (eventIdRete
 		});
 
 		it('keeps an id counted by one batch from counting twice in the next, across expiries of others', async () => {
-			subject = await createStore(200);
+			subject = await createStore(RETENTION_MS);
 			const { store } = subject;
 			await store.insertProfile(profileFixture('p'));
 			await scoring(store).applyEvents('p', 1, Array.from({ length: 20 }, (_, index) => scoredEvent('a', 1, { eventId: `old-${index}` })));
-			await wait(300);
+			await wait(RETENTION_MS + 200);
 			const fresh = Array.from({ length: 20 }, (_, index) => scoredEvent('a', 1, { eventId: `new-${index}` }));
 			await scoring(store).applyEvents('p', 1, fresh);
 			const replayed = await scoring(store).applyEvents('p', 1, fresh);
