@@ -63,7 +63,7 @@ export function idleSince(state: ContactState): number {
 
 /** A contact the store does not hold yet, as the first transition sees it. */
 export function unseenContact(contactId: string, at: number): ContactState {
-	return { contactId, score: 0, lastActivityAt: null, firstSeenAt: at, updatedAt: at, version: 0 };
+	return storedContactState(contactId, 0, null, at, at, 0, undefined, undefined, undefined, undefined);
 }
 
 /** What a state carries over from the one it follows, whatever the operation: kept by every transition. */
@@ -83,14 +83,55 @@ export function contactState(
 	ledger: ContactLedger | undefined,
 	previous?: StateMarks,
 ): ContactState {
-	const state: { -readonly [K in keyof ContactState]: ContactState[K] } = { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version };
-	if (ledger !== undefined) {
-		state.ledger = ledger;
-		const nextExpiryAt = ledger.expiring?.[0]?.dueAt;
-		if (nextExpiryAt !== undefined) state.nextExpiryAt = nextExpiryAt;
-	}
-	if (previous === undefined) return state;
-	if (previous.journaled === true) state.journaled = true;
-	if (previous.recalculatedVersion !== undefined) state.recalculatedVersion = previous.recalculatedVersion;
-	return state;
+	return storedContactState(
+		contactId,
+		score,
+		lastActivityAt,
+		firstSeenAt,
+		updatedAt,
+		version,
+		ledger,
+		ledger?.expiring?.[0]?.dueAt,
+		previous?.journaled === true ? true : undefined,
+		previous?.recalculatedVersion,
+	);
+}
+
+/**
+ * A state from each of its fields, as a store reads it back. Every state is built here, so all of
+ * them have one shape, the optional fields present (undefined when absent): a batch reads the
+ * fields of thousands of states, and states of several shapes (built field by field, or by spread)
+ * make each of those reads a slow lookup (measured in docs/benchmarks.md, session 10).
+ */
+export function storedContactState(
+	contactId: string,
+	score: number,
+	lastActivityAt: number | null,
+	firstSeenAt: number,
+	updatedAt: number,
+	version: number,
+	ledger: ContactLedger | undefined,
+	nextExpiryAt: number | undefined,
+	journaled: true | undefined,
+	recalculatedVersion: number | undefined,
+): ContactState {
+	return { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger, nextExpiryAt, journaled, recalculatedVersion };
+}
+
+/** The state with its score, update time and version moved, the rest kept (decay without a ledger). */
+export function withScore(state: ContactState, score: number, updatedAt: number, version: number): ContactState {
+	const { contactId, lastActivityAt, firstSeenAt, ledger, nextExpiryAt, journaled, recalculatedVersion } = state;
+	return storedContactState(contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger, nextExpiryAt, journaled, recalculatedVersion);
+}
+
+/** The state marked as journaled (at `version`): its journal holds what it is made of. */
+export function markedJournaled(state: ContactState, version = state.version): ContactState {
+	const { contactId, score, lastActivityAt, firstSeenAt, updatedAt, ledger, nextExpiryAt, recalculatedVersion } = state;
+	return storedContactState(contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger, nextExpiryAt, true, recalculatedVersion);
+}
+
+/** The state marked as recalculated to the profile's `version`. */
+export function markedRecalculated(state: ContactState, version: number): ContactState {
+	const { contactId, score, lastActivityAt, firstSeenAt, updatedAt, ledger, nextExpiryAt, journaled } = state;
+	return storedContactState(contactId, score, lastActivityAt, firstSeenAt, updatedAt, state.version, ledger, nextExpiryAt, journaled, version);
 }

@@ -1,4 +1,4 @@
-import type { ContactLedger, ContactState } from '../../scoring/contact-state';
+import { type ContactLedger, type ContactState, storedContactState } from '../../scoring';
 import type { ChangeRecord } from '../../scoring/transition';
 import type { ChangeCause, ScoreChange } from '../../types';
 
@@ -75,23 +75,32 @@ export function decodeContactState(contactId: string, score: string, text: strin
 	const parts = (ledgerAt < 0 ? text : text.slice(0, ledgerAt)).split(',');
 	const version = parts[0].startsWith('v') ? Number(parts.shift()?.slice(1)) : 1;
 	const [lastActivity, firstSeen, updated, ...flags] = parts;
-	let state: ContactState = {
-		contactId,
-		score: Number(score),
-		lastActivityAt: lastActivity ? Number(lastActivity) : null,
-		firstSeenAt: Number(firstSeen),
-		updatedAt: Number(updated),
-		version,
-	};
+	let journaled: true | undefined;
+	let recalculatedVersion: number | undefined;
 	for (const flag of flags) {
-		if (flag === 'j') state = { ...state, journaled: true };
-		else if (flag.startsWith('r')) state = { ...state, recalculatedVersion: Number(flag.slice(1)) };
+		if (flag === 'j') journaled = true;
+		else if (flag.startsWith('r')) recalculatedVersion = Number(flag.slice(1));
 	}
-	if (ledgerAt < 0) return state;
-	const expiryEnd = text.indexOf(';', ledgerAt + 1);
-	const nextExpiry = text.slice(ledgerAt + 1, expiryEnd);
-	const ledger = JSON.parse(text.slice(expiryEnd + 1)) as ContactLedger;
-	return nextExpiry === '' ? { ...state, ledger } : { ...state, ledger, nextExpiryAt: Number(nextExpiry) };
+	let ledger: ContactLedger | undefined;
+	let nextExpiryAt: number | undefined;
+	if (ledgerAt >= 0) {
+		const expiryEnd = text.indexOf(';', ledgerAt + 1);
+		const nextExpiry = text.slice(ledgerAt + 1, expiryEnd);
+		ledger = JSON.parse(text.slice(expiryEnd + 1)) as ContactLedger;
+		if (nextExpiry !== '') nextExpiryAt = Number(nextExpiry);
+	}
+	return storedContactState(
+		contactId,
+		Number(score),
+		lastActivity ? Number(lastActivity) : null,
+		Number(firstSeen),
+		Number(updated),
+		version,
+		ledger,
+		nextExpiryAt,
+		journaled,
+		recalculatedVersion,
+	);
 }
 
 /** The exclusive XRANGE start after a seq. */

@@ -10,7 +10,7 @@ import {
 	ProfileNotFoundError,
 	StoreUnavailableError,
 } from '../../errors';
-import type { ContactLedger, ContactState } from '../../scoring/contact-state';
+import { type ContactLedger, type ContactState, storedContactState } from '../../scoring';
 import type { ContactJournals, JournalCarried, JournalEntry, JournalRecord } from '../../journal';
 import type { Committed, IdList, Plan, ProfileHeader, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ContactQuery, ProfileStatus, ScoreChange, ScoreProfile } from '../../types';
@@ -749,20 +749,16 @@ function prepareStatements(db: DatabaseSync) {
 }
 
 function toContactState(contactId: string, row: ContactRow): ContactState {
-	const state: ContactState = {
+	return storedContactState(
 		contactId,
-		score: row.score,
-		lastActivityAt: row.last_activity_at,
-		firstSeenAt: row.first_seen_at,
-		updatedAt: row.updated_at,
-		version: row.version,
-	};
-	const withLedger = row.ledger === null ? state : withLedgerOf(state, JSON.parse(row.ledger) as ContactLedger, row.next_expiry_at);
-	if (row.journaled === null && row.recalculated_version === null) return withLedger;
-	const journaled = row.journaled === null ? withLedger : { ...withLedger, journaled: true as const };
-	return row.recalculated_version === null ? journaled : { ...journaled, recalculatedVersion: row.recalculated_version };
-}
-
-function withLedgerOf(state: ContactState, ledger: ContactLedger, nextExpiryAt: number | null): ContactState {
-	return nextExpiryAt === null ? { ...state, ledger } : { ...state, ledger, nextExpiryAt };
+		row.score,
+		row.last_activity_at,
+		row.first_seen_at,
+		row.updated_at,
+		row.version,
+		row.ledger === null ? undefined : (JSON.parse(row.ledger) as ContactLedger),
+		row.ledger === null ? undefined : (row.next_expiry_at ?? undefined),
+		row.journaled === null ? undefined : true,
+		row.recalculated_version ?? undefined,
+	);
 }

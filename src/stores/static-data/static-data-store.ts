@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { openCursorFeed } from '../../change-feed';
 import { InvalidInputError, ProfileAlreadyExistsError, ProfileNotFoundError, StoreUnavailableError } from '../../errors';
-import type { ContactLedger, ContactState } from '../../scoring/contact-state';
+import { type ContactLedger, type ContactState, storedContactState } from '../../scoring';
 import type { ContactJournals, JournalCarried, JournalEntry, JournalRecord } from '../../journal';
 import type { Committed, IdList, Plan, ScoreStore, Snapshot, TransactionKeys } from '../../store';
 import type { ChangeCause, ContactQuery, ScoreChange, ScoreProfile } from '../../types';
@@ -371,13 +371,19 @@ function toContactTuple(state: ContactState): ContactTuple {
 
 function toContactState(contactId: string, tuple: ContactTuple): ContactState {
 	const [score, lastActivityAt, firstSeenAt, updatedAt, version, nextExpiryAt, ledger, journaled, recalculatedVersion] = tuple;
-	let state: ContactState = { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version: version ?? 1 };
-	if (typeof ledger === 'string') {
-		const parsed = JSON.parse(ledger) as ContactLedger;
-		state = typeof nextExpiryAt === 'number' ? { ...state, ledger: parsed, nextExpiryAt } : { ...state, ledger: parsed };
-	}
-	if (journaled === 1) state = { ...state, journaled: true };
-	return typeof recalculatedVersion === 'number' ? { ...state, recalculatedVersion } : state;
+	const held = typeof ledger === 'string';
+	return storedContactState(
+		contactId,
+		score,
+		lastActivityAt,
+		firstSeenAt,
+		updatedAt,
+		version ?? 1,
+		held ? (JSON.parse(ledger) as ContactLedger) : undefined,
+		held && typeof nextExpiryAt === 'number' ? nextExpiryAt : undefined,
+		journaled === 1 ? true : undefined,
+		typeof recalculatedVersion === 'number' ? recalculatedVersion : undefined,
+	);
 }
 
 /** Inside the plan's commit: the entries in order, each with the profile's next journalSeq. */
