@@ -5,6 +5,8 @@
  * Timed around the whole execution: parameter reading, validation, evaluation, the SQLite writes
  * and n8n's own bookkeeping of 100k output items.
  *
+ * ENGAGEMENT_SCORE_DIST may point at another build (n8n-core and the test harness stay this checkout's).
+ *
  * Also measured, without a target: the same with every field mapped by an n8n expression (Define
  * Below), where n8n's expression evaluation per item and field is the cost.
  */
@@ -51,7 +53,7 @@ function eventAt(serial) {
 }
 
 async function run(report) {
-	const dist = path.join(__dirname, '..', 'dist');
+	const dist = process.env.ENGAGEMENT_SCORE_DIST ?? path.join(__dirname, '..', 'dist');
 	const { EngagementScore } = require(path.join(dist, 'nodes', 'EngagementScore', 'EngagementScore.node.js'));
 	const { runWorkflow } = require(path.join(__dirname, '..', 'test', 'harness', 'run-workflow.js'));
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'engagement-score-bench-'));

@@ -8,6 +8,7 @@
  * - Applying 1,000,000 due expiries of one profile with 100,000 contacts (10 grants each) through
  *   the engine (EngagementEngine.applyExpiries) on an SQLite file; the contacts are seeded with
  *   store.transact, outside the timing.
+ * ENGAGEMENT_SCORE_DIST may point at another build (n8n-core and the test harness stay this checkout's).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -37,7 +38,7 @@ function rules() {
 }
 
 async function run(report) {
-	const dist = path.join(__dirname, '..', 'dist');
+	const dist = process.env.ENGAGEMENT_SCORE_DIST ?? path.join(__dirname, '..', 'dist');
 	const { EngagementScore } = require(path.join(dist, 'nodes', 'EngagementScore', 'EngagementScore.node.js'));
 	const { EngagementEngine, SqliteStore } = require(path.join(dist, 'src', 'index.js'));
 	const { runWorkflow } = require(path.join(__dirname, '..', 'test', 'harness', 'run-workflow.js'));
