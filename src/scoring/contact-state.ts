@@ -100,8 +100,8 @@ export function contactState(
 /**
  * A state from each of its fields, as a store reads it back. Every state is built here, so all of
  * them have one shape, the optional fields present (undefined when absent): a batch reads the
- * fields of thousands of states, and states of several shapes (built field by field, or by spread)
- * make each of those reads a slow lookup (measured in docs/benchmarks.md, session 10).
+ * fields of thousands of states, which states of several shapes (built field by field, or by
+ * spread) make polymorphic (docs/benchmarks.md, session 10, has what it measured).
  */
 export function storedContactState(
 	contactId: string,
