@@ -1,7 +1,7 @@
 import type { ConsumerFeed, FeedOptions, FeedStart } from '../change-feed';
 import { StoreUnavailableError } from '../errors';
 import type { ContactJournals, JournalCarried } from '../journal';
-import { type ContactState, markedRecalculated } from '../scoring';
+import { type ContactState, withFields } from '../scoring';
 import type { Committed, IdList, Plan, ScoreStore, Snapshot, TransactionKeys } from '../store';
 import type { ContactQuery, ScoreChange, ScoreProfile } from '../types';
 import { isRecalculatedTo, recalculateContacts, type RecalculationTarget } from './contacts';
@@ -193,5 +193,5 @@ function contactsBehind(snapshot: Snapshot, contactIds: IdList, guard: Guard): s
 /** The plan with every state it writes marked as of `version` (each was recalculated to it, or had nothing to recalculate). */
 function ofVersion<T>(plan: Plan<T>, version: number): Plan<T> {
 	if (plan.contacts.every((state) => state.recalculatedVersion === version)) return plan;
-	return { ...plan, contacts: plan.contacts.map((state) => (state.recalculatedVersion === version ? state : markedRecalculated(state, version))) };
+	return { ...plan, contacts: plan.contacts.map((state) => (state.recalculatedVersion === version ? state : withFields(state, { recalculatedVersion: version }))) };
 }

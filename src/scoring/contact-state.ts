@@ -118,20 +118,21 @@ export function storedContactState(
 	return { contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger, nextExpiryAt, journaled, recalculatedVersion };
 }
 
-/** The state with its score, update time and version moved, the rest kept (decay without a ledger). */
-export function withScore(state: ContactState, score: number, updatedAt: number, version: number): ContactState {
-	const { contactId, lastActivityAt, firstSeenAt, ledger, nextExpiryAt, journaled, recalculatedVersion } = state;
-	return storedContactState(contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger, nextExpiryAt, journaled, recalculatedVersion);
-}
+/** The fields of a state that move without a transition's own rules: decay without a ledger, and the journal and recalculation marks. */
+export type MovedFields = Partial<Pick<ContactState, 'score' | 'updatedAt' | 'version' | 'journaled' | 'recalculatedVersion'>>;
 
-/** The state marked as journaled (at `version`): its journal holds what it is made of. */
-export function markedJournaled(state: ContactState, version = state.version): ContactState {
-	const { contactId, score, lastActivityAt, firstSeenAt, updatedAt, ledger, nextExpiryAt, recalculatedVersion } = state;
-	return storedContactState(contactId, score, lastActivityAt, firstSeenAt, updatedAt, version, ledger, nextExpiryAt, true, recalculatedVersion);
-}
-
-/** The state marked as recalculated to the profile's `version`. */
-export function markedRecalculated(state: ContactState, version: number): ContactState {
-	const { contactId, score, lastActivityAt, firstSeenAt, updatedAt, ledger, nextExpiryAt, journaled } = state;
-	return storedContactState(contactId, score, lastActivityAt, firstSeenAt, updatedAt, state.version, ledger, nextExpiryAt, journaled, version);
+/** The state with `moved` fields replaced and the rest kept, in the one shape (see storedContactState). */
+export function withFields(state: ContactState, moved: MovedFields): ContactState {
+	return storedContactState(
+		state.contactId,
+		moved.score ?? state.score,
+		state.lastActivityAt,
+		state.firstSeenAt,
+		moved.updatedAt ?? state.updatedAt,
+		moved.version ?? state.version,
+		state.ledger,
+		state.nextExpiryAt,
+		moved.journaled ?? state.journaled,
+		moved.recalculatedVersion ?? state.recalculatedVersion,
+	);
 }

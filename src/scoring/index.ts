@@ -1,5 +1,5 @@
 /** The scoring core: what every operation does to a contact's score, and nothing else. Pure. */
-export { idleSince, markedJournaled, markedRecalculated, storedContactState, unseenContact } from './contact-state';
+export { idleSince, storedContactState, unseenContact, withFields } from './contact-state';
 export type { ContactLedger, ContactState, ExpiringGrant, StateMarks } from './contact-state';
 export type {
 	DecayOperation,

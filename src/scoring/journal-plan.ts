@@ -1,6 +1,6 @@
 import type { JournalCarried, JournalEntry } from '../journal';
 import type { ContactView } from './batch';
-import { type ContactState, markedJournaled } from './contact-state';
+import { type ContactState, withFields } from './contact-state';
 
 /**
  * What a plan appends to the profile's journal, the one rule of it:
@@ -40,7 +40,7 @@ export class JournalPlan {
 			const state = states[index];
 			if (state.journaled === true) continue;
 			if (!this.begun.has(state.contactId)) this.entries.push(carriedOf(state));
-			states[index] = markedJournaled(state);
+			states[index] = withFields(state, { journaled: true });
 		}
 		return states;
 	}
@@ -113,7 +113,7 @@ export function planRecording(view: ContactView, items: readonly RecordedItem[])
 			seenEventIds.push(eventId);
 		}
 		plan.append(contactId, stored, !marked.has(contactId), journal);
-		if (known && stored.journaled !== true) marked.set(contactId, markedJournaled(stored, stored.version + 1));
+		if (known && stored.journaled !== true) marked.set(contactId, withFields(stored, { journaled: true, version: stored.version + 1 }));
 		outcomes[index] = { duplicate: false, known, score };
 	}
 	return { contacts: [...marked.values()], seenEventIds, journal: plan.entries, outcomes };

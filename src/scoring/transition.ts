@@ -1,6 +1,6 @@
 import type { ChangeCause, ScoreChange } from '../types';
 import { withGroups } from './change-groups';
-import { type ContactLedger, type ContactState, contactState, idleSince, unseenContact, withScore } from './contact-state';
+import { type ContactLedger, type ContactState, contactState, idleSince, unseenContact, withFields } from './contact-state';
 import { eventCause } from './event-cause';
 import { holdsPoints, ledgerDecay, ledgerEvent, ledgerExpiry, ledgerModify, ledgerReset, type RuleGains } from './ledger';
 import type { DecayOperation, EventOperation, ModifyOperation, ResetOperation, ScoreOperation } from './operation';
@@ -137,7 +137,7 @@ function decayed(current: ContactState, operation: DecayOperation): Transition {
 	} else {
 		score = decayScore(current.score, operation.policy);
 		// Decay is not activity, and a decayed contact is not "seen": only the score and the update time move.
-		state = withScore(current, score, operation.at, current.version + 1);
+		state = withFields(current, { score, updatedAt: operation.at, version: current.version + 1 });
 	}
 	if (score === current.score) return NOTHING;
 	return { state, change: changeOf(current, score, { kind: 'decay', mode: operation.policy.mode }, operation.at) };
