@@ -17,6 +17,8 @@ const { performance } = require('node:perf_hooks');
 
 const EVENTS = 100_000;
 const ROUNDS = 5;
+/** Executions each way for the journal's cost, alternating. */
+const JOURNAL_PAIRS = 6;
 const MAPPED_EVENTS = 10_000;
 const CONTACTS = 10_000;
 const TYPE = 'n8n-nodes-engagement-score.engagementScore';
@@ -60,6 +62,7 @@ async function run(report) {
 	const nodeTypes = { [TYPE]: new EngagementScore() };
 	const store = { store: 'sqlite', databasePath: path.join(folder, 'bench.sqlite') };
 	const profileId = { __rl: true, mode: 'id', value: 'bench' };
+	let journalRounds = 0;
 
 	const execute = async (parameters, items) => {
 		const result = await runWorkflow({
@@ -116,6 +119,8 @@ async function run(report) {
 		// includes GC threads, so it errs low.
 		report(`${label}, process CPU time`, Math.round(median(runs.map((run) => run.cpu))), 'events/s');
 
+		await journalCost(report, dist, () => timed(scoreAsItems, itemsOf(EVENTS, (runs.length + journalRounds++) * EVENTS)));
+
 		const scoreMapped = {
 			resource: 'event',
 			operation: 'score',
@@ -136,6 +141,40 @@ async function run(report) {
 	} finally {
 		fs.rmSync(folder, { recursive: true, force: true });
 	}
+}
+
+/**
+ * Issue 11: keeping the journal costs Score Event through SQLite at most 20%. The same executions
+ * with the journal and without it, in turn (without, with, with, without, ...), medians compared.
+ * For the side without, the store is handed each plan without its journal entries (the engine
+ * still builds them), so the cost printed is the store's: encoding and writing the entries.
+ */
+async function journalCost(report, dist, execution) {
+	const { SqliteStore } = require(path.join(dist, 'src', 'stores', 'sqlite', 'sqlite-store.js'));
+	const transact = SqliteStore.prototype.transact;
+	const rates = { false: [], true: [] };
+	try {
+		for (let pair = 0; pair < JOURNAL_PAIRS; pair++) {
+			for (const journaled of pair % 2 === 0 ? [false, true] : [true, false]) {
+				SqliteStore.prototype.transact = journaled
+					? transact
+					: function (profileId, keys, plan) {
+							return transact.call(this, profileId, keys, (snapshot) => ({ ...plan(snapshot), journal: undefined }));
+						};
+				const { seconds } = await execution();
+				rates[journaled].push(EVENTS / seconds);
+			}
+		}
+	} finally {
+		SqliteStore.prototype.transact = transact;
+	}
+	const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+	const label = `Score Event through SQLite, ${EVENTS.toLocaleString('en-US')} events in one n8n-core execution`;
+	report(`${label}, without the journal (median of ${JOURNAL_PAIRS})`, Math.round(median(rates.false)), 'events/s');
+	report(`${label}, journaling every event (median of ${JOURNAL_PAIRS})`, Math.round(median(rates.true)), 'events/s', { min: 100_000 });
+	const format = (values) => values.map((value) => Math.round(value).toLocaleString('en-US')).join(', ');
+	console.log(`  executions without: ${format(rates.false)}; with: ${format(rates.true)} events/s`);
+	report(`${label}, cost of the journal`, Number((100 * (1 - median(rates.true) / median(rates.false))).toFixed(1)), '%', { max: 20 });
 }
 
 module.exports = { run };
