@@ -109,12 +109,11 @@ async function run(report) {
 			changed = output.filter((item) => item.json.delta !== 0).length;
 			runs.push({ wall: EVENTS / seconds, cpu: EVENTS / cpuSeconds });
 		}
-		const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 		const walls = runs.map((run) => run.wall);
 		const label = `Score Event through SQLite, ${EVENTS.toLocaleString('en-US')} events in one n8n-core execution (items as events; ${changed.toLocaleString('en-US')} score changes, ${CONTACTS.toLocaleString('en-US')} contacts), median of ${ROUNDS} executions`;
 		// Issue 9: at least 150k events/s, and never below the ~100k measured before the scoring core.
 		report(`${label}, wall clock`, Math.round(median(walls)), 'events/s', { min: 150_000, floor: 100_000 });
-		console.log(`  each execution, wall clock: ${walls.map((value) => Math.round(value).toLocaleString('en-US')).join(', ')} events/s`);
+		console.log(`  each execution, wall clock: ${format(walls)} events/s`);
 		// On a shared machine the wall clock also counts other processes' turns; process CPU time
 		// includes GC threads, so it errs low.
 		report(`${label}, process CPU time`, Math.round(median(runs.map((run) => run.cpu))), 'events/s');
@@ -143,6 +142,9 @@ async function run(report) {
 	}
 }
 
+const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const format = (values) => values.map((value) => Math.round(value).toLocaleString('en-US')).join(', ');
+
 /**
  * Issue 11: keeping the journal costs Score Event through SQLite at most 20%. The same executions
  * with the journal and without it, in turn (without, with, with, without, ...), medians compared.
@@ -168,11 +170,9 @@ async function journalCost(report, dist, execution) {
 	} finally {
 		SqliteStore.prototype.transact = transact;
 	}
-	const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 	const label = `Score Event through SQLite, ${EVENTS.toLocaleString('en-US')} events in one n8n-core execution`;
 	report(`${label}, without the journal (median of ${JOURNAL_PAIRS})`, Math.round(median(rates.false)), 'events/s');
 	report(`${label}, journaling every event (median of ${JOURNAL_PAIRS})`, Math.round(median(rates.true)), 'events/s', { min: 100_000 });
-	const format = (values) => values.map((value) => Math.round(value).toLocaleString('en-US')).join(', ');
 	console.log(`  executions without: ${format(rates.false)}; with: ${format(rates.true)} events/s`);
 	report(`${label}, cost of the journal`, Number((100 * (1 - median(rates.true) / median(rates.false))).toFixed(1)), '%', { max: 20 });
 }
